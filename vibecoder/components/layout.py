@@ -1,0 +1,142 @@
+"""The app shell: navbar, page container and footer shared by every page."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from vibecoder.state.auth import AuthState
+
+# Routes of features that exist; the navbar links only to these.
+NAV_LINKS: list[tuple[str, str]] = []
+
+
+def register_nav_link(label: str, href: str) -> None:
+    if (label, href) not in NAV_LINKS:
+        NAV_LINKS.append((label, href))
+
+
+def _search_box() -> rx.Component:
+    return rx.form(
+        rx.input(
+            rx.input.slot(rx.icon("search", size=14)),
+            name="q",
+            placeholder="Describe what you want…",
+            aria_label="Search listings",
+            size="2",
+            width="100%",
+        ),
+        action="/search",
+        method="get",
+        width="100%",
+        max_width="420px",
+    )
+
+
+def _account_menu() -> rx.Component:
+    return rx.cond(
+        AuthState.is_authenticated,
+        rx.menu.root(
+            rx.menu.trigger(
+                rx.button(
+                    rx.avatar(fallback=AuthState.initials, size="1", radius="full"),
+                    rx.text(AuthState.username, display=["none", "none", "inline"]),
+                    variant="ghost",
+                    aria_label="Account menu",
+                    id="account-menu",
+                )
+            ),
+            rx.menu.content(
+                rx.menu.item("Account", on_click=rx.redirect("/account")),
+                rx.menu.separator(),
+                rx.menu.item("Sign out", on_click=AuthState.sign_out, id="sign-out"),
+            ),
+        ),
+        rx.hstack(
+            rx.link(rx.button("Sign in", variant="soft"), href="/signin"),
+            rx.link(rx.button("Sign up"), href="/signup", display=["none", "inline"]),
+            spacing="2",
+        ),
+    )
+
+
+def navbar() -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            rx.link(
+                rx.hstack(
+                    rx.icon("sparkles", size=20, color=rx.color("violet", 10)),
+                    rx.heading("VibeCoder", size="4", weight="bold"),
+                    spacing="2",
+                    align="center",
+                ),
+                href="/",
+                underline="none",
+                color="inherit",
+                aria_label="VibeCoder home",
+            ),
+            rx.hstack(
+                *[
+                    rx.link(label, href=href, color_scheme="gray", high_contrast=True)
+                    for label, href in NAV_LINKS
+                ],
+                spacing="4",
+                display=["none", "none", "flex"],
+            ),
+            rx.box(_search_box(), flex="1", display=["none", "block"], padding_x="3"),
+            _account_menu(),
+            align="center",
+            justify="between",
+            spacing="4",
+            width="100%",
+            max_width="1200px",
+            margin_x="auto",
+            padding_x=["3", "5"],
+            padding_y="3",
+        ),
+        as_="nav",
+        border_bottom=f"1px solid {rx.color('gray', 5)}",
+        background=rx.color("gray", 1),
+        position="sticky",
+        top="0",
+        z_index="10",
+        width="100%",
+    )
+
+
+def footer() -> rx.Component:
+    return rx.box(
+        rx.text(
+            "VibeCoder — shop for, build and sell AI-generated code.",
+            size="1",
+            color_scheme="gray",
+        ),
+        padding="5",
+        text_align="center",
+        border_top=f"1px solid {rx.color('gray', 4)}",
+        margin_top="8",
+    )
+
+
+def page(*children: rx.Component, max_width: str = "1200px") -> rx.Component:
+    return rx.box(
+        navbar(),
+        rx.box(
+            *children,
+            as_="main",
+            width="100%",
+            max_width=max_width,
+            margin_x="auto",
+            padding_x=["3", "5"],
+            padding_y="5",
+            min_height="70vh",
+        ),
+        footer(),
+        width="100%",
+    )
+
+
+def field_error(message: rx.Var) -> rx.Component:
+    return rx.cond(
+        message != "",
+        rx.text(message, color_scheme="red", size="1", role="alert"),
+    )

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import reflex as rx
+
+from vibecoder.services.listing_cards import ListingCard
+
+__all__ = ["ListingCard", "listing_card", "listing_grid"]
+
+
+def stars(rating: rx.Var, count: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.icon("star", size=12, color=rx.color("amber", 9)),
+        rx.text(rating, size="1"),
+        rx.text("(", count, ")", size="1", color_scheme="gray"),
+        spacing="1",
+        align="center",
+    )
+
+
+def listing_card(item: rx.Var) -> rx.Component:
+    """A listing in a grid; `item` is a ListingCard model var."""
+    return rx.link(
+        rx.card(
+            rx.vstack(
+                rx.hstack(
+                    rx.badge(item.category, variant="soft", size="1"),
+                    rx.spacer(),
+                    rx.text(item.price_label, weight="bold", size="2"),
+                    width="100%",
+                ),
+                rx.heading(item.title, size="3", trim="both"),
+                rx.text(item.summary, size="2", color_scheme="gray", class_name="line-clamp-2"),
+                rx.hstack(
+                    rx.text("by ", item.seller_name, size="1", color_scheme="gray"),
+                    rx.spacer(),
+                    stars(item.rating_label, item.rating_count),
+                    width="100%",
+                ),
+                spacing="2",
+                align="start",
+                height="100%",
+            ),
+            height="100%",
+            class_name="listing-card",
+        ),
+        href="/listing/" + item.slug,
+        underline="none",
+        color="inherit",
+        height="100%",
+    )
+
+
+def listing_grid(items: rx.Var) -> rx.Component:
+    return rx.grid(
+        rx.foreach(items, listing_card),
+        columns=rx.breakpoints(initial="1", xs="1", sm="2", md="3", lg="4"),
+        spacing="4",
+        width="100%",
+    )

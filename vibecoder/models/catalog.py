@@ -1,0 +1,186 @@
+"""The shop window: listings, their versions and files, AI provenance, technologies, reviews."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from pgvector.sqlalchemy import Vector
+from sqlmodel import Field, SQLModel
+
+from vibecoder.models._base import json_field, timestamp_field
+
+EMBEDDING_DIMENSIONS = 384
+
+
+class ListingStatus(StrEnum):
+    draft = "draft"
+    published = "published"
+    archived = "archived"
+    taken_down = "taken_down"
+
+
+class PricingModel(StrEnum):
+    free = "free"
+    one_time = "one_time"
+    subscription_monthly = "subscription_monthly"
+    subscription_yearly = "subscription_yearly"
+    usage = "usage"
+
+
+class LicenseType(StrEnum):
+    personal = "personal"
+    commercial = "commercial"
+    extended = "extended"
+    mit = "mit"
+    apache_2_0 = "apache-2.0"
+
+
+class ListingBase(SQLModel):
+    title: str = Field(min_length=3, max_length=120)
+    summary: str = Field(default="", max_length=300)
+    description: str = Field(default="", max_length=50_000)
+    category: str = Field(max_length=60)
+    license_type: str = Field(default=LicenseType.personal, max_length=20)
+    pricing_model: str = Field(default=PricingModel.one_time, max_length=24)
+    price_cents: int = Field(default=0, ge=0)
+    currency: str = Field(default="usd", min_length=3, max_length=3)
+
+
+class Listing(ListingBase, table=True):
+    __tablename__ = "listings"
+    __table_args__ = (
+        sa.UniqueConstraint("slug", name="uq_listings_slug"),
+        sa.CheckConstraint("price_cents >= 0", name="ck_listings_price_nonnegative"),
+        sa.CheckConstraint(
+            "status in ('draft','published','archived','taken_down')", name="ck_listings_status"
+        ),
+        sa.CheckConstraint(
+            "pricing_model in "
+            "('free','one_time','subscription_monthly','subscription_yearly','usage')",
+            name="ck_listings_pricing_model",
+        ),
+        sa.Index("ix_listings_status_published_at", "status", "published_at"),
+        sa.Index("ix_listings_category_status", "category", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    seller_id: int = Field(foreign_key="users.id", index=True, ondelete="RESTRICT")
+    slug: str = Field(max_length=80)
+    status: str = Field(default=ListingStatus.draft, max_length=16)
+    cover_image_sha: str | None = Field(default=None, max_length=64)
+    rating_avg: float = Field(default=0.0)
+    rating_count: int = Field(default=0)
+    sales_count: int = Field(default=0)
+    view_count: int = Field(default=0)
+    embedding: list[float] | None = Field(
+        default=None, sa_type=Vector(EMBEDDING_DIMENSIONS), nullable=True
+    )
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
+    published_at: datetime | None = timestamp_field(nullable=True)
+
+
+class ListingCreate(ListingBase):
+    slug: str | None = None
+    technologies: list[str] = []
+
+
+class ListingPublic(ListingBase):
+    id: int
+    slug: str
+    status: str
+    seller_id: int
+    rating_avg: float
+    rating_count: int
+    sales_count: int
+    published_at: datetime | None
+
+
+class Technology(SQLModel, table=True):
+    __tablename__ = "technologies"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40, unique=True)
+
+
+class ListingTechnology(SQLModel, table=True):
+    __tablename__ = "listing_technologies"
+
+    listing_id: int = Field(foreign_key="listings.id", primary_key=True, ondelete="CASCADE")
+    technology_id: int = Field(
+        foreign_key="technologies.id", primary_key=True, index=True, ondelete="CASCADE"
+    )
+
+
+class ListingVersion(SQLModel, table=True):
+    __tablename__ = "listing_versions"
+    __table_args__ = (
+        sa.UniqueConstraint("listing_id", "version", name="uq_listing_versions_listing_version"),
+        # At most one latest version per listing, enforced by the database.
+        sa.Index(
+            "uq_listing_versions_latest",
+            "listing_id",
+            unique=True,
+            postgresql_where=sa.text("is_latest"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    listing_id: int = Field(foreign_key="listings.id", index=True, ondelete="CASCADE")
+    version: str = Field(max_length=64)
+    changelog: str = Field(default="", max_length=20_000)
+    is_latest: bool = Field(default=False)
+    is_published: bool = Field(default=False)
+    published_at: datetime | None = timestamp_field(nullable=True)
+    published_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_at: datetime = timestamp_field()
+
+
+class VersionFile(SQLModel, table=True):
+    __tablename__ = "version_files"
+    __table_args__ = (
+        sa.UniqueConstraint("version_id", "path", name="uq_version_files_version_path"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="listing_versions.id", index=True, ondelete="CASCADE")
+    path: str = Field(max_length=500)
+    sha256: str = Field(max_length=64, index=True)
+    size: int = Field(ge=0)
+    language: str = Field(default="text", max_length=32)
+    is_binary: bool = Field(default=False)
+
+
+class AiMetadata(SQLModel, table=True):
+    """Structured provenance of a version: which model wrote it and from what conversation."""
+
+    __tablename__ = "ai_metadata"
+
+    version_id: int = Field(foreign_key="listing_versions.id", primary_key=True, ondelete="CASCADE")
+    model: str = Field(max_length=100)
+    provider: str = Field(max_length=40)
+    prompt_history: list = json_field(default_factory=list)
+    token_input: int = Field(default=0, ge=0)
+    token_output: int = Field(default=0, ge=0)
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    generated_at: datetime | None = timestamp_field(nullable=True)
+
+
+class Review(SQLModel, table=True):
+    __tablename__ = "reviews"
+    __table_args__ = (
+        sa.UniqueConstraint("listing_id", "buyer_id", name="uq_reviews_listing_buyer"),
+        sa.CheckConstraint("rating between 1 and 5", name="ck_reviews_rating"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    listing_id: int = Field(foreign_key="listings.id", index=True, ondelete="CASCADE")
+    buyer_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    rating: int = Field(ge=1, le=5)
+    body: str = Field(default="", max_length=5000)
+    seller_reply: str | None = Field(default=None, max_length=5000)
+    seller_replied_at: datetime | None = timestamp_field(nullable=True)
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()

@@ -1,0 +1,92 @@
+"""Accounts: users with roles, public profiles, server-side sessions and API keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from vibecoder.models._base import json_field, timestamp_field
+
+
+class Role(StrEnum):
+    buyer = "buyer"
+    seller = "seller"
+    admin = "admin"
+
+
+class UserBase(SQLModel):
+    email: str = Field(max_length=320)
+    username: str = Field(max_length=40)
+
+
+class User(UserBase, table=True):
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.Index("uq_users_email_lower", sa.text("lower(email)"), unique=True),
+        sa.UniqueConstraint("username", name="uq_users_username"),
+        sa.CheckConstraint("role in ('buyer','seller','admin')", name="ck_users_role"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(default=Role.buyer, max_length=16)
+    is_suspended: bool = Field(default=False)
+    suspended_reason: str | None = Field(default=None, max_length=500)
+    created_at: datetime = timestamp_field()
+    password_changed_at: datetime = timestamp_field()
+
+
+class UserCreate(SQLModel):
+    email: str
+    username: str
+    password: str
+    role: Role = Role.buyer
+
+
+class UserPublic(UserBase):
+    id: int
+    role: str
+    created_at: datetime
+
+
+class Profile(SQLModel, table=True):
+    __tablename__ = "profiles"
+
+    user_id: int = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
+    display_name: str = Field(max_length=80)
+    bio: str = Field(default="", max_length=2000)
+    avatar_url: str | None = Field(default=None, max_length=500)
+    links: list = json_field(default_factory=list)
+    timezone: str = Field(default="UTC", max_length=64)
+    updated_at: datetime = timestamp_field()
+
+
+class UserSession(SQLModel, table=True):
+    """A login. Only the SHA-256 of the bearer token is stored."""
+
+    __tablename__ = "user_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = timestamp_field()
+    expires_at: datetime = timestamp_field(index=True)
+    revoked_at: datetime | None = timestamp_field(nullable=True)
+    ip: str | None = Field(default=None, max_length=64)
+    user_agent: str | None = Field(default=None, max_length=300)
+
+
+class ApiKey(SQLModel, table=True):
+    __tablename__ = "api_keys"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=80)
+    prefix: str = Field(max_length=16)
+    key_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = timestamp_field()
+    last_used_at: datetime | None = timestamp_field(nullable=True)
+    revoked_at: datetime | None = timestamp_field(nullable=True)

@@ -1,0 +1,187 @@
+"""The signed-in user's account: profile, password, selling, API keys."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from vibecoder.components.layout import field_error, page
+from vibecoder.state.account import AccountState, ApiKeyRow
+
+
+def _section(title: str, *children: rx.Component) -> rx.Component:
+    return rx.card(
+        rx.vstack(rx.heading(title, size="4"), *children, spacing="3", width="100%"),
+        width="100%",
+    )
+
+
+def _profile() -> rx.Component:
+    return _section(
+        "Profile",
+        rx.text("Signed in as ", rx.text.strong(AccountState.email), id="account-email"),
+        rx.text("Member since ", AccountState.member_since, size="2", color_scheme="gray"),
+        rx.form(
+            rx.vstack(
+                rx.text("Display name", as_="label", html_for="display_name", size="2"),
+                rx.input(
+                    id="display_name",
+                    name="display_name",
+                    default_value=AccountState.display_name,
+                    width="100%",
+                ),
+                rx.text("Bio", as_="label", html_for="bio", size="2"),
+                rx.text_area(id="bio", name="bio", default_value=AccountState.bio, width="100%"),
+                rx.button("Save profile", type="submit"),
+                rx.text(AccountState.profile_message, size="2", color_scheme="gray"),
+                spacing="2",
+                width="100%",
+            ),
+            on_submit=AccountState.save_profile,
+        ),
+    )
+
+
+def _selling() -> rx.Component:
+    return _section(
+        "Selling",
+        rx.cond(
+            AccountState.is_seller,
+            rx.text("Your account can sell listings.", id="seller-status"),
+            rx.hstack(
+                rx.text("Sell the code you build with AI."),
+                rx.button("Become a seller", on_click=AccountState.become_seller),
+                align="center",
+                wrap="wrap",
+            ),
+        ),
+    )
+
+
+def _password() -> rx.Component:
+    return _section(
+        "Password",
+        rx.form(
+            rx.vstack(
+                rx.input(
+                    name="current_password",
+                    type="password",
+                    placeholder="Current password",
+                    aria_label="Current password",
+                    auto_complete="current-password",
+                    width="100%",
+                ),
+                rx.input(
+                    name="new_password",
+                    type="password",
+                    placeholder="New password",
+                    aria_label="New password",
+                    auto_complete="new-password",
+                    width="100%",
+                ),
+                rx.input(
+                    name="new_password_confirm",
+                    type="password",
+                    placeholder="Repeat new password",
+                    aria_label="Repeat new password",
+                    auto_complete="new-password",
+                    width="100%",
+                ),
+                field_error(AccountState.password_error),
+                rx.text(AccountState.password_message, size="2", color_scheme="green"),
+                rx.button("Change password", type="submit"),
+                spacing="2",
+                width="100%",
+            ),
+            on_submit=AccountState.change_password,
+            reset_on_submit=True,
+        ),
+    )
+
+
+def _key_row(key: ApiKeyRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(key.name),
+        rx.table.cell(rx.code(key.prefix, "…")),
+        rx.table.cell(key.created),
+        rx.table.cell(key.last_used),
+        rx.table.cell(
+            rx.cond(
+                key.revoked,
+                rx.badge("revoked", color_scheme="gray"),
+                rx.button(
+                    "Revoke",
+                    size="1",
+                    color_scheme="red",
+                    variant="soft",
+                    on_click=AccountState.revoke_api_key(key.id),
+                ),
+            )
+        ),
+    )
+
+
+def _api_keys() -> rx.Component:
+    return _section(
+        "API keys",
+        rx.text(
+            "Keys give programs access to your account. Each key is shown once.",
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.form(
+            rx.hstack(
+                rx.input(name="name", placeholder="Key name, e.g. CI", aria_label="Key name"),
+                rx.button("Create key", type="submit"),
+                wrap="wrap",
+            ),
+            on_submit=AccountState.create_api_key,
+            reset_on_submit=True,
+        ),
+        field_error(AccountState.api_key_error),
+        rx.cond(
+            AccountState.new_key_plaintext != "",
+            rx.callout(
+                rx.vstack(
+                    rx.text("Copy this key now; it will not be shown again."),
+                    rx.code(AccountState.new_key_plaintext, id="new-api-key"),
+                ),
+                icon="key",
+                color_scheme="amber",
+            ),
+        ),
+        rx.cond(
+            AccountState.api_keys.length() > 0,
+            rx.box(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            *[
+                                rx.table.column_header_cell(h)
+                                for h in ("Name", "Key", "Created", "Last used", "")
+                            ]
+                        )
+                    ),
+                    rx.table.body(rx.foreach(AccountState.api_keys, _key_row)),
+                    width="100%",
+                ),
+                overflow_x="auto",
+                width="100%",
+            ),
+            rx.text("No API keys yet.", size="2", color_scheme="gray"),
+        ),
+    )
+
+
+def account() -> rx.Component:
+    return page(
+        rx.vstack(
+            rx.heading("Your account", size="7"),
+            _profile(),
+            _selling(),
+            _password(),
+            _api_keys(),
+            spacing="4",
+            width="100%",
+        ),
+        max_width="800px",
+    )

@@ -1,0 +1,138 @@
+"""Sign in and sign up."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from vibecoder.components.layout import field_error, page
+from vibecoder.state.auth import SignInState, SignUpState
+
+
+def _labelled(label: str, control: rx.Component, error: rx.Var | None = None) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, as_="label", size="2", weight="medium", html_for=control.id),
+        control,
+        field_error(error) if error is not None else rx.fragment(),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _card(title: str, *children: rx.Component) -> rx.Component:
+    return rx.center(
+        rx.card(
+            rx.vstack(rx.heading(title, size="6"), *children, spacing="4", width="100%"),
+            width="100%",
+            max_width="420px",
+            size="3",
+        ),
+        width="100%",
+        padding_y="6",
+    )
+
+
+def signin() -> rx.Component:
+    return page(
+        _card(
+            "Sign in",
+            rx.form(
+                rx.vstack(
+                    _labelled(
+                        "Email",
+                        rx.input(
+                            id="email",
+                            name="email",
+                            type="email",
+                            required=True,
+                            width="100%",
+                            auto_complete="email",
+                        ),
+                    ),
+                    _labelled(
+                        "Password",
+                        rx.input(
+                            id="password",
+                            name="password",
+                            type="password",
+                            required=True,
+                            width="100%",
+                            auto_complete="current-password",
+                        ),
+                    ),
+                    field_error(SignInState.error),
+                    rx.button("Sign in", type="submit", width="100%", id="signin-submit"),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=SignInState.submit,
+                width="100%",
+            ),
+            rx.text("New here? ", rx.link("Create an account", href="/signup"), size="2"),
+        )
+    )
+
+
+def signup() -> rx.Component:
+    return page(
+        _card(
+            "Create your account",
+            rx.form(
+                rx.vstack(
+                    _labelled(
+                        "Email",
+                        rx.input(
+                            id="email",
+                            name="email",
+                            type="email",
+                            required=True,
+                            width="100%",
+                            auto_complete="email",
+                        ),
+                        SignUpState.email_error,
+                    ),
+                    _labelled(
+                        "Username",
+                        rx.input(
+                            id="username",
+                            name="username",
+                            width="100%",
+                            placeholder="letters, digits, - or _",
+                            auto_complete="username",
+                        ),
+                        SignUpState.username_error,
+                    ),
+                    _labelled(
+                        "Password",
+                        rx.input(
+                            id="password",
+                            name="password",
+                            type="password",
+                            required=True,
+                            width="100%",
+                            auto_complete="new-password",
+                        ),
+                        SignUpState.password_error,
+                    ),
+                    _labelled(
+                        "Repeat password",
+                        rx.input(
+                            id="password_confirm",
+                            name="password_confirm",
+                            type="password",
+                            required=True,
+                            width="100%",
+                            auto_complete="new-password",
+                        ),
+                    ),
+                    rx.checkbox("I want to sell code too", name="sell", id="sell"),
+                    field_error(SignUpState.form_error),
+                    rx.button("Create account", type="submit", width="100%", id="signup-submit"),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=SignUpState.submit,
+                width="100%",
+            ),
+            rx.text("Already have an account? ", rx.link("Sign in", href="/signin"), size="2"),
+        )
+    )

@@ -1,0 +1,2 @@
+def import_seed_catalog() -> dict:
+    return {"listings": 0, "sellers": 0, "reviews": 0}

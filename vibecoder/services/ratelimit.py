@@ -1,0 +1,28 @@
+"""Fixed-window counters in Redis, shared by every process (login, sandbox, license API)."""
+
+from __future__ import annotations
+
+import redis
+
+
+def hit(client: redis.Redis, key: str, *, window_seconds: int) -> int:
+    """Count one event in the window that `key` names; returns the count so far."""
+    pipe = client.pipeline()
+    pipe.incr(key)
+    pipe.expire(key, window_seconds, nx=True)
+    count, _ = pipe.execute()
+    return int(count)
+
+
+def count(client: redis.Redis, key: str) -> int:
+    value = client.get(key)
+    return int(value) if value else 0
+
+
+def retry_after(client: redis.Redis, key: str) -> int:
+    ttl = client.ttl(key)
+    return max(int(ttl), 1) if ttl and ttl > 0 else 1
+
+
+def clear(client: redis.Redis, key: str) -> None:
+    client.delete(key)

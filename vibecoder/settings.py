@@ -1,0 +1,158 @@
+"""Every knob of VibeCoder in one pydantic-settings class, read from the environment and `.env`.
+
+Most variables are prefixed `VIBECODER_`; the ones other tools already know by name
+(DATABASE_URL, REDIS_URL, FRONTEND_PORT, BACKEND_PORT, STRIPE_*, ANTHROPIC_API_KEY, OPENAI_*)
+are read under those names.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET_KEY = "dev-insecure-change-me"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _alias(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="VIBECODER_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    secret_key: str = PLACEHOLDER_SECRET_KEY
+    data_dir: Path = Field(default=PROJECT_ROOT / "data")
+
+    # External servers; when unset the embedded ones in data_dir are used.
+    database_url: str | None = Field(default=None, validation_alias=_alias("DATABASE_URL"))
+    redis_url: str | None = Field(default=None, validation_alias=_alias("REDIS_URL"))
+
+    frontend_port: int = Field(default=3000, validation_alias=_alias("FRONTEND_PORT"))
+    backend_port: int = Field(default=8000, validation_alias=_alias("BACKEND_PORT"))
+    # Public address of the app, used in emails, Stripe return URLs and preview CSP.
+    app_url: str = Field(default="", validation_alias=_alias("VIBECODER_APP_URL", "APP_URL"))
+
+    # Auth
+    session_ttl_hours: int = 24 * 14
+    min_password_length: int = 10
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_ip: int = 20
+    login_lockout_seconds: int = 15 * 60
+
+    # Blob storage for listing files and builder bundles
+    blob_backend: Literal["local", "s3"] = "local"
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
+
+    # Uploads
+    max_upload_bytes: int = 50 * 1024 * 1024
+    max_file_bytes: int = 5 * 1024 * 1024
+    max_archive_files: int = 2000
+    max_uncompressed_bytes: int = 100 * 1024 * 1024
+    max_compression_ratio: int = 100
+    code_viewer_max_bytes: int = 200 * 1024
+
+    # Search
+    embedding_model: str = "all-MiniLM-L6-v2"
+    query_embedding_ttl_seconds: int = 24 * 3600
+    torch_threads: int = 2
+
+    # Commerce
+    stripe_secret_key: str | None = Field(
+        default=None, validation_alias=_alias("STRIPE_SECRET_KEY")
+    )
+    stripe_publishable_key: str | None = Field(
+        default=None, validation_alias=_alias("STRIPE_PUBLISHABLE_KEY")
+    )
+    stripe_webhook_secret: str | None = Field(
+        default=None, validation_alias=_alias("STRIPE_WEBHOOK_SECRET")
+    )
+    # For tests against a local Stripe fake; unset in production.
+    stripe_api_base: str | None = Field(default=None, validation_alias=_alias("STRIPE_API_BASE"))
+    platform_fee_percent: float = 10.0
+    refund_window_days: int = 14
+    download_url_ttl_seconds: int = 600
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "VibeCoder <no-reply@vibecoder.local>"
+
+    # AI builder
+    anthropic_api_key: str | None = Field(
+        default=None, validation_alias=_alias("ANTHROPIC_API_KEY")
+    )
+    anthropic_base_url: str | None = Field(
+        default=None, validation_alias=_alias("ANTHROPIC_BASE_URL")
+    )
+    openai_api_key: str | None = Field(default=None, validation_alias=_alias("OPENAI_API_KEY"))
+    openai_base_url: str | None = Field(default=None, validation_alias=_alias("OPENAI_BASE_URL"))
+    anthropic_model: str = "claude-sonnet-4-5"
+    openai_model: str = "gpt-4.1"
+    openai_compatible_base_url: str | None = None
+    openai_compatible_model: str | None = None
+    builder_run_token_budget: int = 200_000
+    builder_lock_ttl_seconds: int = 120
+
+    # Sandbox
+    sandbox_backend: Literal["auto", "bwrap", "docker"] = "auto"
+    sandbox_wall_seconds: float = 10.0
+    sandbox_cpu_seconds: int = 5
+    sandbox_memory_mb: int = 256
+    sandbox_max_processes: int = 64
+    sandbox_max_output_bytes: int = 1024 * 1024
+    sandbox_max_file_bytes: int = 16 * 1024 * 1024
+    sandbox_concurrency: int = 2
+    sandbox_runs_per_user_per_hour: int = 60
+    sandbox_runs_per_ip_per_hour: int = 120
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.environment != "development" and self.secret_key == PLACEHOLDER_SECRET_KEY:
+            raise ValueError(
+                "VIBECODER_SECRET_KEY must be set to a random value outside development "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        if len(self.secret_key) < 16:
+            raise ValueError("VIBECODER_SECRET_KEY must be at least 16 characters")
+        return self
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        return not self.database_url
+
+    @property
+    def uses_embedded_redis(self) -> bool:
+        return not self.redis_url
+
+    @property
+    def public_url(self) -> str:
+        return (self.app_url or f"http://localhost:{self.frontend_port}").rstrip("/")
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
+
+
+@functools.lru_cache
+def get_settings() -> Settings:
+    return Settings()
