@@ -89,10 +89,10 @@ def validate_password(password: str, *, email: str = "", username: str = "") -> 
         raise ValidationFailed(
             "weak_password", "This password is too easy to guess.", field="password"
         )
-    local_part = email.split("@")[0].lower()
-    if (local_part and len(local_part) >= 4 and local_part in lowered) or (
-        username and username.lower() in lowered
-    ):
+    # Compare letters and digits only, so "ada.lovelace" is caught in "Ada-Lovelace-99".
+    letters = re.sub(r"[^a-z0-9]", "", lowered)
+    personal = [re.sub(r"[^a-z0-9]", "", part.lower()) for part in (email.split("@")[0], username)]
+    if any(len(part) >= 4 and part in letters for part in personal):
         raise ValidationFailed(
             "weak_password",
             "Your password must not contain your email or username.",

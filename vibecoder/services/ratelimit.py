@@ -7,10 +7,11 @@ import redis
 
 def hit(client: redis.Redis, key: str, *, window_seconds: int) -> int:
     """Count one event in the window that `key` names; returns the count so far."""
+    # SET NX starts the window once; INCR keeps the TTL (EXPIRE NX needs Redis 7, embedded is 6.2).
     pipe = client.pipeline()
+    pipe.set(key, 0, ex=window_seconds, nx=True)
     pipe.incr(key)
-    pipe.expire(key, window_seconds, nx=True)
-    count, _ = pipe.execute()
+    _, count = pipe.execute()
     return int(count)
 
 

@@ -1,0 +1,130 @@
+"""Shared fixtures: real embedded Postgres+pgvector and Redis, a real Celery worker process.
+
+Services start once per test session in a temporary data dir; every test that touches them gets
+clean tables (TRUNCATE) and an empty Redis database.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Settings are read at import time by several modules: fix the test environment first.
+os.environ["VIBECODER_ENVIRONMENT"] = "test"
+os.environ.setdefault("VIBECODER_SECRET_KEY", "test-" + secrets.token_urlsafe(24))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+for _var in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "ANTHROPIC_API_KEY", "OPENAI_API_KEY"):
+    os.environ.pop(_var, None)
+
+
+@pytest.fixture(scope="session")
+def services(tmp_path_factory):
+    """Embedded Postgres and Redis for this test session, migrated to head."""
+    from vibecoder.services.embedded import EmbeddedServices
+    from vibecoder.settings import get_settings
+
+    data_dir = tmp_path_factory.mktemp("vibecoder-data")
+    os.environ["VIBECODER_DATA_DIR"] = str(data_dir)
+    embedded = EmbeddedServices(data_dir)
+    urls = embedded.start()
+    os.environ.update(urls.as_env())
+    get_settings.cache_clear()
+
+    from vibecoder.cli import upgrade_database
+    from vibecoder.db import reset_engine
+
+    reset_engine()
+    upgrade_database()
+    yield urls
+    reset_engine()
+    embedded.stop()
+
+
+def _truncate_all() -> None:
+    from sqlalchemy import text
+    from sqlmodel import SQLModel
+
+    import vibecoder.models  # noqa: F401
+    from vibecoder.db import get_engine
+
+    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with get_engine().begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def db(services):
+    """A clean database; yields a SQLModel session that the test may commit freely."""
+    from sqlmodel import Session
+
+    from vibecoder.db import get_engine
+    from vibecoder.services.redis_client import get_redis
+
+    _truncate_all()
+    get_redis().flushdb()
+    with Session(get_engine(), expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def redis_client(services):
+    from vibecoder.services.redis_client import get_redis
+
+    client = get_redis()
+    client.flushdb()
+    return client
+
+
+@pytest.fixture(scope="session")
+def celery_worker(services):
+    """A real Celery worker process on every queue (not eager mode)."""
+    from vibecoder.cli import worker_command
+
+    log_path = Path(os.environ["VIBECODER_DATA_DIR"]) / "celery-test.log"
+    log = open(log_path, "wb")  # noqa: SIM115
+    proc = subprocess.Popen(
+        worker_command(concurrency=2),
+        cwd=PROJECT_ROOT,
+        env=dict(os.environ),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    from workers.celery_app import app
+
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"celery worker exited: {log_path.read_text()[-3000:]}")
+        if app.control.ping(timeout=1.0):
+            break
+    else:
+        proc.terminate()
+        raise RuntimeError(f"celery worker did not answer: {log_path.read_text()[-3000:]}")
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+def run_cli(*args: str, input: str | None = None, env: dict | None = None, timeout: int = 120):
+    return subprocess.run(
+        [sys.executable, "-m", "vibecoder", *args],
+        cwd=PROJECT_ROOT,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env if env is not None else dict(os.environ),
+    )

@@ -1,0 +1,153 @@
+"""The running app (`python -m vibecoder dev`, exactly what `make run` starts) and a browser."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+from sqlalchemy import Engine, create_engine
+
+from tests.conftest import PROJECT_ROOT
+from vibecoder.services.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+START_TIMEOUT_SECONDS = 420
+CHROMIUM = os.environ.get("VIBECODER_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@dataclass
+class LiveApp:
+    process: subprocess.Popen
+    data_dir: Path
+    frontend_url: str
+    backend_url: str
+    log_path: Path
+    database_url: str = ""
+    redis_url: str = ""
+    descendants: list[psutil.Process] = field(default_factory=list)
+    descendant_cmdlines: list[str] = field(default_factory=list)
+    _engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = create_engine(self.database_url)
+        return self._engine
+
+    def log_tail(self, chars: int = 4000) -> str:
+        return self.log_path.read_text(errors="replace")[-chars:]
+
+    def stop(self) -> int:
+        if self._engine is not None:
+            self._engine.dispose()
+        if self.process.poll() is None:
+            self.descendants = psutil.Process(self.process.pid).children(recursive=True)
+            for proc in self.descendants:
+                try:
+                    self.descendant_cmdlines.append(" ".join(proc.cmdline()))
+                except psutil.Error:
+                    pass
+            self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=90)
+
+
+def _wait_until_up(app: LiveApp) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    health = {}
+    while time.monotonic() < deadline:
+        if app.process.poll() is not None:
+            raise RuntimeError(f"`vibecoder dev` exited early:\n{app.log_tail()}")
+        try:
+            response = httpx.get(f"{app.backend_url}/api/health", timeout=5)
+            health = response.json()
+            if response.status_code == 200:
+                page = httpx.get(app.frontend_url + "/", timeout=30)
+                if page.status_code == 200:
+                    return
+        except (httpx.HTTPError, ValueError):
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"app not healthy in {START_TIMEOUT_SECONDS}s ({health}):\n{app.log_tail()}")
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory) -> LiveApp:
+    data_dir = tmp_path_factory.mktemp("live-data")
+    frontend_port, backend_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(
+        VIBECODER_DATA_DIR=str(data_dir),
+        FRONTEND_PORT=str(frontend_port),
+        BACKEND_PORT=str(backend_port),
+        VIBECODER_APP_URL=f"http://localhost:{frontend_port}",
+    )
+    log_path = data_dir / "dev.log"
+    log = open(log_path, "wb")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vibecoder", "dev"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    app = LiveApp(
+        process=process,
+        data_dir=data_dir,
+        frontend_url=f"http://localhost:{frontend_port}",
+        backend_url=f"http://127.0.0.1:{backend_port}",
+        log_path=log_path,
+    )
+    try:
+        _wait_until_up(app)
+        state = json.loads((data_dir / "services.json").read_text())
+        app.database_url = EmbeddedPostgres(data_dir / "postgres").url(state["pg_port"])
+        app.redis_url = EmbeddedRedis.url(state["redis_port"])
+    except BaseException:
+        app.stop()
+        raise
+    yield app
+    app.stop()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_app):
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    context.set_default_timeout(30_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def wait_for_app(page) -> None:
+    """Reflex hydrates over a websocket after the HTML arrives; wait until it is connected."""
+    page.wait_for_load_state("networkidle")
