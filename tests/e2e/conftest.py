@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -61,10 +62,8 @@ class LiveApp:
         if self.process.poll() is None:
             self.descendants = psutil.Process(self.process.pid).children(recursive=True)
             for proc in self.descendants:
-                try:
+                with contextlib.suppress(psutil.Error):
                     self.descendant_cmdlines.append(" ".join(proc.cmdline()))
-                except psutil.Error:
-                    pass
             self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout=90)
 
