@@ -282,6 +282,8 @@ def build_parser() -> argparse.ArgumentParser:
     createuser.add_argument("--role", choices=["buyer", "seller", "admin"], default="buyer")
     createuser.set_defaults(handler=_with_services(cmd_createuser))
 
+    import vibecoder.commands  # noqa: F401 - registers feature subcommands
+
     for add in _EXTRA_COMMANDS:
         add(sub)
     return parser

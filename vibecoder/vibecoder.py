@@ -5,9 +5,17 @@ from __future__ import annotations
 import reflex as rx
 
 from vibecoder.api import build_api
-from vibecoder.pages import account, auth, home
+from vibecoder.components.layout import register_nav_link
+from vibecoder.pages import account, auth, browse, home, listing, profile, sell
 from vibecoder.state.account import AccountState
 from vibecoder.state.auth import AuthState
+from vibecoder.state.browse import BrowseState
+from vibecoder.state.listing import ListingState
+from vibecoder.state.profile import ProfileState
+from vibecoder.state.sell import SellState
+
+register_nav_link("Browse", "/browse")
+register_nav_link("Sell", "/sell")
 
 app = rx.App(
     api_transformer=build_api(),
@@ -26,4 +34,25 @@ app.add_page(auth.signin, route="/signin", title="Sign in · VibeCoder", on_load
 app.add_page(auth.signup, route="/signup", title="Sign up · VibeCoder", on_load=AuthState.load_user)
 app.add_page(
     account.account, route="/account", title="Account · VibeCoder", on_load=AccountState.load
+)
+app.add_page(
+    browse.browse_page, route="/browse", title="Browse · VibeCoder", on_load=BrowseState.load
+)
+app.add_page(
+    listing.listing_page, route="/listing/[slug]", title="VibeCoder", on_load=ListingState.load
+)
+app.add_page(
+    profile.profile_page,
+    route="/u/[username]",
+    title="Creator · VibeCoder",
+    on_load=ProfileState.load,
+)
+app.add_page(
+    sell.sell_dashboard, route="/sell", title="Sell · VibeCoder", on_load=SellState.load_dashboard
+)
+app.add_page(
+    sell.listing_editor,
+    route="/sell/[listing_id]",
+    title="Edit listing · VibeCoder",
+    on_load=SellState.load_editor,
 )

@@ -49,4 +49,5 @@ app.conf.update(
     },
 )
 # Importing the task modules registers them on the app.
+import workers.analytics  # noqa: E402,F401
 import workers.maintenance  # noqa: E402,F401

@@ -1,0 +1,142 @@
+"""Listing page state: one listing's view model, the open file, and one page of reviews."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from vibecoder.db import session_scope
+from vibecoder.services import reviews as review_service
+from vibecoder.services.code_viewer import read_for_viewer
+from vibecoder.services.errors import ServiceError
+from vibecoder.services.listing_detail import (
+    ListingView,
+    ReviewEntry,
+    listing_view,
+    reviews_page,
+)
+from vibecoder.state.auth import AuthState
+
+
+class ListingState(AuthState):
+    listing: ListingView | None = None
+    not_found: bool = False
+    selected_path: str = ""
+    code: str = ""
+    code_language: str = "text"
+    code_notice: str = ""
+    reviews: list[ReviewEntry] = []
+    reviews_total: int = 0
+    reviews_page: int = 1
+    review_error: str = ""
+    review_message: str = ""
+
+    @rx.var
+    def reviews_pages(self) -> int:
+        return max((self.reviews_total + 9) // 10, 1)
+
+    @rx.event
+    def load(self):
+        self.load_user()
+        slug = self.router.url.query_parameters.get("slug") or self.router.page.params.get(
+            "slug", ""
+        )
+        viewer = self.current_user()
+        self.review_error = self.review_message = ""
+        try:
+            with session_scope() as session:
+                view = listing_view(session=session, slug=str(slug), viewer=viewer)
+                self.reviews, self.reviews_total = reviews_page(
+                    session=session, listing_id=view.id, page=1
+                )
+        except ServiceError:
+            self.listing = None
+            self.not_found = True
+            return
+        self.not_found = False
+        self.listing = view
+        self.reviews_page = 1
+        self._open(view.default_file)
+        from vibecoder.services.analytics import record_view_later
+
+        record_view_later(
+            listing_id=view.id,
+            visitor=self.router.session.client_token or self.client_ip(),
+            referrer=self.router.headers.referer if hasattr(self.router.headers, "referer") else "",
+            utm_source=self.router.url.query_parameters.get("utm_source", ""),
+            user_id=viewer.id if viewer else None,
+        )
+
+    def _open(self, path: str) -> None:
+        self.selected_path = path
+        self.code = self.code_notice = ""
+        self.code_language = "text"
+        if not path or self.listing is None or self.listing.latest_version_id is None:
+            return
+        with session_scope() as session:
+            excerpt = read_for_viewer(
+                session=session, version_id=self.listing.latest_version_id, path=path
+            )
+        self.code, self.code_language, self.code_notice = (
+            excerpt.text,
+            excerpt.language,
+            excerpt.notice,
+        )
+
+    @rx.event
+    def open_file(self, path: str):
+        self._open(path)
+
+    @rx.event
+    def go_to_reviews_page(self, page: int):
+        if self.listing is None:
+            return
+        with session_scope() as session:
+            self.reviews, self.reviews_total = reviews_page(
+                session=session, listing_id=self.listing.id, page=int(page)
+            )
+        self.reviews_page = int(page)
+
+    @rx.event
+    def submit_review(self, form: dict):
+        self.review_error = self.review_message = ""
+        user = self.current_user()
+        if user is None:
+            self.review_error = "Sign in to review."
+            return
+        if self.listing is None:
+            return
+        try:
+            rating = int(form.get("rating") or 0)
+        except ValueError:
+            rating = 0
+        try:
+            with session_scope() as session:
+                review_service.upsert_review(
+                    session=session,
+                    buyer=user,
+                    listing_id=self.listing.id,
+                    rating=rating,
+                    body=str(form.get("body", "")),
+                )
+        except ServiceError as exc:
+            self.review_error = exc.message
+            return
+        self.review_message = "Thanks — your review is saved."
+        return ListingState.load
+
+    @rx.event
+    def reply(self, review_id: int, form: dict):
+        user = self.current_user()
+        if user is None:
+            return
+        try:
+            with session_scope() as session:
+                review_service.reply_to_review(
+                    session=session,
+                    seller=user,
+                    review_id=int(review_id),
+                    body=str(form.get("reply", "")),
+                )
+        except ServiceError as exc:
+            return rx.toast.error(exc.message)
+        return ListingState.go_to_reviews_page(self.reviews_page)
