@@ -127,7 +127,7 @@ def test_too_many_files_and_total_size(store):
     with pytest.raises(UploadRejected) as err:
         ingest(store, ("many.zip", many))
     assert err.value.code == "too_many_files"
-    big = [(f"chunk{i}.txt", ("%06d\n" % i) * 150_000) for i in range(6)]
+    big = [(f"chunk{i}.txt", f"{i:06d}\n" * 150_000) for i in range(6)]
     limits = UploadLimits(50 * 2**20, 2 * 2**20, 50, 4 * 2**20, max_ratio=10_000)
     with pytest.raises(UploadRejected) as err:
         ingest(store, ("big.zip", make_zip(big)), limits=limits)
