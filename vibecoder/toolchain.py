@@ -53,6 +53,8 @@ def reflex_env(base: dict[str, str] | None = None) -> dict[str, str]:
     env.setdefault("NPM_CONFIG_REGISTRY", env.get("npm_config_registry") or npm_registry())
     env.setdefault("REFLEX_DIR", str(PROJECT_ROOT / ".tools" / "reflex"))
     env["REFLEX_TELEMETRY_ENABLED"] = "false"
+    # Reload on app code only: by default Reflex watches the whole project, data dir included.
+    env.setdefault("REFLEX_HOT_RELOAD_OVERRIDE_PATHS", str(PROJECT_ROOT / "vibecoder"))
     env.setdefault("HF_HUB_OFFLINE", "1")
     env.setdefault("TRANSFORMERS_OFFLINE", "1")
     return env

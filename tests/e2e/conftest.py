@@ -90,6 +90,7 @@ def _wait_until_up(app: LiveApp) -> None:
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory) -> LiveApp:
     data_dir = tmp_path_factory.mktemp("live-data")
+    no_reload_dir = tmp_path_factory.mktemp("no-reload")
     frontend_port, backend_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(
@@ -97,6 +98,8 @@ def live_app(tmp_path_factory) -> LiveApp:
         FRONTEND_PORT=str(frontend_port),
         BACKEND_PORT=str(backend_port),
         VIBECODER_APP_URL=f"http://localhost:{frontend_port}",
+        # Editing files while tests run must not restart the app under test.
+        REFLEX_HOT_RELOAD_OVERRIDE_PATHS=str(no_reload_dir),
     )
     log_path = data_dir / "dev.log"
     log = open(log_path, "wb")  # noqa: SIM115

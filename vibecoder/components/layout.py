@@ -65,7 +65,7 @@ def navbar() -> rx.Component:
             rx.link(
                 rx.hstack(
                     rx.icon("sparkles", size=20, color=rx.color("violet", 10)),
-                    rx.heading("VibeCoder", size="4", weight="bold"),
+                    rx.text("VibeCoder", size="4", weight="bold"),
                     spacing="2",
                     align="center",
                 ),
@@ -127,7 +127,8 @@ def page(*children: rx.Component, max_width: str = "1200px") -> rx.Component:
             max_width=max_width,
             margin_x="auto",
             padding_x=["3", "5"],
-            padding_y="5",
+            padding_top="6",
+            padding_bottom="6",
             min_height="70vh",
         ),
         footer(),

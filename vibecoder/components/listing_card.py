@@ -28,7 +28,7 @@ def listing_card(item: rx.Var) -> rx.Component:
                     rx.text(item.price_label, weight="bold", size="2"),
                     width="100%",
                 ),
-                rx.heading(item.title, size="3", trim="both"),
+                rx.heading(item.title, size="3", as_="h3", trim="both"),
                 rx.text(item.summary, size="2", color_scheme="gray", class_name="line-clamp-2"),
                 rx.hstack(
                     rx.text("by ", item.seller_name, size="1", color_scheme="gray"),

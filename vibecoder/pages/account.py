@@ -10,7 +10,7 @@ from vibecoder.state.account import AccountState, ApiKeyRow
 
 def _section(title: str, *children: rx.Component) -> rx.Component:
     return rx.card(
-        rx.vstack(rx.heading(title, size="4"), *children, spacing="3", width="100%"),
+        rx.vstack(rx.heading(title, size="4", as_="h2"), *children, spacing="3", width="100%"),
         width="100%",
     )
 

@@ -42,7 +42,7 @@ def hero() -> rx.Component:
 
 def featured_section() -> rx.Component:
     return rx.vstack(
-        rx.heading("Featured", size="5"),
+        rx.heading("Featured", size="5", as_="h2"),
         rx.cond(
             HomeState.loaded,
             rx.cond(

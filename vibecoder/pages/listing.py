@@ -81,7 +81,7 @@ def _file_row(entry: FileEntry) -> rx.Component:
         rx.text(entry.path, size="1", trim="both", class_name="truncate"),
         variant=rx.cond(ListingState.selected_path == entry.path, "soft", "ghost"),
         color_scheme="gray",
-        justify="start",
+        justify_content="flex-start",
         width="100%",
         disabled=entry.is_binary,
         on_click=ListingState.open_file(entry.path),
@@ -176,7 +176,7 @@ def _provenance_tab() -> rx.Component:
                     rx.data_list.label("Generated"), rx.data_list.value(L.ai_generated)
                 ),
             ),
-            rx.heading("Prompt history", size="3"),
+            rx.heading("Prompt history", size="3", as_="h3"),
             rx.foreach(L.prompts, _prompt),
             spacing="3",
             width="100%",
@@ -190,7 +190,7 @@ def _version(entry: VersionEntry) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.heading(entry.version, size="3"),
+                rx.heading(entry.version, size="3", as_="h3"),
                 rx.cond(entry.is_latest, rx.badge("latest", color_scheme="green")),
                 rx.cond(~entry.is_published, rx.badge("draft", color_scheme="amber")),
                 rx.spacer(),
@@ -283,7 +283,8 @@ def _reviews_tab() -> rx.Component:
     return rx.vstack(
         rx.flex(
             rx.vstack(
-                rx.heading(L.rating_avg, size="8"), rx.text(L.rating_count, " reviews", size="2")
+                rx.heading(L.rating_avg, size="8", as_="p"),
+                rx.text(L.rating_count, " reviews", size="2"),
             ),
             _breakdown(),
             spacing="6",
@@ -293,7 +294,7 @@ def _reviews_tab() -> rx.Component:
             ListingState.is_authenticated & ~L.is_owner,
             rx.form(
                 rx.vstack(
-                    rx.heading("Your review", size="3"),
+                    rx.heading("Your review", size="3", as_="h3"),
                     rx.radio_group(
                         ["5", "4", "3", "2", "1"],
                         name="rating",

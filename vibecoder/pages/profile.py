@@ -14,7 +14,7 @@ C = ProfileState.creator
 
 def _stat(label: str, value) -> rx.Component:
     return rx.vstack(
-        rx.heading(value, size="5"),
+        rx.heading(value, size="5", as_="h2"),
         rx.text(label, size="1", color_scheme="gray"),
         spacing="0",
         align="start",
@@ -65,7 +65,7 @@ def profile_page() -> rx.Component:
                         spacing="7",
                         wrap="wrap",
                     ),
-                    rx.heading("Listings", size="5", padding_top="4"),
+                    rx.heading("Listings", size="5", as_="h2", padding_top="4"),
                     rx.cond(
                         ProfileState.listings.length() > 0,
                         listing_grid(ProfileState.listings),

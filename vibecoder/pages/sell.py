@@ -229,7 +229,7 @@ def _finding(f: FindingRow) -> rx.Component:
 def _versions_section() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Versions and files", size="4"),
+            rx.heading("Versions and files", size="4", as_="h2"),
             rx.cond(
                 SellState.versions.length() > 0,
                 rx.box(
@@ -241,7 +241,7 @@ def _versions_section() -> rx.Component:
                 ),
                 rx.text("No versions yet. Upload your code below.", color_scheme="gray"),
             ),
-            rx.heading("Upload a new version", size="3"),
+            rx.heading("Upload a new version", size="3", as_="h3"),
             rx.grid(
                 rx.vstack(
                     rx.text("Version (semver)", size="2", as_="label", html_for="new_version"),
