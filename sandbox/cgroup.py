@@ -111,6 +111,12 @@ class CgroupRun:
             pids_limit_hits=_read_key(pids / "pids.events", "max"),
         )
 
+    def is_empty(self) -> bool:
+        try:
+            return not next(iter(self.dirs.values())).joinpath("cgroup.procs").read_bytes().strip()
+        except OSError:
+            return False
+
     def kill(self) -> None:
         if self.version == 2:
             with contextlib.suppress(OSError):

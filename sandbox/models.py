@@ -89,7 +89,7 @@ class RunResult:
     exit_code: int | None  # None when killed by a signal
     signal: int | None
     wall_seconds: float
-    cpu_seconds: float
+    cpu_seconds: float | None  # None where the backend cannot measure it (docker)
     peak_memory_bytes: int | None
     limit_reason: LimitReason | None
     backend: str
