@@ -283,6 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     createuser.set_defaults(handler=_with_services(cmd_createuser))
 
     import vibecoder.commands  # noqa: F401 - registers feature subcommands
+    import vibecoder.sandbox_commands  # noqa: F401
 
     for add in _EXTRA_COMMANDS:
         add(sub)

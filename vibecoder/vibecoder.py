@@ -6,14 +6,17 @@ import reflex as rx
 
 from vibecoder.api import build_api
 from vibecoder.components.layout import register_nav_link
+from vibecoder.components.sandbox_panel import sandbox_panel
 from vibecoder.pages import account, auth, browse, home, listing, profile, sell
 from vibecoder.state.account import AccountState
 from vibecoder.state.auth import AuthState
 from vibecoder.state.browse import BrowseState
 from vibecoder.state.listing import ListingState
 from vibecoder.state.profile import ProfileState
+from vibecoder.state.sandbox_panel import SandboxPanelState
 from vibecoder.state.sell import SellState
 
+listing.SIDE_PANELS.append(sandbox_panel)
 register_nav_link("Browse", "/browse")
 register_nav_link("Sell", "/sell")
 
@@ -39,7 +42,10 @@ app.add_page(
     browse.browse_page, route="/browse", title="Browse · VibeCoder", on_load=BrowseState.load
 )
 app.add_page(
-    listing.listing_page, route="/listing/[slug]", title="VibeCoder", on_load=ListingState.load
+    listing.listing_page,
+    route="/listing/[slug]",
+    title="VibeCoder",
+    on_load=[ListingState.load, SandboxPanelState.load],
 )
 app.add_page(
     profile.profile_page,

@@ -51,3 +51,4 @@ app.conf.update(
 # Importing the task modules registers them on the app.
 import workers.analytics  # noqa: E402,F401
 import workers.maintenance  # noqa: E402,F401
+import workers.sandbox  # noqa: E402,F401

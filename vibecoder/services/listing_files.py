@@ -114,4 +114,8 @@ def publish_scanned_version(*, session: Session, seller: User, version_id: int) 
         version_id=version_id,
         scan=catalog.PublishCheck(blocking=[], warnings=[f.message for f in findings]),
     )
+    # Every published version's own tests run in the sandbox: the "verified" badge.
+    from vibecoder.services.sandbox_runs import request_test_run
+
+    request_test_run(session=session, version_id=version_id)
     return finding_rows(findings)

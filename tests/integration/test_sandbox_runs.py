@@ -1,0 +1,214 @@
+"""Sandbox runs in the product: queued by the web side, executed by a real worker in bubblewrap."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+
+import pytest
+from sqlmodel import select
+
+from tests.conftest import run_cli
+from vibecoder.models.analytics import AnalyticsEvent
+from vibecoder.models.sandbox import SandboxRun
+from vibecoder.models.users import Role
+from vibecoder.services import auth, catalog, listing_files
+from vibecoder.services.errors import NotFound, RateLimited, ValidationFailed
+from vibecoder.services.sandbox_runs import request_run, runnable_files
+
+PASSWORD = "tangerine-bicycle-42"
+MAIN = """import sys
+
+def shout(text):
+    return text.upper() + "!"
+
+if __name__ == "__main__":
+    data = sys.stdin.read().strip()
+    print(shout(data or "hello"), *sys.argv[1:])
+"""
+TESTS = """from main import shout
+
+def test_shout():
+    assert shout("hi") == "HI!"
+
+def test_empty():
+    assert shout("") == "!"
+"""
+
+
+def _listing(db, files, status="publish"):
+    seller = auth.register(session=db, email="s@example.com", password=PASSWORD, role=Role.seller)
+    listing = catalog.create_listing(
+        session=db,
+        seller=seller,
+        data={"title": "Shouter", "category": "CLI tools", "price_cents": 500},
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    buffer.seek(0)
+    outcome = listing_files.add_uploaded_version(
+        session=db,
+        seller=seller,
+        listing_id=listing.id,
+        version="1.0.0",
+        changelog="",
+        uploads=[("code.zip", buffer)],
+    )
+    if status == "publish":
+        listing_files.publish_scanned_version(
+            session=db, seller=seller, version_id=outcome.version_id
+        )
+    db.commit()
+    return listing
+
+
+def _wait(db, public_id, timeout=60) -> SandboxRun:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        db.expire_all()
+        run = db.exec(select(SandboxRun).where(SandboxRun.public_id == public_id)).one()
+        if run.status in ("done", "failed", "refused"):
+            return run
+        time.sleep(0.2)
+    raise AssertionError(f"run {public_id} still {run.status}")
+
+
+def test_publishing_runs_the_versions_tests_for_the_verified_badge(db, celery_worker):
+    listing = _listing(db, {"main.py": MAIN, "test_main.py": TESTS})
+    run = db.exec(select(SandboxRun).where(SandboxRun.listing_id == listing.id)).one()
+    assert run.kind == "test" and run.language == "python"
+    run = _wait(db, run.public_id)
+    assert run.status == "done", run.error
+    assert (run.tests_passed, run.tests_failed) == (2, 0)
+
+
+def test_visitor_runs_code_with_stdin_and_args(db, redis_client, celery_worker):
+    listing = _listing(db, {"main.py": MAIN, "test_main.py": TESTS})
+    assert runnable_files(
+        session=db, version_id=catalog.latest_version(session=db, listing_id=listing.id).id
+    ) == ["main.py"]
+    run = request_run(
+        session=db,
+        redis_client=redis_client,
+        listing_id=listing.id,
+        viewer=None,
+        ip="127.0.0.9",
+        entry_point="main.py",
+        stdin="vibes",
+        args=["--loud"],
+    )
+    db.commit()
+    run = _wait(db, run.public_id)
+    assert run.status == "done", run.error
+    assert run.exit_code == 0
+    assert run.stdout.strip() == "VIBES! --loud"
+    assert run.wall_ms is not None and run.wall_ms < 10_000
+    time.sleep(0.5)
+    db.expire_all()
+    assert db.exec(select(AnalyticsEvent).where(AnalyticsEvent.kind == "sandbox_run")).first()
+
+
+def test_runaway_code_is_stopped_with_the_reason(db, redis_client, celery_worker):
+    listing = _listing(db, {"main.py": "while True:\n    pass\n"})
+    run = request_run(
+        session=db,
+        redis_client=redis_client,
+        listing_id=listing.id,
+        viewer=None,
+        ip="127.0.0.10",
+        entry_point="main.py",
+    )
+    db.commit()
+    run = _wait(db, run.public_id, timeout=90)
+    assert run.status == "done"
+    assert run.limit_reason in ("cpu", "timeout")
+
+
+def test_bad_requests_are_refused_before_queueing(db, redis_client):
+    listing = _listing(db, {"main.py": MAIN})
+    with pytest.raises(ValidationFailed):
+        request_run(
+            session=db,
+            redis_client=redis_client,
+            listing_id=listing.id,
+            viewer=None,
+            ip="127.0.0.1",
+            entry_point="../../etc/passwd",
+        )
+    with pytest.raises(ValidationFailed):
+        request_run(
+            session=db,
+            redis_client=redis_client,
+            listing_id=listing.id,
+            viewer=None,
+            ip="127.0.0.1",
+            entry_point="main.py",
+            stdin="x" * (70 * 1024),
+        )
+    draft = _listing_draft(db)
+    with pytest.raises(NotFound):
+        request_run(
+            session=db,
+            redis_client=redis_client,
+            listing_id=draft.id,
+            viewer=None,
+            ip="127.0.0.1",
+            entry_point="main.py",
+        )
+    db.rollback()
+    assert db.exec(select(SandboxRun).where(SandboxRun.kind == "run")).first() is None
+
+
+def _listing_draft(db):
+    seller = auth.register(session=db, email="d@example.com", password=PASSWORD, role=Role.seller)
+    listing = catalog.create_listing(
+        session=db,
+        seller=seller,
+        data={"title": "Hidden draft", "category": "CLI tools", "price_cents": 500},
+    )
+    db.commit()
+    return listing
+
+
+def test_per_ip_quota(db, redis_client, monkeypatch):
+    from vibecoder.settings import get_settings
+
+    monkeypatch.setattr(get_settings(), "sandbox_runs_per_ip_per_hour", 2)
+    listing = _listing(db, {"main.py": MAIN})
+    for _ in range(2):
+        request_run(
+            session=db,
+            redis_client=redis_client,
+            listing_id=listing.id,
+            viewer=None,
+            ip="127.0.0.77",
+            entry_point="main.py",
+        )
+    with pytest.raises(RateLimited) as err:
+        request_run(
+            session=db,
+            redis_client=redis_client,
+            listing_id=listing.id,
+            viewer=None,
+            ip="127.0.0.77",
+            entry_point="main.py",
+        )
+    assert err.value.code == "sandbox_quota"
+
+
+def test_cli_runs_a_file_and_prints_json(tmp_path):
+    script = tmp_path / "hello.py"
+    script.write_text("import sys\nprint('hi', sys.stdin.read())\n")
+    stdin = tmp_path / "in.txt"
+    stdin.write_text("there")
+    result = run_cli(
+        "sandbox", "run", "--lang", "python", "--file", str(script), "--stdin", str(stdin), "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["stdout"].strip() == "hi there"
+    assert data["exit_code"] == 0 and data["limit_reason"] is None

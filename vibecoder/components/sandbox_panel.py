@@ -1,0 +1,167 @@
+"""Run a listing's code before buying: entry point, stdin/args, console, exit status, resources."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from vibecoder.state.sandbox_panel import SandboxPanelState as S
+
+R = S.result
+T = S.tests
+
+
+def verified_badge() -> rx.Component:
+    return rx.cond(
+        T,
+        rx.cond(
+            (T.status == "done") & (T.tests_failed == 0) & (T.tests_passed > 0),
+            rx.tooltip(
+                rx.badge(
+                    rx.icon("badge-check", size=14),
+                    "verified: ",
+                    T.tests_passed,
+                    " tests pass",
+                    color_scheme="green",
+                    id="verified-badge",
+                ),
+                content="The version's own tests ran in the sandbox when it was published.",
+            ),
+            rx.cond(
+                T.status == "done",
+                rx.badge(
+                    rx.icon("circle-x", size=14),
+                    T.tests_failed,
+                    " tests fail",
+                    color_scheme="red",
+                    id="verified-badge",
+                ),
+                rx.badge("tests: ", T.status, color_scheme="gray", id="verified-badge"),
+            ),
+        ),
+    )
+
+
+def _console() -> rx.Component:
+    return rx.cond(
+        R,
+        rx.vstack(
+            rx.hstack(
+                rx.cond(
+                    R.limit_reason != "",
+                    rx.badge("stopped: ", R.limit_reason, color_scheme="amber"),
+                    rx.badge(
+                        "exit ", R.exit_code, color_scheme=rx.cond(R.exit_code == 0, "green", "red")
+                    ),
+                ),
+                rx.text(
+                    R.wall_ms,
+                    " ms wall · ",
+                    R.cpu_ms,
+                    " ms CPU · ",
+                    R.peak_memory_kb,
+                    " KB peak memory",
+                    size="1",
+                    color_scheme="gray",
+                ),
+                wrap="wrap",
+                align="center",
+                id="run-status",
+            ),
+            rx.box(
+                rx.el.pre(
+                    R.stdout, id="run-stdout", style={"white_space": "pre-wrap", "margin": 0}
+                ),
+                rx.cond(
+                    R.stderr != "",
+                    rx.el.pre(
+                        R.stderr,
+                        style={
+                            "white_space": "pre-wrap",
+                            "margin": 0,
+                            "color": rx.color("red", 11),
+                        },
+                    ),
+                ),
+                rx.cond(
+                    R.stdout_truncated | R.stderr_truncated,
+                    rx.text("Output truncated at the limit.", size="1", color_scheme="amber"),
+                ),
+                background=rx.color("gray", 2),
+                border=f"1px solid {rx.color('gray', 5)}",
+                border_radius="6px",
+                padding="3",
+                width="100%",
+                max_height="320px",
+                overflow="auto",
+                font_family="ui-monospace, monospace",
+                font_size="12px",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+    )
+
+
+def sandbox_panel() -> rx.Component:
+    return rx.cond(
+        S.entry_points.length() > 0,
+        rx.card(
+            rx.vstack(
+                rx.hstack(
+                    rx.icon("square-terminal", size=18),
+                    rx.heading("Run in sandbox", size="4", as_="h2"),
+                    rx.spacer(),
+                    verified_badge(),
+                    width="100%",
+                    align="center",
+                    wrap="wrap",
+                ),
+                rx.text(
+                    "Try it before you buy: runs isolated, with no network, in seconds.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+                rx.flex(
+                    rx.select.root(
+                        rx.select.trigger(aria_label="Entry point", id="entry-point"),
+                        rx.select.content(
+                            rx.foreach(S.entry_points, lambda p: rx.select.item(p, value=p))
+                        ),
+                        value=S.entry_point,
+                        on_change=S.set_entry_point,
+                    ),
+                    rx.input(
+                        placeholder="arguments",
+                        value=S.args,
+                        on_change=S.set_args,
+                        aria_label="Arguments",
+                        id="run-args",
+                    ),
+                    spacing="2",
+                    wrap="wrap",
+                ),
+                rx.text_area(
+                    placeholder="standard input (optional)",
+                    value=S.stdin,
+                    on_change=S.set_stdin,
+                    aria_label="Standard input",
+                    rows="2",
+                    width="100%",
+                ),
+                rx.button(
+                    rx.cond(S.running, rx.spinner(size="1"), rx.icon("play", size=14)),
+                    rx.cond(S.running, S.status, "Run"),
+                    on_click=S.start,
+                    disabled=S.running,
+                    id="run-sandbox",
+                ),
+                rx.cond(
+                    S.error != "", rx.text(S.error, color_scheme="red", size="2", role="alert")
+                ),
+                _console(),
+                spacing="3",
+                width="100%",
+            ),
+            width="100%",
+        ),
+    )

@@ -1,0 +1,123 @@
+"""The "Run in sandbox" panel of a listing page."""
+
+from __future__ import annotations
+
+import asyncio
+import shlex
+
+import reflex as rx
+
+from vibecoder.db import session_scope
+from vibecoder.models.catalog import Listing
+from vibecoder.services import catalog
+from vibecoder.services.errors import ServiceError
+from vibecoder.services.redis_client import get_redis
+from vibecoder.services.sandbox_runs import (
+    RunView,
+    get_run,
+    latest_test_run,
+    request_run,
+    run_view,
+    runnable_files,
+)
+from vibecoder.state.auth import AuthState
+
+POLL_SECONDS = 0.25
+WAIT_LIMIT_SECONDS = 60
+
+
+class SandboxPanelState(AuthState):
+    listing_id: int = 0
+    entry_points: list[str] = []
+    entry_point: str = ""
+    stdin: str = ""
+    args: str = ""
+    running: bool = False
+    status: str = ""
+    error: str = ""
+    result: RunView | None = None
+    tests: RunView | None = None
+
+    @rx.event
+    def load(self):
+        slug = str(self.router.page.params.get("slug", ""))
+        self.result, self.error, self.status, self.running = None, "", "", False
+        with session_scope() as session:
+            try:
+                listing: Listing = catalog.get_listing_for_viewer(
+                    session=session, slug=slug, viewer=self.current_user()
+                )
+            except ServiceError:
+                self.listing_id, self.entry_points = 0, []
+                return
+            self.listing_id = listing.id
+            version = catalog.latest_version(session=session, listing_id=listing.id)
+            self.entry_points = (
+                runnable_files(session=session, version_id=version.id) if version else []
+            )
+            test_run = latest_test_run(session=session, version_id=version.id) if version else None
+            self.tests = run_view(test_run) if test_run else None
+        self.entry_point = self.entry_points[0] if self.entry_points else ""
+
+    @rx.event
+    def set_entry_point(self, value: str):
+        self.entry_point = value
+
+    @rx.event
+    def set_stdin(self, value: str):
+        self.stdin = value
+
+    @rx.event
+    def set_args(self, value: str):
+        self.args = value
+
+    @rx.event
+    def start(self):
+        self.error = ""
+        try:
+            args = shlex.split(self.args)
+        except ValueError:
+            self.error = "Arguments: check your quotes."
+            return
+        try:
+            with session_scope() as session:
+                run = request_run(
+                    session=session,
+                    redis_client=get_redis(),
+                    listing_id=self.listing_id,
+                    viewer=self.current_user(),
+                    ip=self.client_ip(),
+                    entry_point=self.entry_point,
+                    stdin=self.stdin,
+                    args=args,
+                )
+                public_id = run.public_id
+        except ServiceError as exc:
+            self.error = exc.message
+            return
+        self.running, self.status, self.result = True, "queued", None
+        return SandboxPanelState.watch(public_id)
+
+    @rx.event(background=True)
+    async def watch(self, public_id: str):
+        waited = 0.0
+        while waited < WAIT_LIMIT_SECONDS:
+            with session_scope() as session:
+                run = get_run(session=session, public_id=public_id)
+                view = run_view(run) if run else None
+            if view is None:
+                break
+            if view.status != self.status:
+                async with self:
+                    self.status = view.status
+            if view.status in ("done", "failed", "refused"):
+                async with self:
+                    self.result, self.running = view, False
+                    if view.status != "done":
+                        self.error = view.error or "The run could not start."
+                return
+            await asyncio.sleep(POLL_SECONDS)
+            waited += POLL_SECONDS
+        async with self:
+            self.running = False
+            self.error = "The sandbox is busy; your run is still queued. Try again shortly."

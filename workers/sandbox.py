@@ -1,0 +1,43 @@
+"""Untrusted code runs on the `sandbox` queue, one at a time per worker process."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sandbox.errors import SandboxBusy
+from vibecoder.db import session_scope
+from vibecoder.models.analytics import AnalyticsEvent
+from vibecoder.models.catalog import Listing
+from vibecoder.services.redis_client import get_redis
+from vibecoder.services.sandbox_runs import execute_run
+from workers.celery_app import app
+
+
+@app.task(
+    name="workers.sandbox.execute_run",
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(SandboxBusy,),
+    retry_backoff=1,
+    retry_backoff_max=10,
+    max_retries=30,
+    # The runner enforces its own wall clock; this only catches a wedged worker.
+    soft_time_limit=120,
+    time_limit=150,
+)
+def execute_run_task(public_id: str, stdin: str) -> None:
+    with session_scope() as session:
+        run = execute_run(
+            session=session, redis_client=get_redis(), public_id=public_id, stdin=stdin
+        )
+        if run is not None and run.kind == "run" and run.status == "done":
+            listing = session.get(Listing, run.listing_id)
+            session.add(
+                AnalyticsEvent(
+                    kind="sandbox_run",
+                    listing_id=run.listing_id,
+                    seller_id=listing.seller_id if listing else None,
+                    user_id=run.user_id,
+                    created_at=datetime.now(UTC),
+                )
+            )
