@@ -1,4 +1,4 @@
-"""`python -m vibecoder sandbox run …`: run a file or a listing version in the sandbox, print JSON."""
+"""`python -m vibecoder sandbox run …`: run a file or a listing version in the sandbox."""
 
 from __future__ import annotations
 
