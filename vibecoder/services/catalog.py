@@ -105,10 +105,14 @@ class ListingInput(BaseModel):
                     "invalid_price", "Free listings have a price of 0.", field="price_cents"
                 )
         else:
-            if self.price_cents < 50:
+            # Per-run prices are small by nature; a sale of anything else under 0.50 costs more
+            # in card fees than it earns.
+            minimum = 1 if self.pricing_model == PricingModel.usage else 50
+            if self.price_cents < minimum:
                 raise ValidationFailed(
                     "invalid_price",
-                    "Paid listings cost at least 0.50 (or choose the free pricing model).",
+                    "Paid listings cost at least 0.50 (per-run prices at least 0.01), "
+                    "or choose the free pricing model.",
                     field="price_cents",
                 )
             if self.license_type in FREE_ONLY_LICENSES:
