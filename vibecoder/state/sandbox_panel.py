@@ -58,6 +58,8 @@ class SandboxPanelState(AuthState):
             test_run = latest_test_run(session=session, version_id=version.id) if version else None
             self.tests = run_view(test_run) if test_run else None
         self.entry_point = self.entry_points[0] if self.entry_points else ""
+        if self.tests and self.tests.status in ("queued", "running"):
+            return SandboxPanelState.watch_tests(self.tests.public_id)
 
     @rx.event
     def set_entry_point(self, value: str):
@@ -97,6 +99,23 @@ class SandboxPanelState(AuthState):
             return
         self.running, self.status, self.result = True, "queued", None
         return SandboxPanelState.watch(public_id)
+
+    @rx.event(background=True)
+    async def watch_tests(self, public_id: str):
+        """Keep the verified badge current while a just-published version's tests run."""
+        waited = 0.0
+        while waited < WAIT_LIMIT_SECONDS:
+            await asyncio.sleep(1.0)
+            waited += 1.0
+            with session_scope() as session:
+                run = get_run(session=session, public_id=public_id)
+                view = run_view(run) if run else None
+            if view is None:
+                return
+            async with self:
+                self.tests = view
+            if view.status not in ("queued", "running"):
+                return
 
     @rx.event(background=True)
     async def watch(self, public_id: str):
