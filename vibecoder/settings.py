@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     backend_port: int = Field(default=8000, validation_alias=_alias("BACKEND_PORT"))
     # Public address of the app, used in emails, Stripe return URLs and preview CSP.
     app_url: str = Field(default="", validation_alias=_alias("VIBECODER_APP_URL", "APP_URL"))
+    # Public address of the HTTP API (/api/...): the same origin behind nginx in production,
+    # the backend port in development. Rxconfig reads the same variable.
+    api_url: str = Field(default="", validation_alias=_alias("VIBECODER_API_URL"))
 
     # Auth
     session_ttl_hours: int = 24 * 14
@@ -92,6 +95,17 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: str | None = None
     smtp_from: str = "VibeCoder <no-reply@vibecoder.local>"
+    smtp_starttls: bool = True
+    # "auto": Stripe when STRIPE_SECRET_KEY is set, else the embedded dummy gateway.
+    payment_gateway: Literal["auto", "stripe", "dummy"] = "auto"
+    # Comma-separated list in STRIPE_WEBHOOK_SECRET lets an operator roll the endpoint secret.
+    stripe_webhook_tolerance_seconds: int = 300
+    checkout_session_minutes: int = 30
+    # A usage-priced listing sells packs of this many runs at its per-run price.
+    usage_pack_runs: int = 100
+    license_api_per_key_per_minute: int = 120
+    license_api_per_ip_per_minute: int = 600
+    min_payout_cents: int = 100
 
     # AI builder
     anthropic_api_key: str | None = Field(
@@ -143,6 +157,15 @@ class Settings(BaseSettings):
     @property
     def public_url(self) -> str:
         return (self.app_url or f"http://localhost:{self.frontend_port}").rstrip("/")
+
+    @property
+    def public_api_url(self) -> str:
+        return (self.api_url or f"http://localhost:{self.backend_port}").rstrip("/")
+
+    @property
+    def stripe_webhook_secrets(self) -> list[str]:
+        raw = self.stripe_webhook_secret or ""
+        return [part.strip() for part in raw.split(",") if part.strip()]
 
     @property
     def blob_dir(self) -> Path:

@@ -11,7 +11,18 @@ from vibecoder.models.catalog import (
     Technology,
     VersionFile,
 )
-from vibecoder.models.commerce import License, Purchase
+from vibecoder.models.commerce import (
+    CheckoutAttempt,
+    DownloadCount,
+    LedgerEntry,
+    License,
+    LicenseActivation,
+    Notification,
+    Payout,
+    ProcessedWebhookEvent,
+    Purchase,
+    SellerPayoutAccount,
+)
 from vibecoder.models.sandbox import SandboxRun
 from vibecoder.models.users import ApiKey, Profile, User, UserSession
 
@@ -22,14 +33,22 @@ __all__ = [
     "BuilderMessage",
     "BuilderProject",
     "BuilderVersion",
+    "CheckoutAttempt",
+    "DownloadCount",
+    "LedgerEntry",
     "License",
+    "LicenseActivation",
     "Listing",
     "ListingTechnology",
     "ListingVersion",
+    "Notification",
+    "Payout",
+    "ProcessedWebhookEvent",
     "Profile",
     "Purchase",
     "Review",
     "SandboxRun",
+    "SellerPayoutAccount",
     "Technology",
     "User",
     "UserSession",
