@@ -253,9 +253,7 @@ class Payout(SQLModel, table=True):
 
     __tablename__ = "payouts"
     __table_args__ = (
-        sa.CheckConstraint(
-            "status in ('processing','paid','failed')", name="ck_payouts_status"
-        ),
+        sa.CheckConstraint("status in ('processing','paid','failed')", name="ck_payouts_status"),
         sa.CheckConstraint("amount_cents > 0", name="ck_payouts_amount_positive"),
         sa.Index("ix_payouts_seller_created", "seller_id", "created_at"),
     )
@@ -319,9 +317,7 @@ class DownloadCount(SQLModel, table=True):
     __tablename__ = "download_counts"
 
     purchase_id: int = Field(foreign_key="purchases.id", primary_key=True, ondelete="CASCADE")
-    version_id: int = Field(
-        foreign_key="listing_versions.id", primary_key=True, ondelete="CASCADE"
-    )
+    version_id: int = Field(foreign_key="listing_versions.id", primary_key=True, ondelete="CASCADE")
     count: int = Field(default=0, ge=0)
     first_downloaded_at: datetime = timestamp_field()
     last_downloaded_at: datetime = timestamp_field()
