@@ -23,6 +23,9 @@ test: bootstrap
 bench: bootstrap
 	$(PY) -m bench
 
+bench-sandbox: bootstrap
+	$(PY) -m bench.sandbox
+
 bootstrap: $(VENV)/.installed $(TOOLS)/.installed
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
