@@ -392,3 +392,63 @@ def test_import_reports_bad_lines_and_is_idempotent(db):
     db.commit()
     assert (again.unchanged, newer.versions_added) == (1, 1)
     assert len(db.exec(select(ListingVersion)).all()) == 2
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_cover_images_are_sniffed_limited_and_served_only_when_public(db):
+    from starlette.testclient import TestClient
+
+    from vibecoder.api import build_api
+    from vibecoder.services.covers import set_cover
+
+    seller = make_user(db, "s@example.com")
+    listing = catalog.create_listing(session=db, seller=seller, data=LISTING)
+    for bad in (b"<svg onload='alert(1)'/>", b"GIF89a" + b"\0" * (3 * 1024 * 1024)):
+        with pytest.raises(ValidationFailed):
+            set_cover(session=db, seller=seller, listing_id=listing.id, stream=io.BytesIO(bad))
+    set_cover(session=db, seller=seller, listing_id=listing.id, stream=io.BytesIO(PNG))
+    db.commit()
+    client = TestClient(build_api())
+    url = f"/api/covers/{listing.cover_image_sha}"
+    assert client.get(url).status_code == 404  # the listing is still a draft
+    listing.status = "published"
+    db.add(listing)
+    db.commit()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/png"
+    assert response.content == PNG
+    assert client.get("/api/covers/" + "0" * 64).status_code == 404
+
+
+def test_views_are_counted_once_per_visitor_per_day(db):
+    from datetime import UTC, datetime, timedelta
+
+    from vibecoder.models.analytics import AnalyticsEvent
+    from vibecoder.services.analytics import record_view
+
+    seller = make_user(db, "s@example.com")
+    listing = publish_listing(db, seller)
+    day = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    counted = [
+        record_view(session=db, listing_id=listing.id, visitor="v1", at=day),
+        record_view(session=db, listing_id=listing.id, visitor="v1", at=day + timedelta(hours=5)),
+        record_view(session=db, listing_id=listing.id, visitor="v2", at=day),
+        record_view(
+            session=db,
+            listing_id=listing.id,
+            visitor="v1",
+            at=day + timedelta(days=1),
+            referrer="https://news.example/",
+            utm_source="newsletter",
+        ),
+    ]
+    db.commit()
+    assert counted == [True, False, True, True]
+    db.refresh(listing)
+    assert listing.view_count == 3
+    events = db.exec(select(AnalyticsEvent).where(AnalyticsEvent.kind == "view")).all()
+    assert len(events) == 3 and {e.utm_source for e in events} == {None, "newsletter"}
+    assert all(e.seller_id == seller.id and "v1" not in e.visitor_hash for e in events)

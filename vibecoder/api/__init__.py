@@ -5,9 +5,13 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from vibecoder.api.covers import cover
 from vibecoder.api.health import health
 
-ROUTES: list[Route] = [Route("/api/health", health, methods=["GET"])]
+ROUTES: list[Route] = [
+    Route("/api/health", health, methods=["GET"]),
+    Route("/api/covers/{sha256:str}", cover, methods=["GET"]),
+]
 
 
 def build_api() -> Starlette:

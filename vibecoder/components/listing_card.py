@@ -17,11 +17,30 @@ def stars(rating: rx.Var, count: rx.Var) -> rx.Component:
     )
 
 
+API_URL = rx.config.get_config().api_url.rstrip("/")
+
+
+def cover_image(path: rx.Var, alt: rx.Var, height: str = "140px") -> rx.Component:
+    return rx.cond(
+        path != "",
+        rx.image(
+            src=API_URL + path,
+            alt=alt,
+            width="100%",
+            height=height,
+            object_fit="cover",
+            border_radius="6px",
+            loading="lazy",
+        ),
+    )
+
+
 def listing_card(item: rx.Var) -> rx.Component:
     """A listing in a grid; `item` is a ListingCard model var."""
     return rx.link(
         rx.card(
             rx.vstack(
+                cover_image(item.cover_path, item.title),
                 rx.hstack(
                     rx.badge(item.category, variant="soft", size="1"),
                     rx.spacer(),

@@ -8,6 +8,7 @@ import reflex as rx
 
 from vibecoder.components.filters import pager
 from vibecoder.components.layout import page
+from vibecoder.components.listing_card import cover_image
 from vibecoder.services.listing_detail import FileEntry, PromptEntry, ReviewEntry, VersionEntry
 from vibecoder.state.listing import ListingState
 
@@ -64,6 +65,7 @@ def _header() -> rx.Component:
 def _buy_box() -> rx.Component:
     return rx.card(
         rx.vstack(
+            cover_image(L.cover_path, L.title, height="160px"),
             rx.heading(L.price_label, size="7", id="price"),
             rx.text("License: ", rx.text.strong(L.license_type), size="2"),
             rx.text("Latest version ", rx.code(L.latest_version), size="2"),

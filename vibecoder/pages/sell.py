@@ -6,6 +6,7 @@ import reflex as rx
 
 from vibecoder.components.filters import pager
 from vibecoder.components.layout import field_error, page
+from vibecoder.components.listing_card import API_URL
 from vibecoder.services.catalog import CATEGORIES
 from vibecoder.state.account import AccountState
 from vibecoder.state.browse import LICENSE_LABELS, PRICING_LABELS
@@ -322,6 +323,51 @@ def _versions_section() -> rx.Component:
     )
 
 
+def _cover_section() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Cover image", size="4", as_="h2"),
+            rx.cond(
+                SellState.cover_path != "",
+                rx.image(
+                    src=API_URL + SellState.cover_path,
+                    alt="Current cover",
+                    max_height="160px",
+                    border_radius="6px",
+                ),
+                rx.text(
+                    "No cover yet. PNG, JPEG, GIF or WebP up to 2 MB.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+            ),
+            rx.upload.root(
+                rx.text("Drop an image or click to choose", size="2"),
+                id="cover",
+                accept={
+                    "image/png": [".png"],
+                    "image/jpeg": [".jpg", ".jpeg"],
+                    "image/gif": [".gif"],
+                    "image/webp": [".webp"],
+                },
+                max_files=1,
+                border=f"1px dashed {rx.color('gray', 7)}",
+                padding="4",
+                border_radius="8px",
+                width="100%",
+            ),
+            rx.button(
+                "Upload cover",
+                variant="soft",
+                on_click=SellState.upload_cover(rx.upload_files(upload_id="cover")),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
 def listing_editor() -> rx.Component:
     return page(
         rx.vstack(
@@ -351,6 +397,7 @@ def listing_editor() -> rx.Component:
                 rx.cond(SellState.listing_id == 0, "New listing", SellState.title), size="7"
             ),
             _details_form(),
+            rx.cond(SellState.listing_id != 0, _cover_section()),
             rx.cond(SellState.listing_id != 0, _versions_section()),
             spacing="4",
             width="100%",

@@ -21,6 +21,7 @@ class ListingCard(BaseModel):
     seller_username: str
     rating_label: str
     rating_count: int
+    cover_path: str = ""
 
 
 def card_query():
@@ -43,6 +44,7 @@ def to_card(row) -> ListingCard:
         seller_username=username,
         rating_label=f"{listing.rating_avg:.1f}" if listing.rating_count else "new",
         rating_count=listing.rating_count,
+        cover_path=f"/api/covers/{listing.cover_image_sha}" if listing.cover_image_sha else "",
     )
 
 

@@ -80,6 +80,7 @@ class ListingView(BaseModel):
     ai_generated: str
     prompts: list[PromptEntry]
     breakdown: list[int]  # counts for 5, 4, 3, 2, 1 stars
+    cover_path: str = ""
 
 
 def default_file(paths: list[str]) -> str:
@@ -162,6 +163,7 @@ def listing_view(*, session: Session, slug: str, viewer: User | None) -> Listing
         ai_generated=meta.generated_at.strftime("%Y-%m-%d") if meta and meta.generated_at else "",
         prompts=[PromptEntry(**entry) for entry in (meta.prompt_history if meta else [])],
         breakdown=[breakdown[star] for star in (5, 4, 3, 2, 1)],
+        cover_path=f"/api/covers/{listing.cover_image_sha}" if listing.cover_image_sha else "",
     )
 
 

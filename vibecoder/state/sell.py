@@ -67,6 +67,7 @@ class SellState(AuthState):
     uploading: bool = False
     new_version: str = "1.0.0"
     new_changelog: str = ""
+    cover_path: str = ""
 
     @rx.var
     def pages(self) -> int:
@@ -135,6 +136,7 @@ class SellState(AuthState):
             "usd",
         )
         self.versions, self.findings = [], []
+        self.cover_path = ""
         self.form_error = self.form_message = self.upload_error = self.upload_message = ""
         self.new_version, self.new_changelog = "1.0.0", ""
 
@@ -164,6 +166,9 @@ class SellState(AuthState):
         self.category, self.license_type = listing.category, listing.license_type
         self.pricing_model, self.currency = listing.pricing_model, listing.currency
         self.price = f"{listing.price_cents / 100:.2f}"
+        self.cover_path = (
+            f"/api/covers/{listing.cover_image_sha}" if listing.cover_image_sha else ""
+        )
         self.technologies = ", ".join(
             catalog.technologies_of(session=session, listing_id=listing.id)
         )
@@ -287,6 +292,26 @@ class SellState(AuthState):
             "Review the scan below, then publish it."
         )
         yield rx.clear_selected_files("version-files")
+
+    @rx.event
+    async def upload_cover(self, files: list[rx.UploadFile]):
+        self.form_error = ""
+        user = self._seller()
+        if user is None or not self.listing_id or not files:
+            return
+        from vibecoder.services.covers import set_cover
+
+        try:
+            with session_scope() as session:
+                listing = set_cover(
+                    session=session, seller=user, listing_id=self.listing_id, stream=files[0].file
+                )
+                self.cover_path = f"/api/covers/{listing.cover_image_sha}"
+        except ServiceError as exc:
+            self.form_error = exc.message
+            return
+        yield rx.clear_selected_files("cover")
+        yield rx.toast.success("Cover updated.")
 
     @rx.event
     def publish_version(self, version_id: int):
