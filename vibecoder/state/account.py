@@ -24,6 +24,8 @@ class ApiKeyRow(BaseModel):
 class AccountState(AuthState):
     member_since: str = ""
     bio: str = ""
+    avatar_url: str = ""
+    links: str = ""
     profile_message: str = ""
     password_error: str = ""
     password_message: str = ""
@@ -47,6 +49,8 @@ class AccountState(AuthState):
         with session_scope() as session:
             profile = session.get(Profile, user.id)
             self.bio = profile.bio if profile else ""
+            self.avatar_url = (profile.avatar_url or "") if profile else ""
+            self.links = "\n".join(profile.links) if profile else ""
             self._load_keys(session, user)
 
     def _load_keys(self, session, user: User) -> None:
@@ -69,14 +73,29 @@ class AccountState(AuthState):
             return rx.redirect("/signin")
         display_name = str(form.get("display_name", "")).strip()
         bio = str(form.get("bio", "")).strip()
+        avatar_url = str(form.get("avatar_url", "")).strip()
+        links = [line.strip() for line in str(form.get("links", "")).splitlines() if line.strip()]
         if not 1 <= len(display_name) <= 80 or len(bio) > 2000:
             self.profile_message = "Display name 1–80 characters, bio up to 2000."
+            return
+        # Only web links: a javascript: URL in a profile would run in visitors' browsers.
+        if (
+            any(
+                not url.startswith(("https://", "http://")) or len(url) > 300
+                for url in [*links, *([avatar_url] if avatar_url else [])]
+            )
+            or len(links) > 10
+        ):
+            self.profile_message = "Links and the avatar must be http(s) URLs (at most 10 links)."
             return
         with session_scope() as session:
             profile = session.get(Profile, user.id) or Profile(user_id=user.id, display_name="")
             profile.display_name = display_name
             profile.bio = bio
+            profile.avatar_url = avatar_url or None
+            profile.links = links
             session.add(profile)
+        self.avatar_url, self.links = avatar_url, "\n".join(links)
         self.display_name = display_name
         self.bio = bio
         self.profile_message = "Profile saved."
