@@ -111,11 +111,22 @@ class CgroupRun:
             pids_limit_hits=_read_key(pids / "pids.events", "max"),
         )
 
-    def is_empty(self) -> bool:
-        try:
-            return not next(iter(self.dirs.values())).joinpath("cgroup.procs").read_bytes().strip()
-        except OSError:
-            return False
+    def wait_released(self, timeout: float) -> bool:
+        """Wait until every task of the run is reaped, not merely dead.
+
+        cgroup.procs empties when tasks start exiting; pids.current only drops when a task is
+        released, so 0 there means no process of the run is left even as a zombie.
+        """
+        counter = self.dirs.get("pids", self.dirs.get("all"))
+        assert counter is not None
+        deadline = time.monotonic() + timeout
+        while True:
+            current = _read_int(counter / "pids.current")
+            if current == 0:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.001)
 
     def kill(self) -> None:
         if self.version == 2:

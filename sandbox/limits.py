@@ -25,10 +25,15 @@ def rlimits(
     limits: Limits, language: Language, *, memory_in_cgroup: bool
 ) -> list[tuple[int, tuple[int, int]]]:
     cpu = limits.cpu_seconds
+    nproc = limits.processes + BWRAP_OVERHEAD_PROCESSES
+    if memory_in_cgroup:
+        # Let pids.max trip first: its counter tells us why forks failed, RLIMIT_NPROC cannot.
+        nproc += 8
     result = [
-        # soft limit sends SIGXCPU, the hard one a second later SIGKILL
-        (resource.RLIMIT_CPU, (cpu, cpu + 1)),
-        (resource.RLIMIT_NPROC, (limits.processes + BWRAP_OVERHEAD_PROCESSES,) * 2),
+        # soft == hard: the program is pid 1 of its namespace and ignores SIGXCPU, so the
+        # hard limit's SIGKILL is what stops it, right at the limit
+        (resource.RLIMIT_CPU, (cpu, cpu)),
+        (resource.RLIMIT_NPROC, (nproc, nproc)),
         (resource.RLIMIT_FSIZE, (limits.file_bytes,) * 2),
         (resource.RLIMIT_NOFILE, (limits.open_files,) * 2),
         (resource.RLIMIT_CORE, (0, 0)),

@@ -264,15 +264,28 @@ class BwrapBackend(Backend):
             try:
                 return self._run_in_slot(request, binds, argv, uid, run_cg)
             finally:
-                # The pid namespace dies with bwrap, but not synchronously: sweep the uid
-                # unless the cgroup already shows nothing left (saves a fork per run).
-                if uid is not None and (run_cg is None or not run_cg.is_empty()):
-                    slots.kill_uid(uid)
-                if run_cg is not None:
-                    run_cg.kill()
-                    run_cg.remove()
+                self._reap(uid, run_cg)
                 if copied is not None:
                     shutil.rmtree(copied, ignore_errors=True)
+
+    @staticmethod
+    def _reap(uid: int | None, run_cg: cgroup.CgroupRun | None) -> None:
+        """Return only once nothing of the run is left, not even a zombie.
+
+        bwrap has reaped the program (pid 1 of the namespace) and we have reaped bwrap, so the
+        namespace is gone already; the uid sweep and the pids counter are the safety net.
+        """
+        if run_cg is None:
+            if uid is not None:
+                slots.kill_uid(uid)
+            return
+        if not run_cg.wait_released(0.01):
+            if uid is not None:
+                slots.kill_uid(uid)
+            run_cg.kill()
+            if not run_cg.wait_released(5):
+                raise SandboxError("processes of a finished run could not be reaped")
+        run_cg.remove()
 
     def _program(self, request: RunRequest) -> tuple[list[_Bind], list[str]]:
         """Extra read-only binds and the argv to run inside the sandbox."""
@@ -313,7 +326,6 @@ class BwrapBackend(Backend):
         sources: list[tuple[str, _Bind]],
         argv: list[str],
         fd: int,
-        with_cgroup: bool,
     ) -> list[str]:
         assert self._state is not None
         limits = request.limits
@@ -348,9 +360,13 @@ class BwrapBackend(Backend):
         a += ["--proc", "/proc", "--dev", "/dev"]
         a += ["--size", str(limits.tmpfs_bytes), "--tmpfs", "/tmp"]
         a += ["--size", str(limits.tmpfs_bytes), "--tmpfs", "/dev/shm"]
-        a += ["--remount-ro", "/"]
-        if not with_cgroup:
-            a += ["--as-pid-1"]
+        # The program is pid 1 of its namespace and bwrap's own child: bwrap reaps it, so when
+        # bwrap exits the whole namespace is already gone (its reaper mode leaves an orphaned
+        # zombie for the host's init to collect whenever it gets round to it), and wait4's
+        # rusage covers the program. The price: a pid 1 ignores signals it has no handler for
+        # (SIGXCPU, SIGXFSZ from rlimits included), so the CPU limit is enforced by the hard
+        # limit's SIGKILL and a too-large write fails with EFBIG instead of a signal.
+        a += ["--remount-ro", "/", "--as-pid-1"]
         a += ["--chdir", CODE_DIR if request.files_dir is not None else "/tmp"]
         a += ["--seccomp", str(fd), "--", *argv]
         return a
@@ -378,7 +394,7 @@ class BwrapBackend(Backend):
         seccomp_fd = _memfd("seccomp", deny_list_bpf())
         stdin_fd = _memfd("stdin", request.stdin)  # type: ignore[arg-type]
         join_fds = run_cg.open_join_fds() if run_cg else []
-        argv_full = self._bwrap_argv(request, sources, argv, seccomp_fd, run_cg is not None)
+        argv_full = self._bwrap_argv(request, sources, argv, seccomp_fd)
         started = time.monotonic()
         try:
             proc = subprocess.Popen(
@@ -401,11 +417,19 @@ class BwrapBackend(Backend):
                 run_cg.close_join_fds()
 
         def kill() -> None:
-            if uid is not None:
-                slots.kill_uid(uid)
-            else:
-                if run_cg is not None:
-                    run_cg.kill()
+            # Kill the program (pid 1 of the namespace: the kernel then kills the rest) and let
+            # bwrap reap it. Killing bwrap too would orphan it to the host's init, and nothing
+            # says how soon that reaps. bwrap itself is only killed if it has no child yet.
+            try:
+                children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+            except OSError:
+                children = []
+            for child in children:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(int(child), signal.SIGKILL)
+            if not children:
+                if uid is not None:
+                    slots.kill_uid(uid)
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(proc.pid, signal.SIGKILL)
 
@@ -465,8 +489,6 @@ class BwrapBackend(Backend):
             if code == 1 and stderr.startswith(b"bwrap: ") and captured.killed_for is None:
                 raise SandboxError(f"bwrap failed: {stderr.decode(errors='replace').strip()}")
         stats = run_cg.stats() if run_cg else None
-        # Without a cgroup the program runs as pid 1 (--as-pid-1) and bwrap reaps it, so
-        # wait4's rusage covers it; bwrap's own reaper would hide it from us.
         cpu = usage.ru_utime + usage.ru_stime
         if stats and stats.cpu_seconds is not None:
             cpu = stats.cpu_seconds
