@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import fcntl
 import functools
 import os
 import resource
@@ -126,11 +127,14 @@ def _secure_dir(path: Path, mode: int) -> Path:
 
 
 def _memfd(name: str, data: bytes) -> int:
-    fd = os.memfd_create(name, 0)  # inheritable: passed to the child via pass_fds/stdin
+    """A sealed in-memory file: it needs no pipe pumping and the run cannot modify it."""
+    fd = os.memfd_create(name, os.MFD_ALLOW_SEALING)  # inheritable: handed to the child
     view = memoryview(data)
     offset = 0
     while offset < len(view):
         offset += os.pwrite(fd, view[offset:], offset)
+    seals = fcntl.F_SEAL_SEAL | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_WRITE
+    fcntl.fcntl(fd, fcntl.F_ADD_SEALS, seals)
     return fd
 
 

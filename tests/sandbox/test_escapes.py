@@ -408,3 +408,19 @@ def test_the_interpreter_does_not_leak_the_worker(run_py):
     assert all(f"'{d}'" not in out[1] for d in ("home", "var", "srv", "boot", "mnt", "run"))
     # no capabilities, no_new_privs set, seccomp in filter mode
     assert out[2] == "0000000000000000" and out[3] == "1" and out[4] == "2"
+
+
+def test_stdin_cannot_be_modified(run_py):
+    result = run_py(
+        """
+        import os, sys
+        print(sys.stdin.read(), end=" ")
+        try:
+            os.pwrite(0, b"changed", 0)
+            print("WROTE")
+        except OSError as exc:
+            print("sealed", type(exc).__name__)
+        """,
+        stdin="original",
+    )
+    assert result.stdout.startswith(b"original sealed"), result
