@@ -212,3 +212,17 @@ def test_cli_runs_a_file_and_prints_json(tmp_path):
     data = json.loads(result.stdout)
     assert data["stdout"].strip() == "hi there"
     assert data["exit_code"] == 0 and data["limit_reason"] is None
+
+
+def test_failing_tests_show_on_the_version_with_their_output(db, celery_worker):
+    from vibecoder.services.listing_detail import listing_view
+
+    broken = TESTS.replace('== "!"', '== "?"')
+    listing = _listing(db, {"main.py": MAIN, "test_main.py": broken})
+    run = db.exec(select(SandboxRun).where(SandboxRun.listing_id == listing.id)).one()
+    run = _wait(db, run.public_id)
+    assert (run.tests_passed, run.tests_failed) == (1, 1)
+    assert "test_empty" in run.stdout + run.stderr
+    view = listing_view(session=db, slug=listing.slug, viewer=None)
+    assert view.versions[0].tests == "1 failed, 1 passed"
+    assert view.versions[0].tests_ok is False

@@ -195,6 +195,15 @@ def _version(entry: VersionEntry) -> rx.Component:
                 rx.heading(entry.version, size="3", as_="h3"),
                 rx.cond(entry.is_latest, rx.badge("latest", color_scheme="green")),
                 rx.cond(~entry.is_published, rx.badge("draft", color_scheme="amber")),
+                rx.cond(
+                    entry.tests != "",
+                    rx.badge(
+                        rx.icon(rx.cond(entry.tests_ok, "badge-check", "flask-conical"), size=12),
+                        entry.tests,
+                        color_scheme=rx.cond(entry.tests_ok, "green", "gray"),
+                        variant="soft",
+                    ),
+                ),
                 rx.spacer(),
                 rx.text(entry.published, size="1", color_scheme="gray"),
                 width="100%",

@@ -204,6 +204,25 @@ def _version_row(v: VersionRow) -> rx.Component:
         rx.table.cell(v.published),
         rx.table.cell(
             rx.cond(
+                v.test_output != "",
+                rx.popover.root(
+                    rx.popover.trigger(
+                        rx.button(v.tests, size="1", color_scheme="red", variant="soft")
+                    ),
+                    rx.popover.content(
+                        rx.el.pre(
+                            v.test_output, style={"white_space": "pre-wrap", "font_size": "11px"}
+                        ),
+                        max_width="640px",
+                        max_height="400px",
+                        overflow="auto",
+                    ),
+                ),
+                rx.text(v.tests, size="1", color_scheme="gray"),
+            )
+        ),
+        rx.table.cell(
+            rx.cond(
                 v.is_published,
                 rx.text("published", size="1", color_scheme="gray"),
                 rx.button(

@@ -32,6 +32,8 @@ class VersionEntry(BaseModel):
     published: str
     is_latest: bool
     is_published: bool
+    tests: str = ""
+    tests_ok: bool = False
 
 
 class PromptEntry(BaseModel):
@@ -117,6 +119,9 @@ def listing_view(*, session: Session, slug: str, viewer: User | None) -> Listing
     latest = next((v for v in versions if v.is_latest), versions[0] if versions else None)
     files = catalog.files_of(session=session, version_id=latest.id) if latest else []
     meta = session.get(AiMetadata, latest.id) if latest else None
+    from vibecoder.services.sandbox_runs import latest_test_runs, test_label
+
+    test_runs = latest_test_runs(session=session, version_ids=[v.id for v in versions])
     breakdown = rating_breakdown(session=session, listing_id=listing.id)
     return ListingView(
         id=listing.id,
@@ -150,6 +155,14 @@ def listing_view(*, session: Session, slug: str, viewer: User | None) -> Listing
                 published=v.published_at.strftime("%Y-%m-%d") if v.published_at else "draft",
                 is_latest=v.is_latest,
                 is_published=v.is_published,
+                tests=test_label(test_runs.get(v.id)),
+                tests_ok=bool(
+                    (run := test_runs.get(v.id))
+                    and run.status == "done"
+                    and not run.tests_failed
+                    and not run.limit_reason
+                    and run.tests_passed
+                ),
             )
             for v in versions
         ],

@@ -328,6 +328,36 @@ def execute_run(
     return run
 
 
+def test_label(run: SandboxRun | None) -> str:
+    """How a version's test run reads in a badge: '12 passed', '2 failed', 'running'…"""
+    if run is None:
+        return ""
+    if run.status in ("queued", "running"):
+        return "tests " + run.status
+    if run.status != "done":
+        return "tests could not run"
+    if run.limit_reason:
+        return f"tests stopped ({run.limit_reason})"
+    if run.tests_failed:
+        return f"{run.tests_failed} failed, {run.tests_passed or 0} passed"
+    return f"{run.tests_passed or 0} passed" + (
+        f", {run.tests_skipped} skipped" if run.tests_skipped else ""
+    )
+
+
+def latest_test_runs(*, session: Session, version_ids: list[int]) -> dict[int, SandboxRun]:
+    runs: dict[int, SandboxRun] = {}
+    if not version_ids:
+        return runs
+    for run in session.exec(
+        select(SandboxRun)
+        .where(SandboxRun.version_id.in_(version_ids), SandboxRun.kind == "test")
+        .order_by(SandboxRun.created_at)
+    ):
+        runs[run.version_id] = run
+    return runs
+
+
 def get_run(*, session: Session, public_id: str) -> SandboxRun | None:
     return session.exec(select(SandboxRun).where(SandboxRun.public_id == public_id)).first()
 

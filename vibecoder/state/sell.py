@@ -32,6 +32,8 @@ class VersionRow(BaseModel):
     is_published: bool
     files: int
     published: str
+    tests: str = ""
+    test_output: str = ""
 
 
 class FindingRow(BaseModel):
@@ -175,7 +177,10 @@ class SellState(AuthState):
         self._fill_versions(session, listing.id)
 
     def _fill_versions(self, session, listing_id: int) -> None:
+        from vibecoder.services.sandbox_runs import latest_test_runs, test_label
+
         versions = catalog.versions_of(session=session, listing_id=listing_id, published_only=False)
+        runs = latest_test_runs(session=session, version_ids=[v.id for v in versions])
         self.versions = [
             VersionRow(
                 id=v.id,
@@ -184,6 +189,13 @@ class SellState(AuthState):
                 is_published=v.is_published,
                 files=len(catalog.files_of(session=session, version_id=v.id)),
                 published=v.published_at.strftime("%Y-%m-%d") if v.published_at else "draft",
+                tests=test_label(runs.get(v.id)),
+                # Failures are shown to the seller with the output (capped for the page).
+                test_output=(
+                    (runs[v.id].stdout + runs[v.id].stderr)[-4000:]
+                    if v.id in runs and (runs[v.id].tests_failed or runs[v.id].limit_reason)
+                    else ""
+                ),
             )
             for v in versions
         ]
