@@ -18,6 +18,23 @@ def _labelled(label: str, control: rx.Component, error: rx.Var | None = None) ->
     )
 
 
+def _email_input() -> rx.Component:
+    return rx.input(
+        id="email", name="email", type="email", required=True, width="100%", auto_complete="email"
+    )
+
+
+def _password_input(id: str, auto_complete: str) -> rx.Component:
+    return rx.input(
+        id=id,
+        name=id,
+        type="password",
+        required=True,
+        width="100%",
+        auto_complete=auto_complete,
+    )
+
+
 def _card(title: str, *children: rx.Component) -> rx.Component:
     return rx.center(
         rx.card(
@@ -37,28 +54,8 @@ def signin() -> rx.Component:
             "Sign in",
             rx.form(
                 rx.vstack(
-                    _labelled(
-                        "Email",
-                        rx.input(
-                            id="email",
-                            name="email",
-                            type="email",
-                            required=True,
-                            width="100%",
-                            auto_complete="email",
-                        ),
-                    ),
-                    _labelled(
-                        "Password",
-                        rx.input(
-                            id="password",
-                            name="password",
-                            type="password",
-                            required=True,
-                            width="100%",
-                            auto_complete="current-password",
-                        ),
-                    ),
+                    _labelled("Email", _email_input()),
+                    _labelled("Password", _password_input("password", "current-password")),
                     field_error(SignInState.error),
                     rx.button("Sign in", type="submit", width="100%", id="signin-submit"),
                     spacing="3",
@@ -78,18 +75,7 @@ def signup() -> rx.Component:
             "Create your account",
             rx.form(
                 rx.vstack(
-                    _labelled(
-                        "Email",
-                        rx.input(
-                            id="email",
-                            name="email",
-                            type="email",
-                            required=True,
-                            width="100%",
-                            auto_complete="email",
-                        ),
-                        SignUpState.email_error,
-                    ),
+                    _labelled("Email", _email_input(), SignUpState.email_error),
                     _labelled(
                         "Username",
                         rx.input(
@@ -103,26 +89,11 @@ def signup() -> rx.Component:
                     ),
                     _labelled(
                         "Password",
-                        rx.input(
-                            id="password",
-                            name="password",
-                            type="password",
-                            required=True,
-                            width="100%",
-                            auto_complete="new-password",
-                        ),
+                        _password_input("password", "new-password"),
                         SignUpState.password_error,
                     ),
                     _labelled(
-                        "Repeat password",
-                        rx.input(
-                            id="password_confirm",
-                            name="password_confirm",
-                            type="password",
-                            required=True,
-                            width="100%",
-                            auto_complete="new-password",
-                        ),
+                        "Repeat password", _password_input("password_confirm", "new-password")
                     ),
                     rx.checkbox("I want to sell code too", name="sell", id="sell"),
                     field_error(SignUpState.form_error),

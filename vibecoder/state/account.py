@@ -33,14 +33,9 @@ class AccountState(AuthState):
     new_key_plaintext: str = ""
     api_key_error: str = ""
 
-    def _user_or_none(self) -> User | None:
-        user = self.current_user()
-        self._show(user)
-        return user
-
     @rx.event
     def load(self):
-        user = self._user_or_none()
+        user = self.refreshed_user()
         if user is None:
             self.session_token = ""
             return rx.redirect("/signin?next=/account")
@@ -68,7 +63,7 @@ class AccountState(AuthState):
 
     @rx.event
     def save_profile(self, form: dict):
-        user = self._user_or_none()
+        user = self.refreshed_user()
         if user is None:
             return rx.redirect("/signin")
         display_name = str(form.get("display_name", "")).strip()
@@ -103,7 +98,7 @@ class AccountState(AuthState):
     @rx.event
     def change_password(self, form: dict):
         self.password_error = self.password_message = ""
-        user = self._user_or_none()
+        user = self.refreshed_user()
         if user is None:
             return rx.redirect("/signin")
         if form.get("new_password") != form.get("new_password_confirm"):
@@ -126,7 +121,7 @@ class AccountState(AuthState):
 
     @rx.event
     def become_seller(self):
-        user = self._user_or_none()
+        user = self.refreshed_user()
         if user is None:
             return rx.redirect("/signin")
         with session_scope() as session:
@@ -137,7 +132,7 @@ class AccountState(AuthState):
     @rx.event
     def create_api_key(self, form: dict):
         self.api_key_error = ""
-        user = self._user_or_none()
+        user = self.refreshed_user()
         if user is None:
             return rx.redirect("/signin")
         try:
@@ -154,7 +149,7 @@ class AccountState(AuthState):
 
     @rx.event
     def revoke_api_key(self, key_id: int):
-        user = self._user_or_none()
+        user = self.refreshed_user()
         if user is None:
             return rx.redirect("/signin")
         try:

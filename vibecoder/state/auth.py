@@ -66,11 +66,27 @@ class AuthState(rx.State):
 
     @rx.event
     def require_login(self):
-        user = self.current_user()
-        self._show(user)
+        user = self.refreshed_user()
         if user is None:
             self.session_token = ""
             return rx.redirect(f"/signin?next={self.router.url.path}")
+
+    def refreshed_user(self) -> User | None:
+        """The signed-in user, with the navbar's view of them brought up to date."""
+        user = self.current_user()
+        self._show(user)
+        return user
+
+    def start_session(self, session, user: User) -> str:
+        """Open a server-side session for this browser and keep its token in the cookie."""
+        token = auth.create_session(
+            session=session,
+            user=user,
+            ip=self.client_ip(),
+            user_agent=self.router.headers.user_agent,
+        )
+        self.session_token = token
+        return token
 
     def sign_in_as(self, user: User, token: str) -> None:
         self.session_token = token
@@ -117,12 +133,7 @@ class SignInState(AuthState):
                     password=password,
                     ip=self.client_ip(),
                 )
-                token = auth.create_session(
-                    session=session,
-                    user=user,
-                    ip=self.client_ip(),
-                    user_agent=self.router.headers.user_agent,
-                )
+                token = self.start_session(session, user)
         except ServiceError as exc:
             self.error = exc.message
             return
@@ -153,12 +164,7 @@ class SignUpState(AuthState):
                 )
                 if form.get("sell"):
                     auth.become_seller(session=session, user=user)
-                token = auth.create_session(
-                    session=session,
-                    user=user,
-                    ip=self.client_ip(),
-                    user_agent=self.router.headers.user_agent,
-                )
+                token = self.start_session(session, user)
         except ServiceError as exc:
             target = {"email": "email_error", "username": "username_error"}.get(
                 exc.field or "", "password_error" if exc.field == "password" else "form_error"

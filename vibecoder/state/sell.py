@@ -79,14 +79,9 @@ class SellState(AuthState):
     def has_blocking(self) -> bool:
         return any(f.severity == "blocking" for f in self.findings)
 
-    def _seller(self):
-        user = self.current_user()
-        self._show(user)
-        return user
-
     @rx.event
     def load_dashboard(self):
-        user = self._seller()
+        user = self.refreshed_user()
         if user is None:
             return rx.redirect("/signin?next=/sell")
         if user.role not in ("seller", "admin"):
@@ -120,7 +115,7 @@ class SellState(AuthState):
 
     @rx.event
     def go_to_page(self, page: int):
-        user = self._seller()
+        user = self.refreshed_user()
         if user is None:
             return rx.redirect("/signin?next=/sell")
         self.page = int(page)
@@ -144,7 +139,7 @@ class SellState(AuthState):
 
     @rx.event
     def load_editor(self):
-        user = self._seller()
+        user = self.refreshed_user()
         raw_id = str(self.router.page.params.get("listing_id", "new"))
         if user is None:
             return rx.redirect(f"/signin?next=/sell/{raw_id}")
@@ -203,7 +198,7 @@ class SellState(AuthState):
     @rx.event
     def save_listing(self, form: dict):
         self.form_error = self.form_message = ""
-        user = self._seller()
+        user = self.refreshed_user()
         if user is None:
             return rx.redirect("/signin?next=/sell")
         try:
@@ -273,7 +268,7 @@ class SellState(AuthState):
     async def upload_version(self, files: list[rx.UploadFile]):
         self.upload_error = self.upload_message = ""
         self.findings = []
-        user = self._seller()
+        user = self.refreshed_user()
         if user is None or not self.listing_id:
             self.upload_error = "Save the listing before uploading files."
             return
@@ -308,7 +303,7 @@ class SellState(AuthState):
     @rx.event
     async def upload_cover(self, files: list[rx.UploadFile]):
         self.form_error = ""
-        user = self._seller()
+        user = self.refreshed_user()
         if user is None or not self.listing_id or not files:
             return
         from vibecoder.services.covers import set_cover
@@ -327,7 +322,7 @@ class SellState(AuthState):
 
     @rx.event
     def publish_version(self, version_id: int):
-        user = self._seller()
+        user = self.refreshed_user()
         if user is None:
             return rx.redirect("/signin")
         try:
@@ -351,7 +346,7 @@ class SellState(AuthState):
 
     @rx.event
     def archive(self):
-        user = self._seller()
+        user = self.refreshed_user()
         if user is None or not self.listing_id:
             return
         try:
@@ -367,7 +362,7 @@ class SellState(AuthState):
 
     @rx.event
     def republish(self):
-        user = self._seller()
+        user = self.refreshed_user()
         if user is None or not self.listing_id:
             return
         try:
