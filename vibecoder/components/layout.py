@@ -8,6 +8,8 @@ from vibecoder.state.auth import AuthState
 
 # Routes of features that exist; the navbar links only to these.
 NAV_LINKS: list[tuple[str, str]] = []
+# The navbar's search box submits to /search, so it appears only once that page is registered.
+FEATURES: set[str] = set()
 
 
 def register_nav_link(label: str, href: str) -> None:
@@ -15,7 +17,13 @@ def register_nav_link(label: str, href: str) -> None:
         NAV_LINKS.append((label, href))
 
 
+def enable_feature(name: str) -> None:
+    FEATURES.add(name)
+
+
 def _search_box() -> rx.Component:
+    if "search" not in FEATURES:
+        return rx.fragment()
     return rx.form(
         rx.input(
             rx.input.slot(rx.icon("search", size=14)),
