@@ -20,14 +20,21 @@ def test_home_page_shows_featured_listings(page, live_app):
     page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
 
 
-def test_home_page_fits_a_phone(browser, live_app):
+def test_pages_fit_a_phone(browser, live_app):
     context = browser.new_context(viewport={"width": 375, "height": 812})
     phone = context.new_page()
-    phone.goto(live_app.frontend_url + "/")
-    wait_for_app(phone)
-    width = phone.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375, f"page scrolls sideways on a phone ({width}px)"
-    phone.screenshot(path=str(ARTIFACTS / "home-mobile.png"), full_page=True)
+    for name, path in (
+        ("home", "/"),
+        ("browse", "/browse"),
+        ("listing", "/listing/exif-date-renamer"),
+        ("profile", "/u/maraok"),
+        ("signup", "/signup"),
+    ):
+        phone.goto(live_app.frontend_url + path)
+        wait_for_app(phone)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"{path} scrolls sideways on a phone ({width}px)"
+        phone.screenshot(path=str(ARTIFACTS / f"{name}-mobile.png"), full_page=True)
     context.close()
 
 

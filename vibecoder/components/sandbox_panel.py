@@ -89,7 +89,7 @@ def _console() -> rx.Component:
                 background=rx.color("gray", 2),
                 border=f"1px solid {rx.color('gray', 5)}",
                 border_radius="6px",
-                padding="3",
+                padding="var(--space-3)",
                 width="100%",
                 max_height="320px",
                 overflow="auto",

@@ -44,7 +44,7 @@ def _card(title: str, *children: rx.Component) -> rx.Component:
             size="3",
         ),
         width="100%",
-        padding_y="6",
+        padding_y="var(--space-6)",
     )
 
 

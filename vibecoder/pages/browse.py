@@ -116,6 +116,6 @@ def browse_page() -> rx.Component:
             direction=rx.breakpoints(initial="column", md="row"),
             spacing="5",
             width="100%",
-            padding_top="4",
+            padding_top="var(--space-4)",
         ),
     )

@@ -35,7 +35,7 @@ def hero() -> rx.Component:
             max_width="640px",
         ),
         spacing="4",
-        padding_y=["6", "9"],
+        padding_y=["var(--space-6)", "var(--space-9)"],
         align="start",
     )
 

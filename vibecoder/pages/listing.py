@@ -48,7 +48,13 @@ def _header() -> rx.Component:
             ),
             rx.hstack(
                 rx.icon("star", size=14, color=rx.color("amber", 9)),
-                rx.text(L.rating_avg, " (", L.rating_count, " reviews)", size="2"),
+                rx.text(
+                    L.rating_avg,
+                    " (",
+                    L.rating_count,
+                    rx.cond(L.rating_count == 1, " review)", " reviews)"),
+                    size="2",
+                ),
                 align="center",
                 spacing="1",
             ),
@@ -151,7 +157,7 @@ def _prompt(entry: PromptEntry) -> rx.Component:
             color_scheme=rx.cond(entry.role == "user", "violet", "gray"),
         ),
         rx.text(entry.content, size="2", white_space="pre-wrap"),
-        padding="3",
+        padding="var(--space-3)",
         border_radius="8px",
         background=rx.cond(entry.role == "user", rx.color("violet", 3), rx.color("gray", 3)),
         width="100%",
@@ -246,7 +252,7 @@ def _review(entry: ReviewEntry) -> rx.Component:
                 rx.box(
                     rx.text("Seller reply", size="1", weight="bold"),
                     rx.text(entry.seller_reply, size="2"),
-                    padding_left="3",
+                    padding_left="var(--space-3)",
                     border_left=f"2px solid {rx.color('violet', 7)}",
                 ),
                 rx.cond(
@@ -364,14 +370,21 @@ def _tabs() -> rx.Component:
             rx.tabs.trigger("Reviews", value="reviews", id="tab-reviews"),
             overflow_x="auto",
         ),
-        rx.tabs.content(rx.box(rx.markdown(L.description), padding_y="4"), value="overview"),
-        rx.tabs.content(rx.box(_code_tab(), padding_y="4"), value="code"),
-        rx.tabs.content(rx.box(_provenance_tab(), padding_y="4"), value="ai"),
         rx.tabs.content(
-            rx.vstack(rx.foreach(L.versions, _version), padding_y="4", spacing="3", width="100%"),
+            rx.box(rx.markdown(L.description), padding_y="var(--space-4)"), value="overview"
+        ),
+        rx.tabs.content(rx.box(_code_tab(), padding_y="var(--space-4)"), value="code"),
+        rx.tabs.content(rx.box(_provenance_tab(), padding_y="var(--space-4)"), value="ai"),
+        rx.tabs.content(
+            rx.vstack(
+                rx.foreach(L.versions, _version),
+                padding_y="var(--space-4)",
+                spacing="3",
+                width="100%",
+            ),
             value="versions",
         ),
-        rx.tabs.content(rx.box(_reviews_tab(), padding_y="4"), value="reviews"),
+        rx.tabs.content(rx.box(_reviews_tab(), padding_y="var(--space-4)"), value="reviews"),
         default_value="overview",
         width="100%",
     )
@@ -386,7 +399,7 @@ def listing_page() -> rx.Component:
                 rx.text("It may have been archived or never published."),
                 rx.link("Browse listings", href="/browse"),
                 spacing="3",
-                padding_y="8",
+                padding_y="var(--space-8)",
             ),
             rx.cond(
                 L,
@@ -403,7 +416,7 @@ def listing_page() -> rx.Component:
                     spacing="5",
                     width="100%",
                 ),
-                rx.center(rx.spinner(size="3"), padding="9"),
+                rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
             ),
         )
     )

@@ -65,7 +65,7 @@ def profile_page() -> rx.Component:
                         spacing="7",
                         wrap="wrap",
                     ),
-                    rx.heading("Listings", size="5", as_="h2", padding_top="4"),
+                    rx.heading("Listings", size="5", as_="h2", padding_top="var(--space-4)"),
                     rx.cond(
                         ProfileState.listings.length() > 0,
                         listing_grid(ProfileState.listings),
@@ -78,7 +78,7 @@ def profile_page() -> rx.Component:
                     spacing="4",
                     width="100%",
                 ),
-                rx.center(rx.spinner(size="3"), padding="9"),
+                rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
             ),
         )
     )
