@@ -7,6 +7,8 @@ import signal
 
 from sandbox.models import MB, Language, LimitReason, Limits
 
+CPU_SLACK_SECONDS = 0.25
+
 # Processes bwrap itself adds under the slot uid: the outer monitor and the pid-1 reaper.
 BWRAP_OVERHEAD_PROCESSES = 2
 
@@ -76,8 +78,10 @@ def classify(
         return LimitReason.PIDS
     if killed_for is not None:
         return killed_for
+    # The kernel's SIGKILL at the hard CPU limit can land a scheduler tick before the measured
+    # CPU time reaches the limit (seen: 4.94 s of a 5 s limit), so allow a little slack.
     if signal_number == signal.SIGXCPU or (
-        signal_number == signal.SIGKILL and cpu_seconds >= limits.cpu_seconds
+        signal_number == signal.SIGKILL and cpu_seconds >= limits.cpu_seconds - CPU_SLACK_SECONDS
     ):
         return LimitReason.CPU
     if signal_number == signal.SIGXFSZ:

@@ -299,7 +299,8 @@ def execute_run(
         run.exit_code, run.signal = result.exit_code, result.signal
         run.limit_reason = result.limit_reason.value if result.limit_reason else None
         run.wall_ms = int(result.wall_seconds * 1000)
-        run.cpu_ms = int(result.cpu_seconds * 1000)
+        # The docker backend cannot read CPU time once the container is gone.
+        run.cpu_ms = int(result.cpu_seconds * 1000) if result.cpu_seconds is not None else None
         run.peak_memory_kb = (
             result.peak_memory_bytes // 1024 if result.peak_memory_bytes is not None else None
         )
