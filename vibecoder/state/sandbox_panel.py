@@ -119,24 +119,37 @@ class SandboxPanelState(AuthState):
 
     @rx.event(background=True)
     async def watch(self, public_id: str):
-        waited = 0.0
-        while waited < WAIT_LIMIT_SECONDS:
-            with session_scope() as session:
-                run = get_run(session=session, public_id=public_id)
-                view = run_view(run) if run else None
-            if view is None:
-                break
-            if view.status != self.status:
-                async with self:
-                    self.status = view.status
-            if view.status in ("done", "failed", "refused"):
-                async with self:
-                    self.result, self.running = view, False
-                    if view.status != "done":
-                        self.error = view.error or "The run could not start."
-                return
-            await asyncio.sleep(POLL_SECONDS)
-            waited += POLL_SECONDS
+        """Follow a run through the worker's Redis events; read the stored result on each."""
+        import redis.asyncio as aioredis
+
+        from vibecoder.services.redis_client import redis_url
+        from vibecoder.services.sandbox_runs import EVENTS_CHANNEL
+
+        client = aioredis.from_url(redis_url())
+        pubsub = client.pubsub()
+        await pubsub.subscribe(EVENTS_CHANNEL.format(public_id=public_id))
+        deadline = asyncio.get_running_loop().time() + WAIT_LIMIT_SECONDS
+        try:
+            # Read first: the run may have finished before we subscribed.
+            while asyncio.get_running_loop().time() < deadline:
+                with session_scope() as session:
+                    run = get_run(session=session, public_id=public_id)
+                    view = run_view(run) if run else None
+                if view is None:
+                    break
+                if view.status != self.status:
+                    async with self:
+                        self.status = view.status
+                if view.status in ("done", "failed", "refused"):
+                    async with self:
+                        self.result, self.running = view, False
+                        if view.status != "done":
+                            self.error = view.error or "The run could not start."
+                    return
+                await pubsub.get_message(ignore_subscribe_messages=True, timeout=POLL_SECONDS * 4)
+        finally:
+            await pubsub.unsubscribe()
+            await client.aclose()
         async with self:
             self.running = False
             self.error = "The sandbox is busy; your run is still queued. Try again shortly."
