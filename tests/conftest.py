@@ -56,9 +56,21 @@ def _truncate_all() -> None:
     import vibecoder.models  # noqa: F401
     from vibecoder.db import get_engine
 
+    from sqlalchemy.exc import DBAPIError
+
     tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-    with get_engine().begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    # A task from the previous test may still hold row locks in the worker; TRUNCATE then
+    # deadlocks or waits. Postgres aborts one side; retrying once the task is done is safe.
+    for attempt in range(20):
+        try:
+            with get_engine().begin() as conn:
+                conn.execute(text("SET LOCAL lock_timeout = '3s'"))
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            return
+        except DBAPIError:
+            if attempt == 19:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture
