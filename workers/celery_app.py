@@ -50,5 +50,6 @@ app.conf.update(
 )
 # Importing the task modules registers them on the app.
 import workers.analytics  # noqa: E402,F401
+import workers.embeddings  # noqa: E402,F401
 import workers.maintenance  # noqa: E402,F401
 import workers.sandbox  # noqa: E402,F401

@@ -7,10 +7,12 @@ from starlette.routing import Route
 
 from vibecoder.api.covers import cover
 from vibecoder.api.health import health
+from vibecoder.api.search import search
 
 ROUTES: list[Route] = [
     Route("/api/health", health, methods=["GET"]),
     Route("/api/covers/{sha256:str}", cover, methods=["GET"]),
+    Route("/api/search", search, methods=["GET"]),
 ]
 
 

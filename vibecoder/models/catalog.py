@@ -7,11 +7,18 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 from pgvector.sqlalchemy import Vector
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlmodel import Field, SQLModel
 
 from vibecoder.models._base import json_field, timestamp_field
 
 EMBEDDING_DIMENSIONS = 384
+# Full-text document of a listing: title outranks summary outranks description.
+SEARCH_DOCUMENT = (
+    "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(summary, '')), 'B') || "
+    "setweight(to_tsvector('english', coalesce(description, '')), 'C')"
+)
 
 
 class ListingStatus(StrEnum):
@@ -63,6 +70,18 @@ class Listing(ListingBase, table=True):
         ),
         sa.Index("ix_listings_status_published_at", "status", "published_at"),
         sa.Index("ix_listings_category_status", "category", "status"),
+        sa.Index("ix_listings_search_vector", "search_vector", postgresql_using="gin"),
+        # Typo-tolerant title matching (pg_trgm); created by migration 0004 when available.
+        sa.Index(
+            "ix_listings_title_trgm", sa.text("lower(title) gin_trgm_ops"), postgresql_using="gin"
+        ),
+        sa.Index(
+            "ix_listings_embedding_hnsw",
+            "embedding",
+            postgresql_using="hnsw",
+            postgresql_with={"m": 16, "ef_construction": 64},
+            postgresql_ops={"embedding": "vector_cosine_ops"},
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -76,6 +95,12 @@ class Listing(ListingBase, table=True):
     view_count: int = Field(default=0)
     embedding: list[float] | None = Field(
         default=None, sa_type=Vector(EMBEDDING_DIMENSIONS), nullable=True
+    )
+    # The text the embedding was computed from; re-embedding is skipped when it is unchanged.
+    embedded_text_sha: str | None = Field(default=None, max_length=64)
+    search_vector: str | None = Field(
+        default=None,
+        sa_column=sa.Column(TSVECTOR, sa.Computed(SEARCH_DOCUMENT, persisted=True)),
     )
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()

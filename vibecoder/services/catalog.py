@@ -290,6 +290,13 @@ def create_listing(*, session: Session, seller: User, data: dict | ListingInput)
     return listing
 
 
+def _reindex_later(session: Session, listing: Listing) -> None:
+    # Search vectors follow the listing's text; the embeddings worker recomputes them.
+    from vibecoder.services.search_index import request_embedding
+
+    request_embedding(session=session, listing_id=listing.id)
+
+
 def update_listing(
     *, session: Session, seller: User, listing_id: int, data: dict | ListingInput
 ) -> Listing:
@@ -302,6 +309,7 @@ def update_listing(
     listing.updated_at = datetime.now(UTC)
     session.add(listing)
     set_technologies(session=session, listing=listing, names=listing_input.technologies)
+    _reindex_later(session, listing)
     return listing
 
 
@@ -432,6 +440,7 @@ def publish_version(
     listing.updated_at = now
     session.add(listing)
     session.flush()
+    _reindex_later(session, listing)
     return version
 
 
@@ -447,6 +456,7 @@ def publish_listing(*, session: Session, seller: User, listing_id: int) -> Listi
     listing.published_at = listing.published_at or datetime.now(UTC)
     session.add(listing)
     session.flush()
+    _reindex_later(session, listing)
     return listing
 
 

@@ -1,0 +1,68 @@
+"""GET /api/search?q=...&limit=... — the same ranking as the search page and `vibecoder search`."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from vibecoder.db import session_scope
+from vibecoder.services.browse import BrowseFilters
+from vibecoder.services.errors import ServiceError, ValidationFailed
+from vibecoder.services.redis_client import get_redis
+from vibecoder.services.search import search as run_search
+
+_FILTER_PARAMS = {
+    "category": "category",
+    "tech": "technology",
+    "pricing": "pricing_model",
+    "license": "license_type",
+    "min_price_cents": "min_price_cents",
+    "max_price_cents": "max_price_cents",
+    "min_rating": "min_rating",
+}
+
+
+def _int_param(params, name: str, default: int) -> int:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValidationFailed(
+            f"invalid_{name}", f"{name} must be a whole number.", field=name
+        ) from exc
+
+
+def _search(params) -> dict:
+    try:
+        filters = BrowseFilters(
+            **{field: params[name] for name, field in _FILTER_PARAMS.items() if params.get(name)}
+        )
+    except ValidationError as exc:
+        field = str(exc.errors()[0]["loc"][0])
+        raise ValidationFailed("invalid_filter", f"Invalid filter: {field}.", field=field) from exc
+    with session_scope() as session:
+        results = run_search(
+            session=session,
+            redis_client=get_redis(),
+            query=params.get("q", ""),
+            filters=filters,
+            limit=_int_param(params, "limit", 10),
+            offset=_int_param(params, "offset", 0),
+        )
+    return {
+        "query": results.query,
+        "total": results.total,
+        "results": [hit.public() for hit in results.hits],
+    }
+
+
+async def search(request: Request) -> JSONResponse:
+    try:
+        body = await run_in_threadpool(_search, request.query_params)
+    except ServiceError as exc:
+        return JSONResponse(exc.to_dict(), status_code=exc.status_code)
+    return JSONResponse(body)

@@ -1,0 +1,304 @@
+"""Hybrid "vibe" search: full-text + typo-tolerant title match + vector similarity, fused by RRF.
+
+Ranking (docs/search.md):
+1. Exact title or slug matches first.
+2. Every other candidate is scored by reciprocal rank fusion (k=60) over three ranked lists:
+   Postgres full-text (title A > summary B > description C, any query term), pg_trgm word
+   similarity on the title (typos), and cosine distance of the all-MiniLM-L6-v2 embeddings
+   (HNSW, iterative scan so filters never starve the result).
+Filters are the browse filters and apply inside every list, so an excluded row can never
+surface through any of them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import unicodedata
+
+import numpy as np
+import redis
+from pydantic import BaseModel
+from sqlalchemy import func, literal, text
+from sqlmodel import Session, select
+
+from vibecoder.models.catalog import Listing, ListingStatus
+from vibecoder.services import embeddings
+from vibecoder.services.browse import BrowseFilters, apply_filters
+from vibecoder.services.catalog import slugify
+from vibecoder.services.errors import ValidationFailed
+from vibecoder.services.listing_cards import ListingCard, card_query, to_card
+from vibecoder.settings import get_settings
+
+RRF_K = 60
+# Each ranked list contributes at most this many candidates to the fusion.
+CANDIDATES = 100
+MAX_QUERY_CHARS = 200
+MAX_LIMIT = 50
+# Cosine similarity below which a vector neighbour is noise, not "similar meaning"
+# (all-MiniLM-L6-v2 puts unrelated short texts at 0.0-0.2; see docs/search.md).
+MIN_SIMILARITY = 0.25
+# pg_trgm word similarity of the query to a title that counts as a (misspelt) keyword hit.
+MIN_WORD_SIMILARITY = 0.4
+EXACT_BOOST = 1.0
+CACHE_PREFIX = "vibecoder:search:qvec:v1:"
+
+_TERM = re.compile(r"[0-9a-z]+")
+
+
+class SearchHit(BaseModel):
+    slug: str
+    title: str
+    score: float
+    matched: list[str]
+
+    def public(self) -> dict:
+        return self.model_dump()
+
+
+class SearchResultCard(ListingCard):
+    score: float
+    keyword: bool
+    semantic: bool
+
+
+class SearchResults(BaseModel):
+    query: str
+    hits: list[SearchHit]
+    total: int
+
+
+def normalize_query(raw: str) -> str:
+    """NFKC, lower case, single spaces; the cache key and the exact-match text."""
+    if not isinstance(raw, str):
+        raise ValidationFailed("invalid_query", "The query must be text.", field="q")
+    query = " ".join(unicodedata.normalize("NFKC", raw).lower().split())
+    if not query:
+        raise ValidationFailed("empty_query", "Type what you are looking for.", field="q")
+    if len(query) > MAX_QUERY_CHARS:
+        raise ValidationFailed(
+            "query_too_long", f"Keep the query under {MAX_QUERY_CHARS} characters.", field="q"
+        )
+    return query
+
+
+def query_embedding(*, redis_client: redis.Redis, query: str) -> tuple[list[float], bool]:
+    """The query's vector and whether it came from the cache (TTL from settings)."""
+    key = CACHE_PREFIX + hashlib.sha256(query.encode()).hexdigest()
+    cached = redis_client.get(key)
+    if cached:
+        vector = np.frombuffer(base64.b64decode(cached), dtype=np.float32)
+        return vector.tolist(), True
+    [vector] = embeddings.encode([query])
+    packed = base64.b64encode(np.asarray(vector, dtype=np.float32).tobytes()).decode()
+    redis_client.set(key, packed, ex=get_settings().query_embedding_ttl_seconds)
+    return vector, False
+
+
+def _or_tsquery(query: str):
+    # Any term may match (ts_rank_cd rewards documents with more of them, closer together);
+    # websearch_to_tsquery's AND would drop most natural-language queries to nothing.
+    terms = _TERM.findall(query)[:16]
+    if not terms:
+        return None
+    return func.to_tsquery("english", " | ".join(terms))
+
+
+_trigram_by_database: dict[str, bool] = {}
+
+
+def trigram_available(session: Session) -> bool:
+    """pg_trgm is optional (docs/search.md): without it typos are left to the vector search."""
+    key = str(session.get_bind().url)
+    if key not in _trigram_by_database:
+        _trigram_by_database[key] = bool(
+            session.exec(text("SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'")).one()[
+                0
+            ]
+        )
+    return _trigram_by_database[key]
+
+
+def _exact_ids(session: Session, query: str, filters: BrowseFilters) -> list[int]:
+    slug = slugify(query)
+    rows = session.exec(
+        apply_filters(select(Listing.id), filters).where(
+            (func.lower(Listing.title) == query) | (Listing.slug == slug)
+        )
+    )
+    return list(rows)
+
+
+def _keyword_ids(session: Session, query: str, filters: BrowseFilters) -> list[int]:
+    tsquery = _or_tsquery(query)
+    if tsquery is None:
+        return []
+    rank = func.ts_rank_cd(Listing.search_vector, tsquery)
+    rows = session.exec(
+        apply_filters(select(Listing.id), filters)
+        .where(Listing.search_vector.op("@@")(tsquery))
+        .order_by(rank.desc(), Listing.id.desc())
+        .limit(CANDIDATES)
+    )
+    return list(rows)
+
+
+def _typo_ids(session: Session, query: str, filters: BrowseFilters) -> list[int]:
+    if not trigram_available(session):
+        return []
+    session.exec(text(f"SET LOCAL pg_trgm.word_similarity_threshold = {MIN_WORD_SIMILARITY}"))
+    title = func.lower(Listing.title)
+    rows = session.exec(
+        apply_filters(select(Listing.id), filters)
+        # `<%` is the indexable form of word_similarity(query, title) >= threshold.
+        .where(literal(query).op("<%")(title))
+        .order_by(func.word_similarity(query, title).desc(), Listing.id.desc())
+        .limit(CANDIDATES)
+    )
+    return list(rows)
+
+
+def _vector_ids(
+    session: Session, vector: list[float], filters: BrowseFilters, *, exclude_id: int | None = None
+) -> list[int]:
+    # Iterative scans keep walking the HNSW graph until enough rows pass the filters; relaxed
+    # order is re-sorted by the outer ORDER BY on the exact distance.
+    session.exec(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
+    session.exec(text("SET LOCAL hnsw.ef_search = 100"))
+    distance = Listing.embedding.cosine_distance(vector)
+    inner = (
+        apply_filters(select(Listing.id.label("id"), distance.label("distance")), filters)
+        .where(Listing.embedding.is_not(None))
+        .order_by(distance)
+        .limit(CANDIDATES)
+    )
+    if exclude_id is not None:
+        inner = inner.where(Listing.id != exclude_id)
+    ranked = inner.cte("nearest").prefix_with("MATERIALIZED")
+    rows = session.exec(
+        select(ranked.c.id)
+        .where(ranked.c.distance <= 1 - MIN_SIMILARITY)
+        .order_by(ranked.c.distance, ranked.c.id)
+    )
+    return list(rows)
+
+
+def _fuse(*ranked_lists: list[int]) -> dict[int, float]:
+    scores: dict[int, float] = {}
+    for ranked in ranked_lists:
+        for rank, listing_id in enumerate(ranked, start=1):
+            scores[listing_id] = scores.get(listing_id, 0.0) + 1.0 / (RRF_K + rank)
+    return scores
+
+
+def rank(
+    *,
+    session: Session,
+    query: str,
+    vector: list[float] | None,
+    filters: BrowseFilters,
+    methods: tuple[str, ...] = ("keyword", "semantic"),
+) -> list[tuple[int, float, list[str]]]:
+    """(listing id, score, matched) best first. `methods` lets the benchmark compare each alone."""
+    exact = _exact_ids(session, query, filters) if "keyword" in methods else []
+    keyword = _keyword_ids(session, query, filters) if "keyword" in methods else []
+    typo = _typo_ids(session, query, filters) if "keyword" in methods else []
+    semantic = (
+        _vector_ids(session, vector, filters)
+        if "semantic" in methods and vector is not None
+        else []
+    )
+    scores = _fuse(keyword, typo, semantic)
+    for listing_id in exact:
+        scores[listing_id] = scores.get(listing_id, 0.0) + EXACT_BOOST
+    keyword_set, semantic_set = set(exact) | set(keyword) | set(typo), set(semantic)
+    ordered = sorted(scores.items(), key=lambda item: (-item[1], -item[0]))
+    return [
+        (
+            listing_id,
+            round(score, 6),
+            [
+                label
+                for label, hit in (
+                    ("keyword", listing_id in keyword_set),
+                    ("semantic", listing_id in semantic_set),
+                )
+                if hit
+            ],
+        )
+        for listing_id, score in ordered
+    ]
+
+
+def _check_limit(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationFailed(
+            "invalid_limit", f"limit must be between 1 and {MAX_LIMIT}.", field="limit"
+        )
+    if offset < 0:
+        raise ValidationFailed("invalid_offset", "offset cannot be negative.", field="offset")
+
+
+def search(
+    *,
+    session: Session,
+    redis_client: redis.Redis,
+    query: str,
+    filters: BrowseFilters | None = None,
+    limit: int = 10,
+    offset: int = 0,
+) -> SearchResults:
+    """The ranking shared by the search page, GET /api/search and `vibecoder search`."""
+    _check_limit(limit, offset)
+    normalized = normalize_query(query)
+    vector, _cached = query_embedding(redis_client=redis_client, query=normalized)
+    filters = filters or BrowseFilters()
+    ranked = rank(session=session, query=normalized, vector=vector, filters=filters)
+    page = ranked[offset : offset + limit]
+    names = {
+        listing_id: (slug, title)
+        for listing_id, slug, title in session.exec(
+            select(Listing.id, Listing.slug, Listing.title).where(
+                Listing.id.in_([listing_id for listing_id, _, _ in page])
+            )
+        )
+    }
+    hits = [
+        SearchHit(slug=names[i][0], title=names[i][1], score=score, matched=matched)
+        for i, score, matched in page
+    ]
+    return SearchResults(query=normalized, hits=hits, total=len(ranked))
+
+
+def result_cards(*, session: Session, hits: list[SearchHit]) -> list[SearchResultCard]:
+    """Cards for a page of hits, in the hits' order."""
+    if not hits:
+        return []
+    rows = session.exec(card_query().where(Listing.slug.in_([h.slug for h in hits])))
+    cards = {card.slug: card for card in (to_card(row) for row in rows)}
+    return [
+        SearchResultCard(
+            **cards[h.slug].model_dump(),
+            score=h.score,
+            keyword="keyword" in h.matched,
+            semantic="semantic" in h.matched,
+        )
+        for h in hits
+        if h.slug in cards
+    ]
+
+
+def similar_listings(*, session: Session, listing_id: int, limit: int = 4) -> list[ListingCard]:
+    """Nearest published neighbours of a listing by embedding, never the listing itself."""
+    vector = session.exec(select(Listing.embedding).where(Listing.id == listing_id)).first()
+    if vector is None:
+        return []
+    ids = _vector_ids(session, list(vector), BrowseFilters(), exclude_id=listing_id)[:limit]
+    if not ids:
+        return []
+    rows = session.exec(
+        card_query().where(Listing.id.in_(ids), Listing.status == ListingStatus.published)
+    )
+    by_id = {row[0].id: to_card(row) for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
