@@ -5,18 +5,23 @@ from __future__ import annotations
 import reflex as rx
 
 from vibecoder.api import build_api
-from vibecoder.components.layout import register_nav_link
+from vibecoder.components.layout import enable_feature, register_nav_link
 from vibecoder.components.sandbox_panel import sandbox_panel
-from vibecoder.pages import account, auth, browse, home, listing, profile, sell
+from vibecoder.components.similar_listings import similar_listings_panel
+from vibecoder.pages import account, auth, browse, home, listing, profile, search, sell
 from vibecoder.state.account import AccountState
 from vibecoder.state.auth import AuthState
 from vibecoder.state.browse import BrowseState
 from vibecoder.state.listing import ListingState
 from vibecoder.state.profile import ProfileState
 from vibecoder.state.sandbox_panel import SandboxPanelState
+from vibecoder.state.search import SearchState
 from vibecoder.state.sell import SellState
+from vibecoder.state.similar import SimilarListingsState
 
 listing.SIDE_PANELS.append(sandbox_panel)
+listing.SIDE_PANELS.append(similar_listings_panel)
+enable_feature("search")
 register_nav_link("Browse", "/browse")
 register_nav_link("Sell", "/sell")
 
@@ -42,10 +47,13 @@ app.add_page(
     browse.browse_page, route="/browse", title="Browse · VibeCoder", on_load=BrowseState.load
 )
 app.add_page(
+    search.search_page, route="/search", title="Search · VibeCoder", on_load=SearchState.load
+)
+app.add_page(
     listing.listing_page,
     route="/listing/[slug]",
     title="VibeCoder",
-    on_load=[ListingState.load, SandboxPanelState.load],
+    on_load=[ListingState.load, SandboxPanelState.load, SimilarListingsState.load],
 )
 app.add_page(
     profile.profile_page,

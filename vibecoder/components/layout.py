@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from vibecoder.state.auth import AuthState
+from vibecoder.state.nav_search import NavSearchState
 
 # Routes of features that exist; the navbar links only to these.
 NAV_LINKS: list[tuple[str, str]] = []
@@ -33,8 +34,7 @@ def _search_box() -> rx.Component:
             size="2",
             width="100%",
         ),
-        action="/search",
-        method="get",
+        on_submit=NavSearchState.submit,
         width="100%",
         max_width="420px",
     )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from vibecoder.services.listing_cards import ListingCard
@@ -35,8 +37,10 @@ def cover_image(path: rx.Var, alt: rx.Var, height: str = "140px") -> rx.Componen
     )
 
 
-def listing_card(item: rx.Var) -> rx.Component:
-    """A listing in a grid; `item` is a ListingCard model var."""
+def listing_card(
+    item: rx.Var, extra: Callable[[rx.Var], rx.Component] | None = None
+) -> rx.Component:
+    """A listing in a grid: `item` is a ListingCard var; `extra` adds a row under the title."""
     return rx.link(
         rx.card(
             rx.vstack(
@@ -48,6 +52,7 @@ def listing_card(item: rx.Var) -> rx.Component:
                     width="100%",
                 ),
                 rx.heading(item.title, size="3", as_="h3", trim="both"),
+                extra(item) if extra else rx.fragment(),
                 rx.text(item.summary, size="2", color_scheme="gray", class_name="line-clamp-2"),
                 rx.hstack(
                     rx.text("by ", item.seller_name, size="1", color_scheme="gray"),
@@ -69,10 +74,13 @@ def listing_card(item: rx.Var) -> rx.Component:
     )
 
 
-def listing_grid(items: rx.Var) -> rx.Component:
+def listing_grid(
+    items: rx.Var, extra: Callable[[rx.Var], rx.Component] | None = None, **props
+) -> rx.Component:
     return rx.grid(
-        rx.foreach(items, listing_card),
+        rx.foreach(items, lambda item: listing_card(item, extra)),
         columns=rx.breakpoints(initial="1", xs="1", sm="2", md="3", lg="4"),
         spacing="4",
         width="100%",
+        **props,
     )

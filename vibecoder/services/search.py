@@ -159,9 +159,16 @@ def _typo_ids(session: Session, query: str, filters: BrowseFilters) -> list[int]
     return list(rows)
 
 
-def _vector_ids(
-    session: Session, vector: list[float], filters: BrowseFilters, *, exclude_id: int | None = None
+def nearest_ids(
+    session: Session,
+    vector: list[float],
+    filters: BrowseFilters,
+    *,
+    limit: int = CANDIDATES,
+    exclude_id: int | None = None,
+    min_similarity: float = MIN_SIMILARITY,
 ) -> list[int]:
+    """Published listings nearest to `vector` that pass the filters, nearest first."""
     # Iterative scans keep walking the HNSW graph until enough rows pass the filters; relaxed
     # order is re-sorted by the outer ORDER BY on the exact distance.
     session.exec(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
@@ -171,14 +178,14 @@ def _vector_ids(
         apply_filters(select(Listing.id.label("id"), distance.label("distance")), filters)
         .where(Listing.embedding.is_not(None))
         .order_by(distance)
-        .limit(CANDIDATES)
+        .limit(limit)
     )
     if exclude_id is not None:
         inner = inner.where(Listing.id != exclude_id)
     ranked = inner.cte("nearest").prefix_with("MATERIALIZED")
     rows = session.exec(
         select(ranked.c.id)
-        .where(ranked.c.distance <= 1 - MIN_SIMILARITY)
+        .where(ranked.c.distance <= 1 - min_similarity)
         .order_by(ranked.c.distance, ranked.c.id)
     )
     return list(rows)
@@ -205,7 +212,7 @@ def rank(
     keyword = _keyword_ids(session, query, filters) if "keyword" in methods else []
     typo = _typo_ids(session, query, filters) if "keyword" in methods else []
     semantic = (
-        _vector_ids(session, vector, filters)
+        nearest_ids(session, vector, filters)
         if "semantic" in methods and vector is not None
         else []
     )
@@ -294,7 +301,7 @@ def similar_listings(*, session: Session, listing_id: int, limit: int = 4) -> li
     vector = session.exec(select(Listing.embedding).where(Listing.id == listing_id)).first()
     if vector is None:
         return []
-    ids = _vector_ids(session, list(vector), BrowseFilters(), exclude_id=listing_id)[:limit]
+    ids = nearest_ids(session, list(vector), BrowseFilters(), limit=limit, exclude_id=listing_id)
     if not ids:
         return []
     rows = session.exec(

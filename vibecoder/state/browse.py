@@ -41,11 +41,9 @@ def _to_cents(text: str) -> int | None:
     return int(round(value * 100)) if value >= 0 else None
 
 
-class BrowseState(AuthState):
-    items: list[ListingCard] = []
-    total: int = 0
-    page: int = 1
-    pages: int = 1
+class ListingFilters(rx.State, mixin=True):
+    """The browse filters, shared by the browse and search pages; `_query` runs the listing."""
+
     category: str = ANY
     technology: str = ANY
     pricing: str = ANY
@@ -56,7 +54,8 @@ class BrowseState(AuthState):
     sort: str = "newest"
     categories: list[str] = []
     technologies: list[str] = []
-    loading: bool = False
+    page: int = 1
+    pages: int = 1
     error: str = ""
 
     def _filters(self) -> BrowseFilters:
@@ -75,33 +74,16 @@ class BrowseState(AuthState):
         )
 
     def _query(self) -> None:
-        self.error = ""
-        try:
-            filters = self._filters()
-        except ValueError:
-            self.error = "Check the price range."
-            return
-        with session_scope() as session:
-            result = browse(session=session, filters=filters, page=self.page)
-        self.items, self.total = result.items, result.total
-        self.page, self.pages = result.page, result.pages
+        raise NotImplementedError
 
-    @rx.event
-    def load(self):
-        self.load_user()
+    def _load_facets(self) -> None:
         params = self.router.url.query_parameters
         self.category = params.get("category", ANY) or ANY
         self.technology = params.get("tech", ANY) or ANY
-        self.sort = params.get("sort", "newest")
-        try:
-            self.page = max(int(params.get("page", "1")), 1)
-        except ValueError:
-            self.page = 1
         with session_scope() as session:
             facets = facet_values(session=session)
         self.categories = facets["categories"]
         self.technologies = facets["technologies"]
-        self._query()
 
     def _refresh(self):
         self.page = 1
@@ -153,4 +135,34 @@ class BrowseState(AuthState):
     @rx.event
     def go_to_page(self, page: int):
         self.page = int(page)
+        self._query()
+
+
+class BrowseState(ListingFilters, AuthState):
+    items: list[ListingCard] = []
+    total: int = 0
+    loading: bool = False
+
+    def _query(self) -> None:
+        self.error = ""
+        try:
+            filters = self._filters()
+        except ValueError:
+            self.error = "Check the price range."
+            return
+        with session_scope() as session:
+            result = browse(session=session, filters=filters, page=self.page)
+        self.items, self.total = result.items, result.total
+        self.page, self.pages = result.page, result.pages
+
+    @rx.event
+    def load(self):
+        self.load_user()
+        params = self.router.url.query_parameters
+        self.sort = params.get("sort", "newest")
+        try:
+            self.page = max(int(params.get("page", "1")), 1)
+        except ValueError:
+            self.page = 1
+        self._load_facets()
         self._query()
