@@ -122,6 +122,15 @@ class Settings(BaseSettings):
     openai_compatible_model: str | None = None
     builder_run_token_budget: int = 200_000
     builder_lock_ttl_seconds: int = 120
+    # Output tokens asked for per component step (a component is at most 150 lines).
+    builder_step_max_tokens: int = 4096
+    # Events kept per project in its Redis Stream (older ones are trimmed).
+    builder_stream_maxlen: int = 5000
+    # Where `make bootstrap` installs react, react-dom, framer-motion, lucide-react, tailwindcss.
+    preview_runtime_dir: Path | None = None
+    chromium_path: str = Field(
+        default="/usr/bin/chromium", validation_alias=_alias("VIBECODER_CHROMIUM")
+    )
 
     # Sandbox
     sandbox_backend: Literal["auto", "bwrap", "docker"] = "auto"

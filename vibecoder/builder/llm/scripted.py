@@ -1,0 +1,248 @@
+"""The offline demo model: follows the builder protocol exactly, with faults on request.
+
+It reads the labelled lines of each request (see prompts.py), answers intent and plan with JSON,
+and writes real components from `sections.py` adapted to the prompt. It streams in small chunks
+like a real model and reports token usage (about four characters a token).
+
+Faults (for tests, the benchmark and demos), as `--faults` text or a `FaultPlan`:
+
+    Hero=cut:0.4            the Hero step stops at 40% of its answer with finish reason "length"
+    Hero=drop:0.4           ... the connection drops at 40% (finish reason "error")
+    Hero=cut!:0.4           every continuation of Hero is cut too (recovery must give up)
+    Footer=no_sentinel      the answer lacks the completion sentinel
+    Footer=open_marker      the answer stops right after its last code line, END marker missing
+    ProductGrid=syntax      a syntax error (balanced, so only the bundler sees it)
+    ProductGrid=bad_import  imports a module that does not exist
+    Navbar=throw            throws while rendering
+    plan=invalid            the first plan answer is not valid (the builder must re-ask once)
+    *=cut:0.5               every step
+    random:0.5:7            each step gets a random fault with probability 0.5 (seed 7)
+
+A `!` after a code fault (`syntax!`) makes the FIX answers keep the fault, so bounded fixing can
+be tested. Faults only affect the first answer of a step unless marked persistent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from vibecoder.builder import prompts, sections
+from vibecoder.builder.llm.base import (
+    FINISH_ERROR,
+    FINISH_LENGTH,
+    FINISH_STOP,
+    Chunk,
+    Finish,
+    Request,
+    estimate_usage,
+)
+
+OFFLINE_LABEL = "Offline demo model (scripted)"
+START, END, SENTINEL = (
+    "/// COMPONENT_START: {} ///",
+    "/// COMPONENT_END ///",
+    ("// --- VIBECODER_COMPLETE ---"),
+)
+CUT_KINDS = ("cut", "drop", "cut!")
+CODE_KINDS = ("syntax", "bad_import", "throw")
+RANDOM_KINDS = ("cut", "drop", "no_sentinel", "open_marker", "syntax", "bad_import", "throw")
+REFUSE_WORDS = re.compile(
+    r"\b(phishing|malware|ransomware|keylogger|steal(?:s|ing)? (?:passwords|credentials|logins)|"
+    r"credential harvest\w*|fake (?:login|bank|paypal|microsoft|google|apple)\w*|"
+    r"impersonat\w+|pretend(?:ing)? to be (?:a |the )?(?:bank|paypal|microsoft|google|apple))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Fault:
+    kind: str
+    at: float = 0.5
+    persistent: bool = False
+
+
+@dataclass
+class FaultPlan:
+    by_name: dict[str, Fault] = field(default_factory=dict)
+    random_rate: float = 0.0
+    seed: int = 0
+
+    @classmethod
+    def parse(cls, spec: str | None) -> FaultPlan:
+        plan = cls()
+        for part in filter(None, (p.strip() for p in (spec or "").split(","))):
+            if part.startswith("random:"):
+                _, rate, *seed = part.split(":")
+                plan.random_rate, plan.seed = float(rate), int(seed[0]) if seed else 0
+                continue
+            name, _, fault = part.partition("=")
+            kind, _, at = fault.partition(":")
+            persistent = kind.endswith("!")
+            plan.by_name[name.strip()] = Fault(
+                kind.rstrip("!"), float(at) if at else 0.5, persistent
+            )
+        return plan
+
+    def for_step(self, name: str) -> Fault | None:
+        if name in self.by_name:
+            return self.by_name[name]
+        if "*" in self.by_name:
+            return self.by_name["*"]
+        if self.random_rate > 0:
+            rng = random.Random(f"{self.seed}:{name}")
+            if rng.random() < self.random_rate:
+                return Fault(rng.choice(RANDOM_KINDS), round(rng.uniform(0.05, 0.95), 3))
+        return None
+
+
+class ScriptedProvider:
+    """Deterministic; `chunk_chars` and `delay` shape the stream like a real one."""
+
+    offline = True
+
+    def __init__(
+        self,
+        *,
+        faults: FaultPlan | str | None = None,
+        chunk_chars: int = 24,
+        delay: float = 0.0,
+        model: str = "scripted-1",
+    ):
+        self.name = "scripted"
+        self.model = model
+        self.label = OFFLINE_LABEL
+        self.faults = faults if isinstance(faults, FaultPlan) else FaultPlan.parse(faults)
+        self.chunk_chars = max(1, chunk_chars)
+        self.delay = delay
+
+    # --- answers ---------------------------------------------------------------------------
+
+    def answer(self, request: Request) -> tuple[str, str]:
+        """(text, finish reason) for a request."""
+        text = request.messages[-1].content
+        if request.purpose == "intent":
+            return json.dumps(self._intent(text)), FINISH_STOP
+        if request.purpose == "plan":
+            return self._plan(request), FINISH_STOP
+        if request.purpose == "answer":
+            question = prompts.field(text, "Question") or ""
+            return (
+                "This is the offline demo model, so it can only describe the project: it is a "
+                f"React page built from {prompts.field(text, 'Components')}. You asked: {question}",
+                FINISH_STOP,
+            )
+        if request.purpose == "continue":
+            return self._continue(text)
+        return self._step(text, fix=request.purpose == "fix")
+
+    def _intent(self, text: str) -> dict:
+        message = prompts.field(text, "Message") or text
+        has_project = prompts.field(text, "Project exists") == "yes"
+        return {"intent": heuristic_intent(message, has_project=has_project), "reason": "scripted"}
+
+    def _plan(self, request: Request) -> str:
+        text = request.messages[-1].content
+        prompt = prompts.field(text, "Project request") or text
+        fault = self.faults.by_name.get("plan")
+        if fault and fault.kind == "invalid" and len(request.messages) == 1:
+            return '{"components": [{"name": "hero section", "purpose": ""}]}'
+        plan = [{"name": s.name, "purpose": s.purpose} for s in sections.plan_for(prompt)]
+        return json.dumps({"components": plan}, indent=2)
+
+    def full_answer(self, text: str, name: str, fault: Fault | None) -> str:
+        prompt = prompts.field(text, "Project request") or ""
+        plan_names = [n.strip() for n in (prompts.field(text, "Plan") or name).split(",")]
+        code = sections.write_section(name, prompt, plan_names)
+        if fault is not None and fault.kind in CODE_KINDS:
+            code = inject_code_fault(code, fault.kind)
+        answer = f"Here is the {name} component.\n\n{START.format(name)}\n{code}{END}\n{SENTINEL}\n"
+        if fault is not None and fault.kind == "no_sentinel":
+            answer = answer.replace(SENTINEL + "\n", "")
+        if fault is not None and fault.kind == "open_marker":
+            answer = answer[: answer.index(END)]
+        return answer
+
+    def _step(self, text: str, *, fix: bool) -> tuple[str, str]:
+        name = prompts.field(text, "Write the component") or "Section"
+        fault = self.faults.for_step(name)
+        if fix and not (fault and fault.persistent and fault.kind in CODE_KINDS):
+            fault = None
+        answer = self.full_answer(text, name, fault)
+        if fault is not None and fault.kind in CUT_KINDS and not fix:
+            cut = max(1, int(len(answer) * fault.at))
+            return answer[:cut], FINISH_ERROR if fault.kind == "drop" else FINISH_LENGTH
+        return answer, FINISH_STOP
+
+    def _continue(self, text: str) -> tuple[str, str]:
+        name = prompts.field(text, "Component") or "Section"
+        tail = prompts.cut_tail(text) or ""
+        fault = self.faults.for_step(name)
+        keep = fault if fault is not None and fault.kind in CODE_KINDS else None
+        full = self.full_answer(text, name, keep)
+        index = full.find(tail) if tail else -1
+        if index < 0:
+            # Lost track: start the component over, as real models do.
+            return full, FINISH_STOP
+        rest = full[index + len(tail) :]
+        # Real models like to announce themselves and repeat the last line; the stitcher copes.
+        last_line = tail.rsplit("\n", 1)[-1]
+        overlap = last_line if len(last_line.strip()) >= 12 else ""
+        text_out = "Sure, continuing from where I left off:\n```jsx\n" + overlap + rest
+        if fault is not None and fault.kind == "cut" and fault.persistent:
+            return text_out[: max(len(overlap) + 40, len(text_out) // 3)], FINISH_LENGTH
+        if fault is not None and fault.kind == "no_sentinel":
+            return text_out, FINISH_STOP
+        return text_out, FINISH_STOP
+
+    # --- streaming -------------------------------------------------------------------------
+
+    async def stream(self, request: Request) -> AsyncIterator[Chunk | Finish]:
+        text, reason = self.answer(request)
+        for start in range(0, len(text), self.chunk_chars):
+            if self.delay:
+                await asyncio.sleep(self.delay)
+            yield Chunk(text[start : start + self.chunk_chars])
+        error = "connection dropped mid-stream" if reason == FINISH_ERROR else ""
+        yield Finish(reason, estimate_usage(request, text), error)
+
+
+def inject_code_fault(code: str, kind: str) -> str:
+    lines = code.split("\n")
+    body = next(i for i, line in enumerate(lines) if line.startswith("export default function"))
+    # After the signature (which may span lines), at the top of the function body.
+    while not lines[body].rstrip().endswith("{"):
+        body += 1
+    if kind == "syntax":
+        lines.insert(body + 1, "  const total = price * ;")
+    elif kind == "bad_import":
+        lines.insert(0, 'import { SparkleField } from "react-sparkle-field";')
+        lines.insert(body + 2, "  const field = SparkleField;")
+    elif kind == "throw":
+        lines.insert(body + 1, '  if (typeof window !== "undefined") throw new Error("boom");')
+    return "\n".join(lines)
+
+
+def heuristic_intent(message: str, *, has_project: bool) -> str:
+    """The fallback classifier (also what the scripted model answers)."""
+    lowered = message.lower().strip()
+    if REFUSE_WORDS.search(lowered):
+        return "REFUSE"
+    if re.search(
+        r"\b(broken|error|crash\w*|blank|white screen|doesn'?t work|not working|fix)\b", lowered
+    ):
+        return "FIX" if has_project else "BUILD"
+    question = lowered.endswith("?") or re.match(
+        r"^(what|why|how|which|who|when|where|can you explain|explain|is|are|does|do)\b", lowered
+    )
+    if question and not re.search(r"\b(build|make|create|add|change)\b", lowered):
+        return "QUESTION"
+    if has_project and re.search(
+        r"\b(change|make|add|remove|replace|update|rename|move|swap|turn|use|set)\b", lowered
+    ):
+        return "MODIFY"
+    return "BUILD"

@@ -1,0 +1,169 @@
+"""Intent, complexity and the plan: the first three phases of Plan → Act → Verify."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from vibecoder.builder import prompts
+from vibecoder.builder.llm import Completion, Request
+from vibecoder.builder.llm.scripted import heuristic_intent
+
+INTENTS = ("BUILD", "MODIFY", "QUESTION", "FIX", "REFUSE")
+PASCAL = re.compile(r"^[A-Z][A-Za-z0-9]{1,47}$")
+RESERVED = {"App", "React", "Fragment", "Component", "Index", "Main", "Root"}
+MAX_PLAN_COMPONENTS = 12
+ARCHITECT_WORDS = re.compile(
+    r"\b(full[- ]page|full site|complete|entire|whole (?:page|site)|landing page|storefront|"
+    r"website|multi[- ]section|homepage|home page)\b",
+    re.IGNORECASE,
+)
+SECTION_WORDS = (
+    "navbar",
+    "nav",
+    "header",
+    "hero",
+    "product",
+    "products",
+    "features",
+    "testimonials",
+    "reviews",
+    "pricing",
+    "faq",
+    "contact",
+    "gallery",
+    "footer",
+    "about",
+    "team",
+    "newsletter",
+    "blog",
+    "cart",
+)
+
+Ask = Callable[[Request], Completion]
+
+
+class PlanError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: str
+    reason: str
+    source: str  # "model" | "heuristic"
+
+
+def classify_intent(ask: Ask, message: str, *, has_project: bool) -> Intent:
+    """The model answers strict JSON; anything else falls back to the heuristic.
+
+    REFUSE from the heuristic always wins: a model talked into building a phishing page
+    still does not get to build it.
+    """
+    fallback = heuristic_intent(message, has_project=has_project)
+    if fallback == "REFUSE":
+        return Intent("REFUSE", "the request asks for a harmful page", "heuristic")
+    completion = ask(prompts.intent_request(message, has_project=has_project))
+    try:
+        data = json.loads(_json_object(completion.text))
+        kind = str(data["intent"]).upper()
+        if kind not in INTENTS:
+            raise ValueError(kind)
+        if kind in ("MODIFY", "FIX") and not has_project:
+            kind = "BUILD"
+        return Intent(kind, str(data.get("reason", ""))[:200], "model")
+    except (ValueError, KeyError, TypeError):
+        return Intent(fallback, "model answer was not valid JSON", "heuristic")
+
+
+def needs_architect(prompt: str) -> tuple[bool, str]:
+    """The seed's rule: full page/complete/entire…, three or more sections named, > 35 words."""
+    if ARCHITECT_WORDS.search(prompt):
+        return True, "asks for a full page"
+    lowered = prompt.lower()
+    named = {w for w in SECTION_WORDS if re.search(rf"\b{w}\b", lowered)}
+    if len(named) >= 3:
+        return True, f"names {len(named)} sections"
+    if len(prompt.split()) > 35:
+        return True, "long request"
+    return False, ""
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    name: str
+    purpose: str
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "purpose": self.purpose}
+
+
+def validate_plan(data: object) -> list[PlanItem]:
+    """Raise PlanError with a message the model can act on."""
+    if isinstance(data, list):
+        data = {"components": data}
+    if not isinstance(data, dict) or not isinstance(data.get("components"), list):
+        raise PlanError('expected {"components": [{"name": ..., "purpose": ...}]}')
+    items = data["components"]
+    if not 1 <= len(items) <= MAX_PLAN_COMPONENTS:
+        raise PlanError(f"between 1 and {MAX_PLAN_COMPONENTS} components, got {len(items)}")
+    plan: list[PlanItem] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise PlanError(f"component {index + 1} is not an object")
+        name, purpose = item.get("name"), item.get("purpose")
+        if not isinstance(name, str) or not PASCAL.match(name):
+            raise PlanError(f"component {index + 1}: name {name!r} is not PascalCase")
+        if name in RESERVED:
+            raise PlanError(f"component {index + 1}: {name} is reserved (the app root is built)")
+        if name in seen:
+            raise PlanError(f"component {name} appears twice")
+        if not isinstance(purpose, str) or not purpose.strip():
+            raise PlanError(f"component {name}: purpose must be a non-empty line")
+        purpose = purpose.strip()
+        if "\n" in purpose or len(purpose) > 200:
+            raise PlanError(f"component {name}: purpose must be one line under 200 characters")
+        seen.add(name)
+        plan.append(PlanItem(name, purpose))
+    return plan
+
+
+def parse_plan(text: str) -> list[PlanItem]:
+    try:
+        data = json.loads(_json_object(text))
+    except ValueError as exc:
+        raise PlanError(f"not valid JSON ({exc})") from None
+    return validate_plan(data)
+
+
+@dataclass
+class PlanResult:
+    items: list[PlanItem]
+    attempts: int
+    completions: list[Completion]
+    errors: list[str]
+
+
+def make_plan(ask: Ask, prompt: str) -> PlanResult:
+    """Ask for a plan; an invalid one is asked for again once, with the error."""
+    first = ask(prompts.plan_request(prompt))
+    try:
+        return PlanResult(parse_plan(first.text), 1, [first], [])
+    except PlanError as exc:
+        error = str(exc)
+    second = ask(prompts.plan_request(prompt, error=error, previous=first.text))
+    try:
+        return PlanResult(parse_plan(second.text), 2, [first, second], [error])
+    except PlanError as exc:
+        raise PlanError(f"the model gave no valid plan twice: {exc}") from None
+
+
+def _json_object(text: str) -> str:
+    """The JSON object in a model answer, tolerating code fences and prose around it."""
+    start, end = text.find("{"), text.rfind("}")
+    if start < 0 or end < start:
+        raise ValueError("no JSON object in the answer")
+    return text[start : end + 1]

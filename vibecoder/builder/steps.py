@@ -1,0 +1,207 @@
+"""The step executor: one component per model call, truncation recovery, standalone checks.
+
+`run_step` streams one answer through the marker parser (events go to `emit` as they happen),
+decides whether it was cut off, asks for at most MAX_CONTINUATIONS continuations (our own
+counter, not the model's), stitches them, and checks the component on its own. It returns the
+component code or a clear failure; it never raises for model misbehaviour.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from vibecoder.builder import prompts
+from vibecoder.builder.ghost import stitch, tail_of
+from vibecoder.builder.llm import (
+    FINISH_CANCELLED,
+    FINISH_ERROR,
+    FINISH_LENGTH,
+    Completion,
+    Request,
+    Usage,
+)
+from vibecoder.builder.markers import MarkerParser, parse_all
+from vibecoder.builder.truncation import scan
+
+MAX_CONTINUATIONS = 3
+IMPORT = re.compile(r"""^\s*import\s+(?:[\s\S]*?\s+from\s+)?["']([^"']+)["']""", re.MULTILINE)
+DEFAULT_EXPORT = re.compile(r"^\s*export\s+default\s+", re.MULTILINE)
+SIGNATURE = re.compile(r"export\s+default\s+function\s+(\w+)\s*\(([^)]*)\)", re.DOTALL)
+
+# Stream is called with a request and a per-chunk callback; returns the whole completion.
+Stream = Callable[[Request, Callable[[str], bool | None]], Completion]
+Emit = Callable[[str, dict], None]
+
+
+class StepCancelled(Exception):
+    pass
+
+
+@dataclass
+class StepOutcome:
+    name: str
+    ok: bool
+    code: str = ""
+    error: str = ""
+    continuations: int = 0
+    truncations: list[str] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    recovery_usage: Usage = field(default_factory=Usage)
+    raw: str = ""
+
+
+def truncation_reason(raw: str, finish_reason: str, name: str) -> str:
+    """Why this answer is cut off, or "" when the component is whole.
+
+    A component closed by its END marker whose code scans complete is accepted even when the
+    finish reason was `length` or the sentinel is missing: the cut fell after the part we need.
+    """
+    parser = parse_all(raw)
+    code = parser.components.get(name) or (
+        parser.components[parser.order[0]] if len(parser.order) == 1 else None
+    )
+    if code is not None:
+        result = scan(code)
+        if result.complete:
+            return ""
+        if parser.open_component is None and parser.complete:
+            return ""  # closed and finished, but broken: a FIX problem, not a truncation
+        return f"component code is cut: {result.reason}"
+    if parser.open_component is not None:
+        return "the component's END marker is missing (open marker)"
+    if finish_reason == FINISH_LENGTH:
+        return "the model hit its output limit before the component"
+    if finish_reason == FINISH_ERROR:
+        return "the stream broke before the component"
+    if not parser.complete:
+        return "the completion sentinel is missing"
+    return "no component in the answer"
+
+
+def extract(raw: str, name: str) -> str | None:
+    parser = parse_all(raw)
+    if name in parser.components:
+        return parser.components[name]
+    if len(parser.order) == 1:
+        return parser.components[parser.order[0]]
+    return None
+
+
+def check_component(code: str, name: str, known: list[str] | None = None) -> str:
+    """Standalone checks before any bundling; "" when fine, else the problem in one line."""
+    result = scan(code)
+    if not result.complete:
+        return f"syntax: {result.reason} at character {result.position}"
+    lines = code.rstrip("\n").count("\n") + 1
+    if lines > prompts.MAX_COMPONENT_LINES:
+        return f"{lines} lines; at most {prompts.MAX_COMPONENT_LINES} per component"
+    if not DEFAULT_EXPORT.search(code):
+        return "no default export"
+    for module in IMPORT.findall(code):
+        root = module.split("/")[0] if not module.startswith("@") else module
+        if module.startswith("."):
+            return f"imports {module!r}: components may not import files; App composes them"
+        if root not in prompts.ALLOWED_IMPORTS:
+            return f"missing module {module!r}: only {', '.join(prompts.ALLOWED_IMPORTS)} exist"
+    return ""
+
+
+def interface_of(code: str, name: str) -> str:
+    """`Name({ a, b })` — what later steps are told about an earlier component's props."""
+    match = SIGNATURE.search(code)
+    if not match:
+        return f"{name}()"
+    params = match.group(2).strip()
+    if not (params.startswith("{") and params.endswith("}")):
+        return f"{name}({params})" if params else f"{name}()"
+    props, depth, current, quote = [], 0, "", ""
+    for char in params[1:-1] + ",":
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'`":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        if char == "," and depth == 0 and not quote:
+            key = re.match(r"\s*(?:\.\.\.)?([A-Za-z_$][\w$]*)", current)
+            if key:
+                props.append(key.group(1))
+            current = ""
+        else:
+            current += char
+    return f"{name}({{ {', '.join(props)} }})" if props else f"{name}()"
+
+
+def run_step(
+    stream: Stream,
+    request: Request,
+    *,
+    prompt: str,
+    name: str,
+    plan_names: list[str],
+    emit: Emit,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> StepOutcome:
+    outcome = StepOutcome(name=name, ok=False)
+    parser = MarkerParser()
+
+    def on_chunk(text: str) -> bool:
+        emit("token", {"component": name, "text": text})
+        for event in parser.feed(text):
+            if event.kind == "component_closed":
+                emit("component_closed", {"component": event.name, "lines": event.text.count("\n")})
+        return not should_stop()
+
+    completion = stream(request, on_chunk)
+    outcome.usage.add(completion.usage)
+    if completion.finish_reason == FINISH_CANCELLED:
+        raise StepCancelled(name)
+    raw = completion.text
+    finish = completion.finish_reason
+    while True:
+        reason = truncation_reason(raw, finish, name)
+        if not reason:
+            break
+        outcome.truncations.append(reason)
+        emit("truncation", {"component": name, "reason": reason, "finish_reason": finish})
+        if outcome.continuations >= MAX_CONTINUATIONS:
+            outcome.raw = raw
+            outcome.error = (
+                f"{name} was still incomplete after {MAX_CONTINUATIONS} continuations ({reason})"
+            )
+            return outcome
+        outcome.continuations += 1
+        emit("continuation", {"component": name, "attempt": outcome.continuations})
+        follow = prompts.continue_request(
+            prompt,
+            name=name,
+            tail=tail_of(raw),
+            plan_names=plan_names,
+            max_tokens=request.max_tokens,
+        )
+        parser = MarkerParser()  # events of the stitched answer come from the final parse
+        more = stream(follow, lambda text: not should_stop())
+        outcome.usage.add(more.usage)
+        outcome.recovery_usage.add(more.usage)
+        if more.finish_reason == FINISH_CANCELLED:
+            raise StepCancelled(name)
+        raw, how = stitch(raw, more.text)
+        if how == "restart":
+            emit("continuation", {"component": name, "restarted": True})
+        finish = more.finish_reason
+    outcome.raw = raw
+    code = extract(raw, name)
+    if code is None:
+        outcome.error = f"no {name} component in the answer"
+        return outcome
+    outcome.code = code
+    problem = check_component(code, name)
+    if problem:
+        outcome.error = problem
+        return outcome
+    outcome.ok = True
+    return outcome
