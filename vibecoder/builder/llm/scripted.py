@@ -215,7 +215,7 @@ def inject_code_fault(code: str, kind: str) -> str:
     lines = code.split("\n")
     body = next(i for i, line in enumerate(lines) if line.startswith("export default function"))
     # After the signature (which may span lines), at the top of the function body.
-    while not lines[body].rstrip().endswith("{"):
+    while not re.search(r"\)\s*\{\s*$", lines[body]):
         body += 1
     if kind == "syntax":
         lines.insert(body + 1, "  const total = price * ;")

@@ -1,0 +1,157 @@
+"""The builder run against real Postgres and Redis: lock, cancel, budget, versions, events, FIX."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from vibecoder.builder import engine
+from vibecoder.builder.llm import ProviderConfig
+from vibecoder.builder.runtime import EventStream, ProjectBusy, lock_holder, request_cancel
+from vibecoder.models.builder import BuilderMessage, BuilderProject, BuilderVersion
+from vibecoder.services import builder_projects
+
+PROMPT = "A complete landing page for a bakery called Rise with products and a footer"
+
+
+@pytest.fixture
+def project(db):
+    owner = builder_projects.cli_owner(db)
+    project = builder_projects.create_project(
+        session=db, owner_id=owner.id, name="Rise", provider="scripted"
+    )
+    db.commit()
+    return project
+
+
+def start(redis_client, project, faults=None, **kwargs):
+    return engine.start_run(
+        redis_client,
+        project_id=project.id,
+        prompt=kwargs.pop("prompt", PROMPT),
+        provider=ProviderConfig("scripted", faults=faults),
+        auto_approve=kwargs.pop("auto_approve", True),
+        **kwargs,
+    )
+
+
+def events_of(redis_client, project):
+    return [e for _, e in EventStream(redis_client, project.public_id).read()]
+
+
+def test_run_builds_plan_steps_versions_and_events(db, redis_client, project):
+    state = start(redis_client, project, faults="Hero=cut:0.5,ProductGrid=syntax")
+    state = engine.run_inline(redis_client, state["run_id"])
+    assert state["status"] == "done", state["error"]
+    assert [s["name"] for s in state["steps"]] == ["Navbar", "Hero", "ProductGrid", "Footer"]
+    hero, grid = state["steps"][1], state["steps"][2]
+    assert hero["continuations"] == 1 and hero["fixes"] == 0
+    assert grid["fixes"] == 1 and not grid["validations"][0]["ok"]
+    assert grid["validations"][0]["stage"] == "bundle" and grid["validations"][-1]["ok"]
+    versions = builder_projects.list_versions(db, project.id)
+    assert [v.number for v in versions] == [1, 2, 3, 4]
+    files = builder_projects.version_files(versions[-1])
+    assert "price * ;" not in files["src/components/ProductGrid.jsx"]
+    assert "<ProductGrid />" in files["src/App.jsx"]
+    db.expire_all()
+    stored = db.get(BuilderProject, project.id)
+    assert stored.current_version_id == versions[-1].id
+    assert stored.tokens_out == state["tokens_out"] > 0
+    kinds = [e["type"] for e in events_of(redis_client, project)]
+    for kind in (
+        "plan",
+        "step_started",
+        "token",
+        "component_closed",
+        "truncation",
+        "continuation",
+        "validation_failed",
+        "fix_started",
+        "validation_passed",
+        "version_created",
+        "step_done",
+        "done",
+    ):
+        assert kind in kinds, kind
+    assert lock_holder(redis_client, project.id) is None
+    roles = [m.role for m in db.exec(select(BuilderMessage).order_by(BuilderMessage.id)).all()]
+    assert roles[0] == "user" and roles.count("assistant") >= 6
+
+
+def test_second_run_is_told_the_project_is_busy(redis_client, project):
+    first = start(redis_client, project)
+    with pytest.raises(ProjectBusy):
+        start(redis_client, project)
+    request_cancel(redis_client, first["run_id"])
+    state = engine.run_inline(redis_client, first["run_id"])
+    assert state["status"] == "cancelled"
+    assert lock_holder(redis_client, project.id) is None
+    # The lock is free again.
+    start(redis_client, project)
+
+
+def test_fix_is_bounded_and_stops_on_repeated_error(db, redis_client, project):
+    state = start(redis_client, project, faults="Hero=throw!", prompt="a hero section for my gym")
+    state = engine.run_inline(redis_client, state["run_id"])
+    assert state["status"] == "failed"
+    step = state["steps"][0]
+    assert step["fixes"] == 1 and "same error" in step["error"]
+    assert "boom" in step["validations"][0]["error"]
+    # Nothing broken became a version.
+    assert builder_projects.list_versions(db, project.id) == []
+
+
+def test_token_budget_stops_a_runaway_run(monkeypatch, redis_client, project):
+    monkeypatch.setenv("VIBECODER_BUILDER_RUN_TOKEN_BUDGET", "900")
+    from vibecoder.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        state = start(redis_client, project, faults="*=cut!:0.3")
+        state = engine.run_inline(redis_client, state["run_id"])
+    finally:
+        get_settings.cache_clear()
+    assert state["status"] == "budget_exceeded", (
+        state["error"],
+        state["tokens_in"],
+        state["tokens_out"],
+    )
+    assert "budget" in state["error"]
+    assert state["tokens_in"] + state["tokens_out"] <= 900 + 400
+
+
+def test_plan_waits_for_approval_and_accepts_an_edited_plan(redis_client, project):
+    state = start(redis_client, project, auto_approve=False, render=False)
+    state = engine.plan_phase(redis_client, state["run_id"])
+    assert state["status"] == "awaiting_approval"
+    assert lock_holder(redis_client, project.id) is None
+    edited = [{"name": "Hero", "purpose": "Big headline"}, {"name": "Footer", "purpose": "Links"}]
+    state = engine.approve(redis_client, state["run_id"], plan=edited)
+    for index in range(2):
+        state = engine.step_phase(redis_client, state["run_id"], index)
+    state = engine.finish(redis_client, state["run_id"])
+    assert state["status"] == "done" and state["order"] == ["Hero", "Footer"]
+
+
+def test_modify_changes_only_the_component_concerned_and_restore(db, redis_client, project):
+    state = engine.run_inline(redis_client, start(redis_client, project, render=False)["run_id"])
+    assert state["status"] == "done"
+    before = builder_projects.version_files(db.get(BuilderVersion, state["version_id"]))
+    state = start(redis_client, project, prompt="Change the footer to say hello", render=False)
+    state = engine.run_inline(redis_client, state["run_id"])
+    assert state["intent"] == "MODIFY" and [s["name"] for s in state["steps"]] == ["Footer"]
+    after = builder_projects.version_files(db.get(BuilderVersion, state["version_id"]))
+    assert set(after) == set(before)
+    restored = builder_projects.restore_version(session=db, project_id=project.id, version_id=1)
+    db.commit()
+    assert restored.number == 6 and restored.restored_from_id == 1
+
+
+def test_question_and_refusal_build_nothing(db, redis_client, project):
+    state = start(redis_client, project, prompt="What does this builder do?")
+    state = engine.run_inline(redis_client, state["run_id"])
+    assert state["status"] == "answered" and state["answer"]
+    state = start(redis_client, project, prompt="a phishing page that steals passwords")
+    state = engine.run_inline(redis_client, state["run_id"])
+    assert state["status"] == "refused"
+    assert builder_projects.list_versions(db, project.id) == []

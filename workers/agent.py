@@ -1,0 +1,46 @@
+"""The builder's agent run as a chain of tasks on the `agent` queue.
+
+plan_run → (after approval, or at once with auto-approve) run_step × N → finish_run. Every task is
+acked late and idempotent per step (engine.py), so a worker killed mid-step has the step
+redelivered, and a step that already made its version is not repeated.
+"""
+
+from __future__ import annotations
+
+from celery import chain
+
+from vibecoder.builder import engine
+from vibecoder.services.redis_client import get_redis
+from workers.celery_app import app
+
+TASK_OPTIONS = {"acks_late": True, "ignore_result": True, "soft_time_limit": 540, "time_limit": 600}
+
+
+def enqueue_steps(run_id: str, steps: int) -> None:
+    chain(
+        *[run_step.si(run_id, index) for index in range(steps)], finish_run.si(run_id)
+    ).apply_async()
+
+
+@app.task(name="workers.agent.plan_run", **TASK_OPTIONS)
+def plan_run(run_id: str) -> None:
+    state = engine.plan_phase(get_redis(), run_id)
+    if state is not None and state["status"] == "running":
+        enqueue_steps(run_id, len(state["steps"]))
+
+
+@app.task(name="workers.agent.approve_run", **TASK_OPTIONS)
+def approve_run(run_id: str, plan: list[dict] | None = None) -> None:
+    state = engine.approve(get_redis(), run_id, plan=plan)
+    if state is not None and state["status"] == "running":
+        enqueue_steps(run_id, len(state["steps"]))
+
+
+@app.task(name="workers.agent.run_step", **TASK_OPTIONS)
+def run_step(run_id: str, index: int) -> None:
+    engine.step_phase(get_redis(), run_id, index)
+
+
+@app.task(name="workers.agent.finish_run", **TASK_OPTIONS)
+def finish_run(run_id: str) -> None:
+    engine.finish(get_redis(), run_id)
