@@ -49,6 +49,7 @@ app.conf.update(
     },
 )
 # Importing the task modules registers them on the app.
+import workers.agent  # noqa: E402,F401
 import workers.analytics  # noqa: E402,F401
 import workers.embeddings  # noqa: E402,F401
 import workers.maintenance  # noqa: E402,F401
