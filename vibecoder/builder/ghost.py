@@ -45,20 +45,26 @@ def strip_preamble(continuation: str) -> str:
 
 
 def remove_overlap(previous: str, continuation: str) -> str:
-    """Drop the longest prefix of `continuation` that repeats the end of `previous`."""
+    """Drop the longest prefix of `continuation` that repeats the end of `previous`.
+
+    Only a repeat that starts at the beginning of a line of `previous` and holds at least
+    MIN_OVERLAP visible characters counts: models repeat whole lines, while short or
+    mid-line coincidences ("    </div>" inside "        </div>") are real code.
+    """
     window = previous[-TAIL_CHARS:]
-    best = 0
-    for size in range(min(len(window), len(continuation)), MIN_OVERLAP - 1, -1):
-        if window.endswith(continuation[:size]):
-            best = size
+    for size in range(min(len(window), len(continuation)), 0, -1):
+        candidate = continuation[:size]
+        if len("".join(candidate.split())) < MIN_OVERLAP:
             break
-    if best == 0:
-        # A repeated last line typed from its start: previous ends mid-line, continuation
-        # restarts that line ("  return (" + "  return (\n    <div>").
-        last_line = previous.rsplit("\n", 1)[-1]
-        if len(last_line.strip()) >= MIN_OVERLAP and continuation.startswith(last_line):
-            best = len(last_line)
-    return continuation[best:]
+        start = len(previous) - size
+        if window.endswith(candidate) and (start == 0 or previous[start - 1] == "\n"):
+            return continuation[size:]
+    # A repeated last line typed from its start: previous ends mid-line, continuation
+    # restarts that line ("  return (" + "  return (\n    <div>").
+    last_line = previous.rsplit("\n", 1)[-1]
+    if len(last_line.strip()) >= MIN_OVERLAP and continuation.startswith(last_line):
+        return continuation[len(last_line) :]
+    return continuation
 
 
 def stitch(previous: str, continuation: str) -> tuple[str, str]:

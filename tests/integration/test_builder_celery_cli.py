@@ -1,0 +1,94 @@
+"""The builder end to end: a real Celery worker on the agent queue, and the `build` command."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from tests.conftest import run_cli
+from vibecoder.builder import engine
+from vibecoder.builder.llm import ProviderConfig
+from vibecoder.builder.runtime import EventStream, load_state, lock_holder
+from vibecoder.models.builder import BuilderVersion
+from vibecoder.services import builder_projects
+
+PROMPT = "A full landing page for a coffee roaster called Ember with products and a footer"
+
+
+def test_prompt_to_validated_bundle_through_the_worker(db, redis_client, celery_worker):
+    from workers.agent import plan_run
+
+    owner = builder_projects.cli_owner(db)
+    project = builder_projects.create_project(
+        session=db, owner_id=owner.id, name="Ember", provider="scripted"
+    )
+    db.commit()
+    state = engine.start_run(
+        redis_client,
+        project_id=project.id,
+        prompt=PROMPT,
+        provider=ProviderConfig("scripted", faults="Hero=cut:0.6,Footer=bad_import"),
+        auto_approve=True,
+    )
+    run_id = state["run_id"]
+    plan_run.delay(run_id)
+    stream = EventStream(redis_client, project.public_id)
+    seen, cursor, deadline = [], "0-0", time.monotonic() + 180
+    while time.monotonic() < deadline:
+        for event_id, event in stream.wait(cursor, block_ms=500):
+            cursor = event_id
+            seen.append(event)
+        if seen and seen[-1]["type"] == "done":
+            break
+    state = load_state(redis_client, run_id)
+    assert state["status"] == "done", (state["error"], [e["type"] for e in seen][-10:])
+    assert [s["name"] for s in state["steps"]] == ["Navbar", "Hero", "ProductGrid", "Footer"]
+    assert all(s["status"] == "done" for s in state["steps"])
+    assert state["steps"][1]["continuations"] == 1 and state["steps"][3]["fixes"] == 1
+    version = db.get(BuilderVersion, state["version_id"])
+    js, css = builder_projects.version_bundle(version)
+    assert "Ember" in js and len(js) > 100_000 and ".bg-amber-600" in css
+    assert lock_holder(redis_client, project.id) is None
+    # A browser that reconnects after the plan replays everything since.
+    plan_id = next(i for i, e in stream.read() if e["type"] == "plan")
+    replay = [e["type"] for _, e in stream.read(plan_id)]
+    assert replay[0] != "plan" and replay[-1] == "done" and "step_done" in replay
+
+
+def test_build_command_writes_the_project_and_prints_json(services, tmp_path):
+    out = tmp_path / "site"
+    result = run_cli(
+        "build",
+        "A storefront for a plant shop called Fern with products, FAQ and a footer",
+        "--auto-approve",
+        "--json",
+        "--out",
+        str(out),
+        "--faults",
+        "ProductGrid=drop:0.5",
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads(result.stdout)
+    assert summary["status"] == "done" and summary["intent"] == "BUILD"
+    assert [s["name"] for s in summary["plan"]] == [
+        "Navbar",
+        "Hero",
+        "ProductGrid",
+        "FAQ",
+        "Footer",
+    ]
+    grid = summary["steps"][2]
+    assert grid["continuations"] == 1 and grid["validations"][-1]["ok"]
+    assert summary["tokens"]["output"] > 0 and summary["tokens"]["recovery"] > 0
+    assert summary["version_id"] and summary["provider"] == "scripted"
+    for path in ("src/App.jsx", "src/components/FAQ.jsx", "index.html", "app.js", "app.css"):
+        assert (out / path).is_file(), path
+    assert "Fern" in (out / "src/components/Navbar.jsx").read_text()
+
+
+def test_build_command_without_approval_stops_after_the_plan(services, tmp_path):
+    result = run_cli("build", "a full page for my bakery", "--json", input="", timeout=120)
+    assert result.returncode == 4
+    summary = json.loads(result.stdout)
+    assert summary["status"] == "not_approved" and len(summary["plan"]) >= 3
