@@ -34,7 +34,8 @@ from pathlib import Path
 from vibecoder.settings import PROJECT_ROOT, get_settings
 from vibecoder.toolchain import TOOLS_BIN, node_binary
 
-RUNTIME_MODULES = ("react", "react-dom", "framer-motion", "lucide-react", "tailwindcss")
+RUNTIME_MODULES = ("react", "react-dom", "framer-motion", "lucide-react", "tailwindcss", "postcss")
+SERVER_SCRIPT = Path(__file__).with_name("shadow_server.cjs")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -223,6 +224,108 @@ def bundle(
             shutil.rmtree(work, ignore_errors=True)
 
 
+class BundlerProcess:
+    """The warm Node bundler (shadow_server.cjs): one per process, requests one at a time.
+
+    esbuild keeps an incremental context for this process's fixed work directory, so the
+    runtime modules are parsed once; Tailwind runs through PostCSS in the same process.
+    """
+
+    def __init__(self):
+        self.workdir = Path(tempfile.gettempdir()) / f"vibecoder-shadow-{os.getpid()}"
+        self._proc: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+        self._next_id = 0
+
+    def _start(self) -> subprocess.Popen:
+        root = check_runtime()
+        esbuild_pkg = TOOLS_BIN.parent / "esbuild"
+        if not esbuild_pkg.is_dir():
+            raise RuntimeMissing("the esbuild package is missing from .tools; run `make bootstrap`")
+        proc = subprocess.Popen(
+            [node_binary(), str(SERVER_SCRIPT), str(esbuild_pkg), str(root / "node_modules")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            bufsize=1,
+        )
+        ready = proc.stdout.readline()
+        if not ready.strip().startswith('{"ready"'):
+            proc.kill()
+            raise RuntimeMissing(f"the shadow bundler did not start: {ready[:200]!r}")
+        return proc
+
+    def bundle(self, files: dict[str, str], *, minify: bool = True) -> BundleResult:
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                self._proc = self._start()
+            src = self.workdir / "src"
+            shutil.rmtree(src, ignore_errors=True)
+            for path, content in files.items():
+                target = self.workdir / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(content)
+            self._next_id += 1
+            request = {
+                "id": self._next_id,
+                "entry": str(src / "main.jsx"),
+                "outfile": str(self.workdir / "out" / "app.js"),
+                "minify": minify,
+                "content": "\n".join(c for p, c in files.items() if p.endswith((".jsx", ".js"))),
+                "css": files.get("src/index.css", INDEX_CSS),
+            }
+            try:
+                self._proc.stdin.write(json.dumps(request) + "\n")
+                self._proc.stdin.flush()
+                line = self._proc.stdout.readline()
+                answer = json.loads(line)
+            except (OSError, ValueError) as exc:
+                self.close()
+                return BundleResult(ok=False, error=f"shadow bundler: {exc}", kind="toolchain")
+        return BundleResult(
+            ok=answer.get("ok", False),
+            js=answer.get("js", ""),
+            css=answer.get("css", ""),
+            error=answer.get("error", ""),
+            kind=answer.get("kind", ""),
+            bundle_seconds=answer.get("bundle_ms", 0) / 1000,
+            tailwind_seconds=answer.get("tailwind_ms", 0) / 1000,
+        )
+
+    def close(self) -> None:
+        if self._proc is not None:
+            with contextlib.suppress(OSError):
+                self._proc.stdin.close()
+            try:
+                self._proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+            self._proc = None
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+_bundler: BundlerProcess | None = None
+_bundler_pid: int | None = None
+
+
+def get_bundler() -> BundlerProcess:
+    global _bundler, _bundler_pid
+    if _bundler is None or _bundler_pid != os.getpid():
+        _bundler, _bundler_pid = BundlerProcess(), os.getpid()
+        atexit.register(_bundler.close)
+    return _bundler
+
+
+def fast_bundle(files: dict[str, str], *, minify: bool = True) -> BundleResult:
+    """The warm bundler when it runs here, else one-shot esbuild and Tailwind processes."""
+    try:
+        return get_bundler().bundle(files, minify=minify)
+    except (RuntimeMissing, OSError):
+        return bundle(files, minify=minify)
+
+
 # --- render ------------------------------------------------------------------------------------
 
 
@@ -255,7 +358,8 @@ def page_html(js: str, css: str, title: str = "Preview") -> str:
     script = js.replace("</script", "<\\/script")
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{re.sub(r'[<>&]', '', title)}</title><style>{css}</style></head>"
+        f"<title>{re.sub(r'[<>&]', '', title)}</title><style>{css}</style>"
+        f"<script>{ERROR_HOOK}</script></head>"
         f'<body><div id="root"></div><script>{script}</script></body></html>'
     )
 
@@ -322,7 +426,6 @@ def _render_once(browser, html: str, timeout: float) -> RenderResult:
         # The preview must need nothing from the network: every request is refused.
         context.route("**/*", lambda route: route.abort())
         page = context.new_page()
-        page.add_init_script(ERROR_HOOK)
         page.on("pageerror", lambda exc: result.errors.append(f"error: {exc}"))
         page.on(
             "console",
@@ -333,7 +436,8 @@ def _render_once(browser, html: str, timeout: float) -> RenderResult:
         page.set_content(html, wait_until="load", timeout=timeout * 1000)
         with contextlib.suppress(Exception):
             page.wait_for_function(
-                "(document.getElementById('root') || {}).childElementCount > 0",
+                "(document.getElementById('root') || {}).childElementCount > 0"
+                " || (window.__vcErrors || []).length > 0",
                 timeout=min(timeout, 3.0) * 1000,
             )
         page.wait_for_timeout(150)  # effects and first animation frame
@@ -344,6 +448,8 @@ def _render_once(browser, html: str, timeout: float) -> RenderResult:
                 errors: window.__vcErrors || [],
                 elements: root ? root.querySelectorAll('*').length : 0,
                 text: root ? root.innerText.trim().length : 0,
+                visual: root ? root.querySelectorAll(
+                  'svg,img,canvas,video,picture,input,button,textarea,select').length : 0,
               };
             }"""
         )
@@ -351,7 +457,9 @@ def _render_once(browser, html: str, timeout: float) -> RenderResult:
             if not any(message.split(": ", 1)[-1] in e for e in result.errors):
                 result.errors.append(message)
         result.elements, result.text_chars = stats["elements"], stats["text"]
-        result.ok = not result.errors and result.elements > 0
+        # Empty: nothing to read or see (the App's wrapper div alone does not count).
+        visible = result.text_chars > 0 or stats["visual"] > 0
+        result.ok = not result.errors and result.elements > 0 and visible
     finally:
         context.close()
         result.seconds = time.perf_counter() - started
@@ -412,7 +520,7 @@ def component_of_error(error: str, names: list[str]) -> str | None:
 
 
 def validate(files: dict[str, str], *, title: str = "Preview", render: bool = True) -> ShadowResult:
-    built = bundle(files)
+    built = fast_bundle(files)
     result = ShadowResult(
         ok=False,
         stage="bundle",
