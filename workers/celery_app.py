@@ -53,4 +53,5 @@ import workers.agent  # noqa: E402,F401
 import workers.analytics  # noqa: E402,F401
 import workers.embeddings  # noqa: E402,F401
 import workers.maintenance  # noqa: E402,F401
+import workers.payments  # noqa: E402,F401
 import workers.sandbox  # noqa: E402,F401

@@ -5,14 +5,26 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from vibecoder.api.checkout import dummy_checkout_page, dummy_checkout_pay
 from vibecoder.api.covers import cover
+from vibecoder.api.downloads import download
 from vibecoder.api.health import health
+from vibecoder.api.licenses import LICENSE_ROUTES
 from vibecoder.api.search import search
+from vibecoder.api.webhooks import stripe_webhook
 
 ROUTES: list[Route] = [
     Route("/api/health", health, methods=["GET"]),
     Route("/api/covers/{sha256:str}", cover, methods=["GET"]),
     Route("/api/search", search, methods=["GET"]),
+]
+# Commerce: Stripe webhooks, the license API, signed downloads, the dummy gateway's checkout.
+ROUTES += [
+    Route("/api/webhooks/stripe", stripe_webhook, methods=["POST"]),
+    *LICENSE_ROUTES,
+    Route("/api/downloads/{purchase_id:int}/{version_id:int}", download, methods=["GET"]),
+    Route("/api/checkout/dummy/{session_ref}", dummy_checkout_page, methods=["GET"]),
+    Route("/api/checkout/dummy/{session_ref}", dummy_checkout_pay, methods=["POST"]),
 ]
 
 

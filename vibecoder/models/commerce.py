@@ -139,6 +139,9 @@ class CheckoutAttempt(SQLModel, table=True):
     idempotency_key: str = Field(max_length=128)
     session_ref: str | None = Field(default=None, max_length=255)
     checkout_url: str | None = Field(default=None, max_length=2000)
+    # The seller's connected account when the charge is a destination charge (None: the
+    # platform holds the funds and owes a payout).
+    destination_account: str | None = Field(default=None, max_length=255)
     amount_cents: int = Field(default=0, ge=0)
     currency: str = Field(default="usd", max_length=3)
     last_error: str | None = Field(default=None, max_length=300)
@@ -172,6 +175,8 @@ class ProcessedWebhookEvent(SQLModel, table=True):
     status: str = Field(default=WebhookEventStatus.received, max_length=16)
     payload: dict = json_field(default_factory=dict)
     attempts: int = Field(default=0)
+    # What applying it did ("paid", "stale", "already_applied"...), for operators and tests.
+    outcome: str | None = Field(default=None, max_length=40)
     error: str | None = Field(default=None, max_length=1000)
     received_at: datetime = timestamp_field()
     processed_at: datetime | None = timestamp_field(nullable=True)
