@@ -26,6 +26,9 @@ bench: bootstrap
 bench-sandbox: bootstrap
 	$(PY) -m bench.sandbox
 
+bench-builder: bootstrap
+	$(PY) -m bench.builder
+
 bootstrap: $(VENV)/.installed $(TOOLS)/.installed $(TOOLS)/preview/.installed
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt

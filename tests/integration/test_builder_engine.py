@@ -155,3 +155,22 @@ def test_question_and_refusal_build_nothing(db, redis_client, project):
     state = engine.run_inline(redis_client, state["run_id"])
     assert state["status"] == "refused"
     assert builder_projects.list_versions(db, project.id) == []
+
+
+def test_redelivered_step_does_not_duplicate_its_version(db, redis_client, project):
+    """A worker killed after storing a step's version but before saving the run state."""
+    from vibecoder.builder import runtime
+
+    state = start(redis_client, project, prompt="a hero section for my gym", render=False)
+    state = engine.plan_phase(redis_client, state["run_id"])
+    saved = runtime.load_state(redis_client, state["run_id"])
+    state = engine.step_phase(redis_client, state["run_id"], 0)
+    assert state["steps"][0]["status"] == "done"
+    # Redelivery sees the state as it was before the step (the save was lost with the worker).
+    runtime.save_state(redis_client, saved)
+    again = engine.step_phase(redis_client, state["run_id"], 0)
+    assert again["steps"][0]["version_id"] == state["steps"][0]["version_id"]
+    # And a delivery after the state was saved just moves on.
+    assert engine.step_phase(redis_client, state["run_id"], 0)["steps"][0]["status"] == "done"
+    assert len(builder_projects.list_versions(db, project.id)) == 1
+    assert engine.finish(redis_client, state["run_id"])["status"] == "done"

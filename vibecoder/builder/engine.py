@@ -369,6 +369,8 @@ def step_phase(client: redis.Redis, run_id: str, index: int) -> dict:
             step["validations"].append(verdict.as_dict())
             error = "" if verdict.ok else verdict.error
             _emit_validation(emit, name, verdict)
+        else:
+            _standalone_failure(emit, step, name, error)
         errors_seen = [error] if error else []
         # Bounded FIX: at most two, each from the original request plus the latest error.
         while error and step["fixes"] < MAX_FIXES_PER_STEP:
@@ -396,6 +398,7 @@ def step_phase(client: redis.Redis, run_id: str, index: int) -> dict:
             step["continuations"] += fixed.continuations
             if not fixed.ok:
                 new_error = fixed.error
+                _standalone_failure(emit, step, name, new_error)
             else:
                 verdict = _validate(state, name, fixed.code)
                 step["validations"].append(verdict.as_dict())
@@ -449,6 +452,13 @@ def _same_error(error: str, seen: list[str]) -> bool:
         return re.sub(r"\d+", "#", text.split(" (", 1)[0])[:200]
 
     return any(norm(error) == norm(old) for old in seen if old)
+
+
+def _standalone_failure(emit, step: dict, name: str, error: str) -> None:
+    """A component that failed its own checks (syntax scan, imports, size) before bundling."""
+    verdict = shadow.ShadowResult(ok=False, stage="component", error=error, kind="component")
+    step["validations"].append(verdict.as_dict())
+    _emit_validation(emit, name, verdict)
 
 
 def _emit_validation(emit, name: str, verdict: shadow.ShadowResult) -> None:
