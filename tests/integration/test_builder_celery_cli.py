@@ -92,3 +92,20 @@ def test_build_command_without_approval_stops_after_the_plan(services, tmp_path)
     assert result.returncode == 4
     summary = json.loads(result.stdout)
     assert summary["status"] == "not_approved" and len(summary["plan"]) >= 3
+
+
+def test_build_command_on_the_worker(services, celery_worker, tmp_path):
+    result = run_cli(
+        "build",
+        "a full page for a tea shop with products and a footer",
+        "--auto-approve",
+        "--worker",
+        "--no-render",
+        "--json",
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads(result.stdout)
+    assert summary["status"] == "done"
+    assert summary["provider_label"] == "Offline demo model (scripted)"
+    assert all(s["status"] == "done" for s in summary["steps"])

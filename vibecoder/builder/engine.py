@@ -581,6 +581,11 @@ def summary(state: dict) -> dict:
         "error": state.get("error"),
         "answer": state.get("answer"),
         "provider": state["provider"]["name"],
+        "provider_label": (
+            "Offline demo model (scripted)"
+            if state["provider"]["name"] == "scripted"
+            else state["provider"]["name"]
+        ),
         "model": state.get("model"),
     }
 
