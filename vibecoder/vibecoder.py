@@ -5,18 +5,34 @@ from __future__ import annotations
 import reflex as rx
 
 from vibecoder.api import build_api
-from vibecoder.components.layout import enable_feature, register_nav_link
+from vibecoder.components.buy_button import buy_button
+from vibecoder.components.layout import enable_feature, register_nav_link, register_nav_widget
+from vibecoder.components.notifications_bell import notifications_bell
 from vibecoder.components.sandbox_panel import sandbox_panel
 from vibecoder.components.similar_listings import similar_listings_panel
-from vibecoder.pages import account, auth, browse, home, listing, profile, search, sell
+from vibecoder.pages import (
+    account,
+    auth,
+    browse,
+    home,
+    library,
+    listing,
+    profile,
+    search,
+    sell,
+    seller_sales,
+)
 from vibecoder.state.account import AccountState
 from vibecoder.state.auth import AuthState
 from vibecoder.state.browse import BrowseState
+from vibecoder.state.library import LibraryState
 from vibecoder.state.listing import ListingState
 from vibecoder.state.profile import ProfileState
+from vibecoder.state.purchase import PurchaseState
 from vibecoder.state.sandbox_panel import SandboxPanelState
 from vibecoder.state.search import SearchState
 from vibecoder.state.sell import SellState
+from vibecoder.state.seller_sales import SellerSalesState
 from vibecoder.state.similar import SimilarListingsState
 
 listing.SIDE_PANELS.append(sandbox_panel)
@@ -24,6 +40,10 @@ listing.SIDE_PANELS.append(similar_listings_panel)
 enable_feature("search")
 register_nav_link("Browse", "/browse")
 register_nav_link("Sell", "/sell")
+# Commerce: the Buy/Get button, the library, the notifications bell, sales and payouts.
+listing.ACTION_SLOTS.append(buy_button)
+register_nav_link("Library", "/library")
+register_nav_widget(notifications_bell)
 
 app = rx.App(
     api_transformer=build_api(),
@@ -53,7 +73,12 @@ app.add_page(
     listing.listing_page,
     route="/listing/[slug]",
     title="VibeCoder",
-    on_load=[ListingState.load, SandboxPanelState.load, SimilarListingsState.load],
+    on_load=[
+        ListingState.load,
+        SandboxPanelState.load,
+        SimilarListingsState.load,
+        PurchaseState.load,
+    ],
 )
 app.add_page(
     profile.profile_page,
@@ -69,4 +94,13 @@ app.add_page(
     route="/sell/[listing_id]",
     title="Edit listing · VibeCoder",
     on_load=SellState.load_editor,
+)
+app.add_page(
+    library.library_page, route="/library", title="Library · VibeCoder", on_load=LibraryState.load
+)
+app.add_page(
+    seller_sales.seller_sales_page,
+    route="/sell/payouts",
+    title="Sales and payouts · VibeCoder",
+    on_load=SellerSalesState.load,
 )

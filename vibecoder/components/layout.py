@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from vibecoder.state.auth import AuthState
@@ -11,11 +13,18 @@ from vibecoder.state.nav_search import NavSearchState
 NAV_LINKS: list[tuple[str, str]] = []
 # The navbar's search box submits to /search, so it appears only once that page is registered.
 FEATURES: set[str] = set()
+# Small controls shown beside the account menu (the notifications bell), added by features.
+NAV_WIDGETS: list[Callable[[], rx.Component]] = []
 
 
 def register_nav_link(label: str, href: str) -> None:
     if (label, href) not in NAV_LINKS:
         NAV_LINKS.append((label, href))
+
+
+def register_nav_widget(widget: Callable[[], rx.Component]) -> None:
+    if widget not in NAV_WIDGETS:
+        NAV_WIDGETS.append(widget)
 
 
 def enable_feature(name: str) -> None:
@@ -91,7 +100,9 @@ def navbar() -> rx.Component:
                 display=["none", "none", "flex"],
             ),
             rx.box(_search_box(), flex="1", display=["none", "block"], padding_x="var(--space-3)"),
-            _account_menu(),
+            rx.hstack(
+                *[widget() for widget in NAV_WIDGETS], _account_menu(), spacing="2", align="center"
+            ),
             align="center",
             justify="between",
             spacing="4",

@@ -42,11 +42,17 @@ def sell_dashboard() -> rx.Component:
                     rx.heading("Your listings", size="7"),
                     rx.spacer(),
                     rx.link(
+                        rx.button(rx.icon("wallet", size=14), "Sales and payouts", variant="soft"),
+                        href="/sell/payouts",
+                        id="sales-link",
+                    ),
+                    rx.link(
                         rx.button(rx.icon("plus", size=14), "New listing", id="new-listing"),
                         href="/sell/new",
                     ),
                     width="100%",
                     align="center",
+                    wrap="wrap",
                 ),
                 rx.cond(
                     SellState.rows.length() > 0,

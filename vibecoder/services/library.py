@@ -76,6 +76,13 @@ def _key_for(lic: License | None) -> tuple[str, str]:
 
 
 def library_for(*, session: Session, user: User, now: datetime | None = None) -> list[LibraryEntry]:
+    return library_page(session=session, user=user, page=1, page_size=10_000, now=now)[0]
+
+
+def library_page(
+    *, session: Session, user: User, page: int = 1, page_size: int = 10, now: datetime | None = None
+) -> tuple[list[LibraryEntry], int]:
+    """One page of the buyer's library (newest first) and how many entries there are."""
     now = now or datetime.now(UTC)
     rows = session.exec(
         select(Purchase, Listing, License)
@@ -92,13 +99,19 @@ def library_for(*, session: Session, user: User, now: datetime | None = None) ->
             )
         ).all()
     )
+    # Pending purchases show only once the buyer has paid (fulfilment is on its way).
+    visible = [
+        (purchase, listing, lic)
+        for purchase, listing, lic in rows
+        if not (
+            purchase.status == PurchaseStatus.canceled
+            or (purchase.status == PurchaseStatus.pending and purchase.id not in completed)
+        )
+    ]
+    page = max(int(page), 1)
+    start = (page - 1) * page_size
     entries: list[LibraryEntry] = []
-    for purchase, listing, lic in rows:
-        # Pending purchases show only once the buyer has paid (fulfilment is on its way).
-        if purchase.status == PurchaseStatus.canceled or (
-            purchase.status == PurchaseStatus.pending and purchase.id not in completed
-        ):
-            continue
+    for purchase, listing, lic in visible[start : start + page_size]:
         versions = catalog.versions_of(session=session, listing_id=listing.id, published_only=True)
         counts = downloads.download_counts(session=session, purchase_id=purchase.id)
         bought = session.get(ListingVersion, purchase.version_id) if purchase.version_id else None
@@ -166,4 +179,19 @@ def library_for(*, session: Session, user: User, now: datetime | None = None) ->
                 ],
             )
         )
-    return entries
+    return entries, len(visible)
+
+
+def key_for_owner(*, session: Session, user: User, purchase_id: int) -> str:
+    """The license key of the user's own purchase, in clear; '' when there is none to show."""
+    row = session.exec(
+        select(License, Purchase.status)
+        .join(Purchase, Purchase.id == License.purchase_id)
+        .where(Purchase.id == purchase_id, Purchase.buyer_id == user.id)
+    ).first()
+    if row is None:
+        return ""
+    lic, status = row
+    if licensing.effective_status(lic, status, datetime.now(UTC)) == "disabled":
+        return ""
+    return licensing.reveal_key(lic) or ""

@@ -1,0 +1,134 @@
+"""/library: the buyer's purchases, one page at a time; keys are revealed one at a time."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from vibecoder.db import session_scope
+from vibecoder.services import downloads, licensing
+from vibecoder.services.errors import ServiceError
+from vibecoder.services.library import LibraryEntry, key_for_owner, library_page
+from vibecoder.state.auth import AuthState
+from vibecoder.state.purchase import go_to
+
+PAGE_SIZE = 10
+WAIT_SECONDS = 30.0
+
+
+class LibraryState(AuthState):
+    entries: list[LibraryEntry] = []
+    total: int = 0
+    page: int = 1
+    signed_out: bool = False
+    # The one key shown in clear, and whose it is (cleared on every reload).
+    revealed_for: int = 0
+    revealed_key: str = ""
+    message: str = ""
+    error: str = ""
+    watching: bool = False
+
+    @rx.var
+    def pages(self) -> int:
+        return max((self.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+
+    @rx.var
+    def processing(self) -> bool:
+        return any(e.status == "pending" for e in self.entries)
+
+    def _fill(self) -> bool:
+        user = self.refreshed_user()
+        if user is None:
+            self.signed_out, self.entries, self.total = True, [], 0
+            return False
+        self.signed_out = False
+        with session_scope() as session:
+            entries, self.total = library_page(
+                session=session, user=user, page=self.page, page_size=PAGE_SIZE
+            )
+        # Keys stay out of state unless asked for: the list carries masked ones only.
+        self.entries = [e.model_copy(update={"license_key": e.license_masked}) for e in entries]
+        return True
+
+    @rx.event
+    def load(self):
+        self.page, self.message, self.error = 1, "", ""
+        self.revealed_for, self.revealed_key = 0, ""
+        if not self._fill():
+            return
+        if self.processing and not self.watching:
+            return LibraryState.wait_for_fulfilment
+
+    @rx.event(background=True)
+    async def wait_for_fulfilment(self):
+        """Payment done, fulfilment on its way in the worker: refresh until it lands."""
+        async with self:
+            self.watching = True
+        waited = 0.0
+        try:
+            while waited < WAIT_SECONDS:
+                await asyncio.sleep(0.5)
+                waited += 0.5
+                async with self:
+                    self._fill()
+                    if not self.processing:
+                        return
+        finally:
+            async with self:
+                self.watching = False
+
+    @rx.event
+    def go_to_page(self, page: int):
+        self.page = max(int(page), 1)
+        self.revealed_for, self.revealed_key = 0, ""
+        self._fill()
+
+    @rx.event
+    def reveal(self, purchase_id: int):
+        user = self.current_user()
+        if user is None:
+            return
+        with session_scope() as session:
+            key = key_for_owner(session=session, user=user, purchase_id=int(purchase_id))
+        self.revealed_for, self.revealed_key = (int(purchase_id), key) if key else (0, "")
+
+    @rx.event
+    def hide(self):
+        self.revealed_for, self.revealed_key = 0, ""
+
+    @rx.event
+    def free_slot(self, activation_id: int):
+        self.message = self.error = ""
+        user = self.current_user()
+        if user is None:
+            return
+        try:
+            with session_scope() as session:
+                licensing.free_activation(
+                    session=session, owner=user, activation_id=int(activation_id)
+                )
+        except ServiceError as exc:
+            self.error = exc.message
+            return
+        self.message = "Activation slot freed."
+        self._fill()
+
+    @rx.event
+    def download(self, purchase_id: int, version_id: int):
+        self.error = ""
+        user = self.current_user()
+        if user is None:
+            return
+        try:
+            with session_scope() as session:
+                url = downloads.create_link(
+                    session=session,
+                    user=user,
+                    purchase_id=int(purchase_id),
+                    version_id=int(version_id),
+                )
+        except ServiceError as exc:
+            self.error = exc.message
+            return
+        return go_to(url)
