@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -33,6 +34,8 @@ class Reply:
 class LLMServer:
     replies: list[Reply] = field(default_factory=list)
     requests: list[dict] = field(default_factory=list)
+    # Instead of queued replies: compute each reply from the request (path, JSON body).
+    responder: Callable[[str, dict], Reply] | None = None
     _server: ThreadingHTTPServer | None = None
 
     @property
@@ -68,7 +71,7 @@ class LLMServer:
                         "headers": {k.lower(): v for k, v in self.headers.items()},
                     }
                 )
-                reply = fake.next_reply()
+                reply = fake.responder(self.path, body) if fake.responder else fake.next_reply()
                 if reply.status != 200:
                     return self._error(reply.status)
                 if self.path.endswith("/chat/completions"):

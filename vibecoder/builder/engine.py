@@ -152,6 +152,14 @@ def _caller(client: redis.Redis, state: dict, lock: ProjectLock):
         completion: Completion = collect(provider, request, guard)
         state["tokens_in"] += completion.usage.input_tokens
         state["tokens_out"] += completion.usage.output_tokens
+        call = {
+            "purpose": request.purpose,
+            "finish_reason": completion.finish_reason,
+            "tokens_in": completion.usage.input_tokens,
+            "tokens_out": completion.usage.output_tokens,
+        }
+        state.setdefault("calls", []).append(call)
+        _events(client, state).emit("usage", call, run_id=state["run_id"])
         if completion.finish_reason == FINISH_CANCELLED and state.pop("over_budget", False):
             raise BudgetExceeded(
                 f"the run's token budget ({state['budget']}) ran out during a model call"
@@ -299,7 +307,15 @@ def approve(
         state["plan"] = [i.as_dict() for i in items]
         state["order"] = [i.name for i in items]
         state["steps"] = [{"name": i.name, "status": "pending"} for i in items]
-    _lock(client, state).acquire()
+    try:
+        _lock(client, state).acquire()
+    except ProjectBusy:
+        _events(client, state).emit(
+            "error",
+            {"message": "the project is busy with another run; approve again later"},
+            run_id=run_id,
+        )
+        return state
     state["status"] = "running"
     save_state(client, state)
     _events(client, state).emit("plan_approved", {"components": state["plan"]}, run_id=run_id)
@@ -577,6 +593,7 @@ def summary(state: dict) -> dict:
             "fix": state.get("fix_tokens", 0),
             "budget": state.get("budget"),
         },
+        "calls": state.get("calls", []),
         "version_id": state.get("version_id"),
         "error": state.get("error"),
         "answer": state.get("answer"),
