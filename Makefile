@@ -29,6 +29,9 @@ bench-sandbox: bootstrap
 bench-builder: bootstrap
 	$(PY) -m bench.builder
 
+bench-commerce: bootstrap
+	$(PY) -m bench.commerce
+
 bootstrap: $(VENV)/.installed $(TOOLS)/.installed $(TOOLS)/preview/.installed
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
