@@ -175,6 +175,8 @@ def _run_on_worker(client, run_id: str, events, args) -> dict:
     approved = False
     while time.monotonic() < deadline:
         state = load_state(client, run_id)
+        if state is None:
+            raise RuntimeError(f"run {run_id} vanished from Redis (was the database flushed?)")
         if state["status"] == "awaiting_approval" and not approved:
             if not _confirm(args):
                 return state

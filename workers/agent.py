@@ -7,13 +7,28 @@ redelivered, and a step that already made its version is not repeated.
 
 from __future__ import annotations
 
+import logging
+from contextlib import contextmanager
+
 from celery import chain
 
 from vibecoder.builder import engine
 from vibecoder.services.redis_client import get_redis
 from workers.celery_app import app
 
+log = logging.getLogger(__name__)
 TASK_OPTIONS = {"acks_late": True, "ignore_result": True, "soft_time_limit": 540, "time_limit": 600}
+
+
+@contextmanager
+def _abort_on_error(run_id: str):
+    """A bug or an outage inside a phase fails the run (event + lock released), then re-raises."""
+    try:
+        yield
+    except Exception as exc:
+        log.exception("builder run %s failed", run_id)
+        engine.abort(get_redis(), run_id, f"internal error: {type(exc).__name__}: {exc}")
+        raise
 
 
 def enqueue_steps(run_id: str, steps: int) -> None:
@@ -24,23 +39,27 @@ def enqueue_steps(run_id: str, steps: int) -> None:
 
 @app.task(name="workers.agent.plan_run", **TASK_OPTIONS)
 def plan_run(run_id: str) -> None:
-    state = engine.plan_phase(get_redis(), run_id)
+    with _abort_on_error(run_id):
+        state = engine.plan_phase(get_redis(), run_id)
     if state is not None and state["status"] == "running":
         enqueue_steps(run_id, len(state["steps"]))
 
 
 @app.task(name="workers.agent.approve_run", **TASK_OPTIONS)
 def approve_run(run_id: str, plan: list[dict] | None = None) -> None:
-    state = engine.approve(get_redis(), run_id, plan=plan)
+    with _abort_on_error(run_id):
+        state = engine.approve(get_redis(), run_id, plan=plan)
     if state is not None and state["status"] == "running":
         enqueue_steps(run_id, len(state["steps"]))
 
 
 @app.task(name="workers.agent.run_step", **TASK_OPTIONS)
 def run_step(run_id: str, index: int) -> None:
-    engine.step_phase(get_redis(), run_id, index)
+    with _abort_on_error(run_id):
+        engine.step_phase(get_redis(), run_id, index)
 
 
 @app.task(name="workers.agent.finish_run", **TASK_OPTIONS)
 def finish_run(run_id: str) -> None:
-    engine.finish(get_redis(), run_id)
+    with _abort_on_error(run_id):
+        engine.finish(get_redis(), run_id)

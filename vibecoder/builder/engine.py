@@ -54,7 +54,7 @@ from vibecoder.settings import get_settings
 log = logging.getLogger(__name__)
 MAX_FIXES_PER_STEP = 2
 
-__all__ = ["ProjectBusy", "approve", "finish", "plan_phase", "start_run", "step_phase"]
+__all__ = ["ProjectBusy", "abort", "approve", "finish", "plan_phase", "start_run", "step_phase"]
 
 
 class BudgetExceeded(Exception):
@@ -459,8 +459,16 @@ def step_phase(client: redis.Redis, run_id: str, index: int) -> dict:
         return _fail(client, state, str(exc), status="budget_exceeded")
     except LockLost as exc:
         return _fail(client, state, str(exc))
-    except shadow.RuntimeMissing as exc:
+    except (shadow.RuntimeMissing, ValueError) as exc:
         return _fail(client, state, str(exc))
+
+
+def abort(client: redis.Redis, run_id: str, message: str) -> dict | None:
+    """An unexpected error in a phase: fail the run visibly and free the project."""
+    state = load_state(client, run_id)
+    if state is None or state["status"] not in ("queued", "awaiting_approval", "running"):
+        return state
+    return _fail(client, state, message)
 
 
 def _same_error(error: str, seen: list[str]) -> bool:
