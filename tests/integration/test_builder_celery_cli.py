@@ -109,3 +109,44 @@ def test_build_command_on_the_worker(services, celery_worker, tmp_path):
     assert summary["status"] == "done"
     assert summary["provider_label"] == "Offline demo model (scripted)"
     assert all(s["status"] == "done" for s in summary["steps"])
+
+
+def test_worker_killed_mid_step_is_redelivered_without_a_second_version(
+    db, redis_client, celery_worker
+):
+    import psutil
+
+    from workers.agent import plan_run
+
+    owner = builder_projects.cli_owner(db)
+    project = builder_projects.create_project(
+        session=db, owner_id=owner.id, name="kill", provider="scripted"
+    )
+    db.commit()
+    state = engine.start_run(
+        redis_client,
+        project_id=project.id,
+        prompt="a full page for a bookshop with products and a footer",
+        provider=ProviderConfig("scripted", delay=0.02, chunk_chars=16),
+        auto_approve=True,
+        render=False,
+    )
+    plan_run.delay(state["run_id"])
+    stream = EventStream(redis_client, project.public_id)
+    cursor, killed, deadline = "0-0", [], time.monotonic() + 240
+    while time.monotonic() < deadline:
+        for event_id, event in stream.wait(cursor, block_ms=300):
+            cursor = event_id
+            if event["type"] == "token" and event.get("index") == 1 and not killed:
+                # The pool process streaming step 2 dies; the worker requeues its task.
+                for child in psutil.Process(celery_worker.pid).children():
+                    child.kill()
+                    killed.append(child.pid)
+            if event["type"] == "done":
+                deadline = 0
+    assert killed
+    state = load_state(redis_client, state["run_id"])
+    assert state["status"] == "done", state["error"]
+    versions = builder_projects.list_versions(db, project.id)
+    assert len(versions) == len(state["steps"]) == 4
+    assert sorted(v.run_key for v in versions) == [f"{state['run_id']}:{i}" for i in range(4)]

@@ -53,6 +53,7 @@ class ProviderConfig:
     base_url: str | None = None
     faults: str | None = None
     chunk_chars: int = 24
+    delay: float = 0.0  # scripted only: seconds between chunks, like a real model's pace
 
     def as_dict(self) -> dict:
         return {
@@ -61,6 +62,7 @@ class ProviderConfig:
             "base_url": self.base_url,
             "faults": self.faults,
             "chunk_chars": self.chunk_chars,
+            "delay": self.delay,
         }
 
 
@@ -81,7 +83,9 @@ def make_provider(config: ProviderConfig) -> Provider:
     if config.name == "scripted":
         from vibecoder.builder.llm.scripted import ScriptedProvider
 
-        return ScriptedProvider(faults=config.faults, chunk_chars=config.chunk_chars)
+        return ScriptedProvider(
+            faults=config.faults, chunk_chars=config.chunk_chars, delay=config.delay
+        )
     if config.name == "anthropic":
         from vibecoder.builder.llm.anthropic_provider import AnthropicProvider
 
