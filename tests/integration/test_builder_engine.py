@@ -137,11 +137,14 @@ def test_modify_changes_only_the_component_concerned_and_restore(db, redis_clien
     state = engine.run_inline(redis_client, start(redis_client, project, render=False)["run_id"])
     assert state["status"] == "done"
     before = builder_projects.version_files(db.get(BuilderVersion, state["version_id"]))
-    state = start(redis_client, project, prompt="Change the footer to say hello", render=False)
+    state = start(redis_client, project, prompt="Make the footer blue", render=False)
     state = engine.run_inline(redis_client, state["run_id"])
     assert state["intent"] == "MODIFY" and [s["name"] for s in state["steps"]] == ["Footer"]
     after = builder_projects.version_files(db.get(BuilderVersion, state["version_id"]))
     assert set(after) == set(before)
+    changed = {path for path in before if before[path] != after[path]}
+    assert changed == {"src/components/Footer.jsx"}
+    assert "-blue-500" in after["src/components/Footer.jsx"]
     restored = builder_projects.restore_version(session=db, project_id=project.id, version_id=1)
     db.commit()
     assert restored.number == 6 and restored.restored_from_id == 1

@@ -86,11 +86,12 @@ def start_run(
         project = session.get(BuilderProject, project_id)
         if project is None:
             raise LookupError("no such project")
-        public_id = project.public_id
+        public_id, title = project.public_id, project.name
     state = {
         "run_id": run_id,
         "project_id": project_id,
         "public_id": public_id,
+        "title": title,
         "prompt": prompt,
         "provider": provider.as_dict(),
         "auto_approve": auto_approve,
@@ -500,15 +501,15 @@ def _validate(state: dict, name: str, code: str) -> shadow.ShadowResult:
     for n in state["base_components"]:
         if n not in order:
             order.append(n)
-    files = shadow.assemble(components, order, title=state["prompt"][:60])
-    return shadow.validate(files, title=state["prompt"][:60], render=state.get("render", True))
+    files = shadow.assemble(components, order, title=state["title"])
+    return shadow.validate(files, title=state["title"], render=state.get("render", True))
 
 
 def _make_version(state, index, verdict, provider, tokens) -> int:
     components = {**state["base_components"], **state["components"]}
     order = [n for n in state["order"] if n in components]
     order += [n for n in state["base_components"] if n not in order]
-    files = shadow.assemble(components, order, title=state["prompt"][:60])
+    files = shadow.assemble(components, order, title=state["title"])
     name = state["plan"][index]["name"]
     with session_scope() as session:
         version = store.create_version(

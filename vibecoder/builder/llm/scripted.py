@@ -157,7 +157,11 @@ class ScriptedProvider:
     def full_answer(self, text: str, name: str, fault: Fault | None) -> str:
         prompt = prompts.field(text, "Project request") or ""
         plan_names = [n.strip() for n in (prompts.field(text, "Plan") or name).split(",")]
-        code = sections.write_section(name, prompt, plan_names)
+        current = _current_code(text)
+        if current is not None:
+            code = apply_edit(current, prompt)
+        else:
+            code = sections.write_section(name, prompt, plan_names)
         if fault is not None and fault.kind in CODE_KINDS:
             code = inject_code_fault(code, fault.kind)
         answer = f"Here is the {name} component.\n\n{START.format(name)}\n{code}{END}\n{SENTINEL}\n"
@@ -209,6 +213,39 @@ class ScriptedProvider:
             yield Chunk(text[start : start + self.chunk_chars])
         error = "connection dropped mid-stream" if reason == FINISH_ERROR else ""
         yield Finish(reason, estimate_usage(request, text), error)
+
+
+def _current_code(text: str) -> str | None:
+    marker, end = "Current code of this component:\n", "\nWrite the component:"
+    start = text.find(marker)
+    if start < 0:
+        return None
+    stop = text.find(end, start)
+    return text[start + len(marker) : stop if stop >= 0 else None].rstrip() + "\n"
+
+
+def apply_edit(code: str, message: str) -> str:
+    """What the offline model can change in existing code: the palette and light/dark.
+
+    Anything else (new copy, new layout) needs a real model; the code comes back unchanged.
+    """
+    lowered = message.lower()
+    wanted = next(
+        (sections.COLORS[w] for w in re.findall(r"[a-z]+", lowered) if w in sections.COLORS), None
+    )
+    # zinc is the neutral surface colour of every section, never the accent.
+    accents = "|".join(sorted(set(sections.COLORS.values()) - {"zinc"}))
+    used = re.findall(rf"-({accents})-\d{{2,3}}\b", code)
+    if wanted and used:
+        current = max(set(used), key=used.count)
+        code = re.sub(rf"-{current}-(\d{{2,3}})\b", rf"-{wanted}-\1", code)
+    if re.search(r"\b(dark|darker|night)\b", lowered):
+        code = code.replace("bg-white text-zinc-900", "bg-zinc-950 text-zinc-100")
+        code = code.replace("text-zinc-600", "text-zinc-400")
+    elif re.search(r"\b(light|lighter|white)\b", lowered):
+        code = code.replace("bg-zinc-950 text-zinc-100", "bg-white text-zinc-900")
+        code = code.replace("text-zinc-400", "text-zinc-600")
+    return code
 
 
 def inject_code_fault(code: str, kind: str) -> str:
