@@ -127,7 +127,7 @@ def test_worker_killed_mid_step_is_redelivered_without_a_second_version(
         redis_client,
         project_id=project.id,
         prompt="a full page for a bookshop with products and a footer",
-        provider=ProviderConfig("scripted", delay=0.02, chunk_chars=16),
+        provider=ProviderConfig("scripted", delay=0.01, chunk_chars=24),
         auto_approve=True,
         render=False,
     )
