@@ -389,14 +389,16 @@ def step_phase(client: redis.Redis, run_id: str, index: int) -> dict:
         else:
             _standalone_failure(emit, step, name, error)
         errors_seen = [error] if error else []
-        # Bounded FIX: at most two, each from the original request plus the latest error.
+        # Bounded FIX: at most two per step. Each one repairs the step's own candidate with the
+        # latest error; a fix's output is never itself sent back as the code to fix.
+        candidate = code or outcome.raw
         while error and step["fixes"] < MAX_FIXES_PER_STEP:
             step["fixes"] += 1
             emit("fix_started", {"component": name, "attempt": step["fixes"], "error": error})
             fix = prompts.fix_request(
                 state["prompt"],
                 name=name,
-                code=code or outcome.raw,
+                code=candidate,
                 error=error,
                 plan_names=state["order"],
                 max_tokens=get_settings().builder_step_max_tokens,
