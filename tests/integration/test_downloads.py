@@ -25,7 +25,7 @@ from vibecoder.models.commerce import DownloadCount, Purchase
 from vibecoder.models.users import Role
 from vibecoder.services import downloads, fulfilment
 from vibecoder.services.errors import NotFound, PermissionDenied
-from vibecoder.services.library import library_for
+from vibecoder.services.library import key_for_owner, library_for, library_page
 
 
 def _bought(db, api, files=None):
@@ -89,6 +89,10 @@ def test_other_users_cannot_reach_a_purchase(db, api):
     assert api.get(tampered).json()["error"] == "invalid_signature"
     assert api.get(f"/api/downloads/{purchase.id}/{version.id}").status_code == 403
     assert library_for(session=db, user=intruder) == []
+    # The key is shown to its owner only.
+    assert key_for_owner(session=db, user=intruder, purchase_id=purchase.id) == ""
+    assert key_for_owner(session=db, user=seller, purchase_id=purchase.id) == ""
+    assert key_for_owner(session=db, user=buyer, purchase_id=purchase.id).startswith("VC-")
 
 
 def test_links_expire_after_ten_minutes(db, api):
@@ -117,6 +121,24 @@ def test_refund_after_the_link_was_issued_closes_it(db, api):
     [entry] = library_for(session=db, user=buyer)
     assert entry.status == "refunded" and not entry.can_download
     assert entry.license_status == "disabled" and "•" in entry.license_key
+    assert key_for_owner(session=db, user=buyer, purchase_id=purchase.id) == ""
+
+
+def test_library_pages_hide_abandoned_checkouts(db, api):
+    seller, buyer, listing, purchase, _ = _bought(db, api)
+    for index in range(3):
+        free = publish(db, seller, title=f"Free tool {index}", pricing_model="free", price_cents=0)
+        fulfilment.claim_free(session=db, buyer=buyer, listing_id=free.id)
+        db.commit()
+    # A checkout opened and never paid is not in the library.
+    other = publish(db, seller, title="Unpaid tool")
+    with configured(VIBECODER_PAYMENT_GATEWAY="dummy"):
+        fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=other.id)
+    first, total = library_page(session=db, user=buyer, page=1, page_size=3)
+    second, _ = library_page(session=db, user=buyer, page=2, page_size=3)
+    assert total == 4
+    assert [e.listing_title for e in first] == ["Free tool 2", "Free tool 1", "Free tool 0"]
+    assert [e.purchase_id for e in second] == [purchase.id]
 
 
 def test_only_published_versions_of_the_purchased_listing(db, api):

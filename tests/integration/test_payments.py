@@ -380,7 +380,6 @@ def test_subscription_lifecycle(db, api, stripe_fake):
     # invoice.paid often arrives before checkout.session.completed: it waits for it.
     invoice_event = event("invoice.paid", first_invoice)
     post_event(api, invoice_event, stripe_fake.webhook_secret)
-    post_event(api, event("checkout.session.completed", session), stripe_fake.webhook_secret)
     invoice_row = db.exec(
         select(ProcessedWebhookEvent.id).where(
             ProcessedWebhookEvent.event_id == invoice_event["id"]
@@ -389,6 +388,7 @@ def test_subscription_lifecycle(db, api, stripe_fake):
     with pytest.raises(fulfilment.NotReady):
         fulfilment.process_event(session=db, event_row_id=invoice_row)
     db.rollback()
+    post_event(api, event("checkout.session.completed", session), stripe_fake.webhook_secret)
     assert process_all(db)[-2:] == ["invoice_booked", "paid"]
     purchase = reload(db, Purchase, purchase_id)
     period_end = datetime.fromtimestamp(first_invoice["lines"]["data"][0]["period"]["end"], UTC)

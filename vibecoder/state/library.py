@@ -11,6 +11,7 @@ from vibecoder.services import downloads, licensing
 from vibecoder.services.errors import ServiceError
 from vibecoder.services.library import LibraryEntry, key_for_owner, library_page
 from vibecoder.state.auth import AuthState
+from vibecoder.state.notifications import NotificationsState
 from vibecoder.state.purchase import go_to
 
 PAGE_SIZE = 10
@@ -57,26 +58,29 @@ class LibraryState(AuthState):
         self.revealed_for, self.revealed_key = 0, ""
         if not self._fill():
             return
+        # The bell may have counted before the worker wrote the receipt: count again.
         if self.processing and not self.watching:
-            return LibraryState.wait_for_fulfilment
+            return [NotificationsState.load, LibraryState.wait_for_fulfilment]
+        return NotificationsState.load
 
     @rx.event(background=True)
     async def wait_for_fulfilment(self):
         """Payment done, fulfilment on its way in the worker: refresh until it lands."""
         async with self:
             self.watching = True
-        waited = 0.0
+        waited, done = 0.0, False
         try:
-            while waited < WAIT_SECONDS:
+            while waited < WAIT_SECONDS and not done:
                 await asyncio.sleep(0.5)
                 waited += 0.5
                 async with self:
                     self._fill()
-                    if not self.processing:
-                        return
+                    done = not self.processing
         finally:
             async with self:
                 self.watching = False
+        if done:
+            yield NotificationsState.load  # the receipt notice came with it
 
     @rx.event
     def go_to_page(self, page: int):
