@@ -138,6 +138,7 @@ def test_buy_download_activate_refund(browser, page, live_app, tmp_path):
     seller.locator("#confirm-refund").click()
     expect(seller.locator("#sales-message")).to_contain_text(f"Order #{purchase_id} refunded")
     seller.screenshot(path=str(ARTIFACTS / "seller-payouts.png"), full_page=True)
+    _fits_a_phone(seller, "seller-payouts")
     seller.context.close()
 
     # --- the buyer's key is disabled, and so are downloads -----------------------------------
@@ -150,3 +151,13 @@ def test_buy_download_activate_refund(browser, page, live_app, tmp_path):
     validated = _license_api(live_app, "validate", license_key=key, instance_id=instance_id).json()
     assert validated["valid"] is False and validated["error"] == "license_disabled"
     page.screenshot(path=str(ARTIFACTS / "library-refunded.png"), full_page=True)
+    _fits_a_phone(page, "library")
+
+
+def _fits_a_phone(page, name: str) -> None:
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.reload()
+    wait_for_app(page)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    page.screenshot(path=str(ARTIFACTS / f"{name}-mobile.png"), full_page=True)
+    assert width <= 375, f"{name} scrolls sideways on a phone ({width}px)"

@@ -131,6 +131,38 @@ def _payout(row: PayoutRow) -> rx.Component:
     )
 
 
+def _admin_refund() -> rx.Component:
+    return rx.cond(
+        S.is_admin,
+        rx.card(
+            rx.form(
+                rx.hstack(
+                    rx.text("Admin: refund any order", size="2", weight="medium"),
+                    rx.input(
+                        name="purchase_id",
+                        placeholder="Order #",
+                        aria_label="Order number",
+                        width="120px",
+                        id="admin-refund-order",
+                    ),
+                    rx.text(
+                        rx.checkbox(name="override_window"),
+                        " past the refund window",
+                        as_="label",
+                        size="2",
+                    ),
+                    rx.button("Refund", color_scheme="red", size="2", type="submit"),
+                    spacing="3",
+                    align="center",
+                    wrap="wrap",
+                ),
+                on_submit=S.admin_refund,
+                reset_on_submit=True,
+            ),
+        ),
+    )
+
+
 def seller_sales_page() -> rx.Component:
     return page(
         rx.cond(
@@ -145,6 +177,7 @@ def seller_sales_page() -> rx.Component:
                     S.error != "",
                     rx.callout(S.error, icon="triangle-alert", color_scheme="red", role="alert"),
                 ),
+                _admin_refund(),
                 rx.hstack(
                     rx.text(S.account, size="2", id="payout-account"),
                     rx.button(
