@@ -34,11 +34,15 @@ def test_visitor_finds_listings_by_meaning_as_they_type(page, live_app):
     expect(page.locator("#search-suggestions")).to_be_visible()
 
     page.fill("#search-input", "something to rename my holiday pictures")
-    first = page.locator("#search-results .listing-card").first
-    expect(first).to_contain_text("Exif Date Renamer", timeout=30_000)
-    expect(page.locator("#search-results .match-reasons").first).to_contain_text(
-        "similar meaning"
+    # Other e2e tests share this database and may list their own photo tools, so the seeded
+    # match must be among the first results rather than necessarily the first.
+    top = page.locator("#search-results .listing-card").filter(has_text="Exif Date Renamer")
+    expect(top).to_have_count(1, timeout=30_000)
+    position = page.locator("#search-results .listing-card").evaluate_all(
+        "cards => cards.findIndex(c => c.textContent.includes('Exif Date Renamer'))"
     )
+    assert 0 <= position < 3, position
+    expect(top.locator(".match-reasons")).to_contain_text("similar meaning")
     assert "q=something" in page.url  # shareable address
 
     # A filter that excludes the match leaves the empty state with suggestions.
@@ -46,11 +50,11 @@ def test_visitor_finds_listings_by_meaning_as_they_type(page, live_app):
     page.get_by_role("option", name="Games").click()
     expect(page.locator("#no-results")).to_be_visible(timeout=15_000)
     page.get_by_role("button", name="Clear filters").first.click()
-    expect(first).to_contain_text("Exif Date Renamer", timeout=15_000)
+    expect(top).to_have_count(1, timeout=15_000)
     page.screenshot(path=str(ARTIFACTS / "search-results.png"), full_page=True)
 
     # The listing page suggests neighbours, never itself.
-    first.click()
+    top.click()
     expect(page.locator("#listing-title")).to_have_text("Exif Date Renamer", timeout=30_000)
     similar = page.locator("#similar-listings")
     expect(similar).to_be_visible(timeout=15_000)

@@ -9,6 +9,7 @@ text arrived, so the ghost fixer can continue from the cut instead of starting o
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -112,8 +113,24 @@ def collect(
     request: Request,
     on_chunk: Callable[[str], bool | None] | None = None,
 ) -> Completion:
-    """Synchronous wrapper for Celery tasks and the CLI (one event loop per call)."""
-    return asyncio.run(acollect(provider, request, on_chunk))
+    """Synchronous wrapper for Celery tasks and the CLI (one event loop per call).
+
+    A caller whose thread already runs an event loop (Playwright's sync API keeps one
+    running for its whole session) gets the call on a short-lived thread of its own,
+    since asyncio.run refuses to nest.
+    """
+    if not _loop_running():
+        return asyncio.run(acollect(provider, request, on_chunk))
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="llm-collect") as pool:
+        return pool.submit(asyncio.run, acollect(provider, request, on_chunk)).result()
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def estimate_tokens(text: str) -> int:
