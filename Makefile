@@ -32,6 +32,9 @@ bench-builder: bootstrap
 bench-commerce: bootstrap
 	$(PY) -m bench.commerce
 
+bench-search: bootstrap
+	$(PY) -m bench.search
+
 bootstrap: $(VENV)/.installed $(TOOLS)/.installed $(TOOLS)/preview/.installed
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt

@@ -8,7 +8,7 @@ import sys
 
 import bench
 
-SKIP = {"common", "__main__"}
+SKIP = {"common", "__main__", "search_queries"}
 
 if __name__ == "__main__":
     failed = []

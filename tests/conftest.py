@@ -51,12 +51,11 @@ def services(tmp_path_factory):
 
 def _truncate_all() -> None:
     from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
     from sqlmodel import SQLModel
 
     import vibecoder.models  # noqa: F401
     from vibecoder.db import get_engine
-
-    from sqlalchemy.exc import DBAPIError
 
     tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
     # A task from the previous test may still hold row locks in the worker; TRUNCATE then

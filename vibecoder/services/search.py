@@ -3,9 +3,10 @@
 Ranking (docs/search.md):
 1. Exact title or slug matches first.
 2. Every other candidate is scored by reciprocal rank fusion (k=60) over three ranked lists:
-   Postgres full-text (title A > summary B > description C, any query term), pg_trgm word
-   similarity on the title (typos), and cosine distance of the all-MiniLM-L6-v2 embeddings
-   (HNSW, iterative scan so filters never starve the result).
+   Postgres full-text (title A > summary B > description C; rows with every query term, then
+   rows with any), pg_trgm word similarity of short queries to titles (typos, only when the
+   words as typed do not fill the list), and cosine distance of the all-MiniLM-L6-v2
+   embeddings (HNSW, iterative scan so filters never starve the result).
 Filters are the browse filters and apply inside every list, so an excluded row can never
 surface through any of them.
 """
@@ -41,6 +42,10 @@ MAX_LIMIT = 50
 MIN_SIMILARITY = 0.25
 # pg_trgm word similarity of the query to a title that counts as a (misspelt) keyword hit.
 MIN_WORD_SIMILARITY = 0.4
+MAX_TYPO_TERMS = 3
+MAX_TERMS = 16
+# Matched rows ranked per full-text tier (see _keyword_ids).
+KEYWORD_POOL = 1000
 EXACT_BOOST = 1.0
 CACHE_PREFIX = "vibecoder:search:qvec:v1:"
 
@@ -96,13 +101,8 @@ def query_embedding(*, redis_client: redis.Redis, query: str) -> tuple[list[floa
     return vector, False
 
 
-def _or_tsquery(query: str):
-    # Any term may match (ts_rank_cd rewards documents with more of them, closer together);
-    # websearch_to_tsquery's AND would drop most natural-language queries to nothing.
-    terms = _TERM.findall(query)[:16]
-    if not terms:
-        return None
-    return func.to_tsquery("english", " | ".join(terms))
+def _terms(query: str) -> list[str]:
+    return _TERM.findall(query)[:MAX_TERMS]
 
 
 _trigram_by_database: dict[str, bool] = {}
@@ -121,31 +121,50 @@ def trigram_available(session: Session) -> bool:
 
 
 def _exact_ids(session: Session, query: str, filters: BrowseFilters) -> list[int]:
-    slug = slugify(query)
-    rows = session.exec(
-        apply_filters(select(Listing.id), filters).where(
-            (func.lower(Listing.title) == query) | (Listing.slug == slug)
+    # Two index lookups (lower(title) btree, unique slug); an OR of both would scan the table.
+    found: list[int] = []
+    for condition in (func.lower(Listing.title) == query, Listing.slug == slugify(query)):
+        for listing_id in session.exec(apply_filters(select(Listing.id), filters).where(condition)):
+            if listing_id not in found:
+                found.append(listing_id)
+    return found
+
+
+def _keyword_ids(session: Session, query: str, filters: BrowseFilters) -> tuple[list[int], bool]:
+    """Full-text candidates (rows with every term first, then rows with any term), and whether
+    the rows with every term filled the list by themselves (then there is no typo to forgive).
+
+    websearch_to_tsquery's AND alone drops most natural-language queries to nothing, and an
+    OR over common words matches most of a large catalog, where reading every matched row to
+    rank it is what costs. So each tier ranks (ts_rank_cd: more terms, closer together) at
+    most KEYWORD_POOL matched rows; the all-terms tier usually fills the list by itself.
+    """
+    terms = _terms(query)
+    if not terms:
+        return [], False
+    found: list[int] = []
+    for operator in ("&", "|") if len(terms) > 1 else ("&",):
+        tsquery = func.to_tsquery("english", f" {operator} ".join(terms))
+        pool = apply_filters(
+            select(Listing.id.label("id"), Listing.search_vector.label("document")), filters
+        ).where(Listing.search_vector.op("@@")(tsquery))
+        if found:
+            pool = pool.where(Listing.id.not_in(found))
+        pool = pool.limit(KEYWORD_POOL).subquery("keyword_pool")
+        found += session.exec(
+            select(pool.c.id)
+            .order_by(func.ts_rank_cd(pool.c.document, tsquery).desc(), pool.c.id.desc())
+            .limit(CANDIDATES - len(found))
         )
-    )
-    return list(rows)
-
-
-def _keyword_ids(session: Session, query: str, filters: BrowseFilters) -> list[int]:
-    tsquery = _or_tsquery(query)
-    if tsquery is None:
-        return []
-    rank = func.ts_rank_cd(Listing.search_vector, tsquery)
-    rows = session.exec(
-        apply_filters(select(Listing.id), filters)
-        .where(Listing.search_vector.op("@@")(tsquery))
-        .order_by(rank.desc(), Listing.id.desc())
-        .limit(CANDIDATES)
-    )
-    return list(rows)
+        if len(found) >= CANDIDATES:
+            return found, operator == "&"
+    return found, False
 
 
 def _typo_ids(session: Session, query: str, filters: BrowseFilters) -> list[int]:
-    if not trigram_available(session):
+    # Typos matter in short, title-like queries; a long description's misspellings are left to
+    # the vector search (trigram lookups grow with the query's length).
+    if len(_terms(query)) > MAX_TYPO_TERMS or not trigram_available(session):
         return []
     session.exec(text(f"SET LOCAL pg_trgm.word_similarity_threshold = {MIN_WORD_SIMILARITY}"))
     title = func.lower(Listing.title)
@@ -209,8 +228,10 @@ def rank(
 ) -> list[tuple[int, float, list[str]]]:
     """(listing id, score, matched) best first. `methods` lets the benchmark compare each alone."""
     exact = _exact_ids(session, query, filters) if "keyword" in methods else []
-    keyword = _keyword_ids(session, query, filters) if "keyword" in methods else []
-    typo = _typo_ids(session, query, filters) if "keyword" in methods else []
+    keyword, every_term_found = (
+        _keyword_ids(session, query, filters) if "keyword" in methods else ([], True)
+    )
+    typo = [] if every_term_found else _typo_ids(session, query, filters)
     semantic = (
         nearest_ids(session, vector, filters)
         if "semantic" in methods and vector is not None
