@@ -52,11 +52,16 @@ class StepOutcome:
     raw: str = ""
 
 
+SENTINEL_MISSING = "the completion sentinel is missing"
+
+
 def truncation_reason(raw: str, finish_reason: str, name: str) -> str:
     """Why this answer is cut off, or "" when the component is whole.
 
-    A component closed by its END marker whose code scans complete is accepted even when the
-    finish reason was `length` or the sentinel is missing: the cut fell after the part we need.
+    The sentinel is the model's word that it finished: without it the answer counts as cut
+    even when the component looks closed, and the ghost fixer asks for the rest. With the
+    sentinel there, a closed component whose code scans complete is accepted even when the
+    finish reason says `length`: the cut fell after the part we need.
     """
     parser = parse_all(raw)
     code = parser.components.get(name) or (
@@ -64,11 +69,13 @@ def truncation_reason(raw: str, finish_reason: str, name: str) -> str:
     )
     if code is not None:
         result = scan(code)
-        if result.complete:
-            return ""
-        if parser.open_component is None and parser.complete:
-            return ""  # closed and finished, but broken: a FIX problem, not a truncation
-        return f"component code is cut: {result.reason}"
+        if not result.complete:
+            if parser.open_component is None and parser.complete:
+                return ""  # closed and finished, but broken: a FIX problem, not a truncation
+            return f"component code is cut: {result.reason}"
+        if not parser.complete:
+            return SENTINEL_MISSING
+        return ""
     if parser.open_component is not None:
         return "the component's END marker is missing (open marker)"
     if finish_reason == FINISH_LENGTH:
@@ -76,7 +83,7 @@ def truncation_reason(raw: str, finish_reason: str, name: str) -> str:
     if finish_reason == FINISH_ERROR:
         return "the stream broke before the component"
     if not parser.complete:
-        return "the completion sentinel is missing"
+        return SENTINEL_MISSING
     return "no component in the answer"
 
 
@@ -169,6 +176,8 @@ def run_step(
         outcome.truncations.append(reason)
         emit("truncation", {"component": name, "reason": reason, "finish_reason": finish})
         if outcome.continuations >= MAX_CONTINUATIONS:
+            if reason == SENTINEL_MISSING and extract(raw, name) is not None:
+                break  # the model never says it finished, but its component is closed and whole
             outcome.raw = raw
             outcome.error = (
                 f"{name} was still incomplete after {MAX_CONTINUATIONS} continuations ({reason})"

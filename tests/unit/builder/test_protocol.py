@@ -174,9 +174,19 @@ def test_truncated_step_recovers_with_continuations(fault):
     )
     assert outcome.ok, outcome.error
     assert outcome.code == clean.code
-    assert outcome.continuations <= 1
-    if fault not in ("no_sentinel",):
-        assert ("continuation", {"component": "ProductGrid", "attempt": 1}) in events
+    assert outcome.continuations == 1
+    assert ("continuation", {"component": "ProductGrid", "attempt": 1}) in events
+
+
+def test_a_model_that_never_writes_the_sentinel_keeps_its_whole_component():
+    clean = step(ScriptedProvider(), "Hero", ["Hero"])
+    events = []
+    outcome = step(ScriptedProvider(faults="Hero=no_sentinel!"), "Hero", ["Hero"], events)
+    # Asked three times for the rest; the closed, complete component is then kept as it was.
+    assert outcome.ok, outcome.error
+    assert outcome.continuations == MAX_CONTINUATIONS
+    assert outcome.truncations == ["the completion sentinel is missing"] * 4
+    assert outcome.code == clean.code
 
 
 def test_continuations_are_capped_at_three():

@@ -9,7 +9,8 @@ Faults (for tests, the benchmark and demos), as `--faults` text or a `FaultPlan`
     Hero=cut:0.4            the Hero step stops at 40% of its answer with finish reason "length"
     Hero=drop:0.4           ... the connection drops at 40% (finish reason "error")
     Hero=cut!:0.4           every continuation of Hero is cut too (recovery must give up)
-    Footer=no_sentinel      the answer lacks the completion sentinel
+    Footer=no_sentinel      the answer lacks the completion sentinel (a continuation adds it)
+    Footer=no_sentinel!     ... and so does every continuation (the model never says it is done)
     Footer=open_marker      the answer stops right after its last code line, END marker missing
     ProductGrid=syntax      a syntax error (balanced, so only the bundler sees it)
     ProductGrid=bad_import  imports a module that does not exist
@@ -186,7 +187,8 @@ class ScriptedProvider:
         name = prompts.field(text, "Component") or "Section"
         tail = prompts.cut_tail(text) or ""
         fault = self.faults.for_step(name)
-        keep = fault if fault is not None and fault.kind in CODE_KINDS else None
+        keeps_going = fault is not None and fault.kind == "no_sentinel" and fault.persistent
+        keep = fault if fault is not None and (fault.kind in CODE_KINDS or keeps_going) else None
         full = self.full_answer(text, name, keep)
         index = full.find(tail) if tail else -1
         if index < 0:
@@ -199,8 +201,6 @@ class ScriptedProvider:
         text_out = "Sure, continuing from where I left off:\n```jsx\n" + overlap + rest
         if fault is not None and fault.kind == "cut" and fault.persistent:
             return text_out[: max(len(overlap) + 40, len(text_out) // 3)], FINISH_LENGTH
-        if fault is not None and fault.kind == "no_sentinel":
-            return text_out, FINISH_STOP
         return text_out, FINISH_STOP
 
     # --- streaming -------------------------------------------------------------------------
