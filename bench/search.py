@@ -30,6 +30,10 @@ from bench.search_queries import LABELLED_QUERIES
 
 SCALES = [int(n) for n in os.environ.get("BENCH_SEARCH_SCALES", "10000,100000").split(",")]
 LATENCY_QUERIES = 60
+# Synthetic embeddings: a seeded listing's vector moved towards another one's by up to MAX_MIX
+# of the way, plus uniform noise of ±NOISE/2 per dimension (docs/search.md).
+MAX_MIX = float(os.environ.get("BENCH_SEARCH_MAX_MIX", "0.5"))
+NOISE = float(os.environ.get("BENCH_SEARCH_NOISE", "0.03"))
 CATEGORIES = [
     "CLI tools",
     "Web components",
@@ -138,16 +142,28 @@ def grow_to(engine, target: int, seed: int = 7) -> float:
                     (ARRAY['one_time','one_time','subscription_monthly','free','usage'])
                         [1 + floor(random() * 5)::int],
                     (floor(random() * 100) * 100)::int, 'usd', 'published',
-                    (SELECT array_agg(x + (random()::real - 0.5) * 0.2)
-                        FROM unnest(s.embedding::real[]) AS x)::vector,
+                    (SELECT array_agg(x + w.mix * (y - x) + (random()::real - 0.5) * :noise
+                        ORDER BY i)
+                        FROM unnest(s.embedding::real[], t.embedding::real[])
+                        WITH ORDINALITY AS u(x, y, i))::vector,
                     0, 0, 0, 0, now(), now(), now()
                 FROM generate_series(CAST(:first AS int), CAST(:last AS int)) AS g
                 JOIN LATERAL (SELECT * FROM listings WHERE embedding IS NOT NULL
                     AND slug NOT LIKE '%-syn-%' ORDER BY id
                     OFFSET (g % 40) LIMIT 1) s ON true
+                JOIN LATERAL (SELECT embedding FROM listings WHERE embedding IS NOT NULL
+                    AND slug NOT LIKE '%-syn-%' ORDER BY id
+                    OFFSET ((g / 40 + g * 7) % 40) LIMIT 1) t ON true
+                CROSS JOIN LATERAL (SELECT random()::real * :max_mix + 0 * g AS mix) w
                 """
             ),
-            {"categories": CATEGORIES, "first": current + 1, "last": target},
+            {
+                "categories": CATEGORIES,
+                "first": current + 1,
+                "last": target,
+                "noise": NOISE,
+                "max_mix": MAX_MIX,
+            },
         )
         conn.execute(
             text(
@@ -156,7 +172,10 @@ def grow_to(engine, target: int, seed: int = 7) -> float:
             )
         )
     with engine.connect() as conn:
-        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE listings"))
+        # What autovacuum does after a bulk load: statistics and a tidy visibility map.
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(
+            text("VACUUM ANALYZE listings")
+        )
     return time.perf_counter() - start
 
 

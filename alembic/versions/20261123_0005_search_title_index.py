@@ -1,4 +1,4 @@
-"""search: btree index on lower(title) so exact-title matches are an index lookup
+"""search: lower(title) btree for exact matches; GIN indexes without a pending list
 
 Revision ID: 0005
 Revises: 0004
@@ -17,9 +17,23 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+GIN_INDEXES = ("ix_listings_search_vector", "ix_listings_title_trgm")
+
+
 def upgrade() -> None:
     op.create_index("ix_listings_title_lower", "listings", [sa.text("lower(title)")])
+    # Listings change rarely and are searched constantly: with fastupdate on, rows written since
+    # the last vacuum sit in an unindexed pending list that every search scans (after a bulk
+    # import the planner falls back to reading the whole table).
+    for index in GIN_INDEXES:
+        op.execute(
+            f"DO $$ BEGIN IF to_regclass('{index}') IS NOT NULL THEN "
+            f"ALTER INDEX {index} SET (fastupdate = off); "
+            f"PERFORM gin_clean_pending_list('{index}'::regclass); END IF; END $$"
+        )
 
 
 def downgrade() -> None:
+    for index in GIN_INDEXES:
+        op.execute(f"ALTER INDEX IF EXISTS {index} RESET (fastupdate)")
     op.drop_index("ix_listings_title_lower", table_name="listings")

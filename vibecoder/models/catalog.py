@@ -70,12 +70,20 @@ class Listing(ListingBase, table=True):
         ),
         sa.Index("ix_listings_status_published_at", "status", "published_at"),
         sa.Index("ix_listings_category_status", "category", "status"),
-        sa.Index("ix_listings_search_vector", "search_vector", postgresql_using="gin"),
+        sa.Index(
+            "ix_listings_search_vector",
+            "search_vector",
+            postgresql_using="gin",
+            postgresql_with={"fastupdate": "off"},  # see migration 0005
+        ),
         # Exact-title matches (search ranks them first) without a sequential scan.
         sa.Index("ix_listings_title_lower", sa.text("lower(title)")),
         # Typo-tolerant title matching (pg_trgm); created by migration 0004 when available.
         sa.Index(
-            "ix_listings_title_trgm", sa.text("lower(title) gin_trgm_ops"), postgresql_using="gin"
+            "ix_listings_title_trgm",
+            sa.text("lower(title) gin_trgm_ops"),
+            postgresql_using="gin",
+            postgresql_with={"fastupdate": "off"},
         ),
         sa.Index(
             "ix_listings_embedding_hnsw",

@@ -43,6 +43,8 @@ MIN_SIMILARITY = 0.25
 # pg_trgm word similarity of the query to a title that counts as a (misspelt) keyword hit.
 MIN_WORD_SIMILARITY = 0.4
 MAX_TYPO_TERMS = 3
+# HNSW candidate list per query (pgvector's default is 40); see docs/search.md for the trade-off.
+EF_SEARCH = 200
 MAX_TERMS = 16
 # Matched rows ranked per full-text tier (see _keyword_ids).
 KEYWORD_POOL = 1000
@@ -191,7 +193,7 @@ def nearest_ids(
     # Iterative scans keep walking the HNSW graph until enough rows pass the filters; relaxed
     # order is re-sorted by the outer ORDER BY on the exact distance.
     session.exec(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
-    session.exec(text("SET LOCAL hnsw.ef_search = 100"))
+    session.exec(text(f"SET LOCAL hnsw.ef_search = {int(EF_SEARCH)}"))
     distance = Listing.embedding.cosine_distance(vector)
     inner = (
         apply_filters(select(Listing.id.label("id"), distance.label("distance")), filters)
