@@ -10,6 +10,7 @@ from vibecoder.api.covers import cover
 from vibecoder.api.downloads import download
 from vibecoder.api.health import health
 from vibecoder.api.licenses import LICENSE_ROUTES
+from vibecoder.api.preview import preview
 from vibecoder.api.search import search
 from vibecoder.api.webhooks import stripe_webhook
 
@@ -17,6 +18,8 @@ ROUTES: list[Route] = [
     Route("/api/health", health, methods=["GET"]),
     Route("/api/covers/{sha256:str}", cover, methods=["GET"]),
     Route("/api/search", search, methods=["GET"]),
+    # The builder's sandboxed preview: one version's page, for its owner only.
+    Route("/preview/{project:str}/{version:int}/", preview, methods=["GET"]),
 ]
 # Commerce: Stripe webhooks, the license API, signed downloads, the dummy gateway's checkout.
 ROUTES += [

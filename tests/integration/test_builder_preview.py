@@ -1,0 +1,140 @@
+"""GET /preview/<project>/<version>/: the owner's page under a strict CSP; 404 for others."""
+
+from __future__ import annotations
+
+import os
+
+from tests.fakes.commerce import api_fixture, make_user  # noqa: F401 - the `api` fixture
+from vibecoder.services import auth
+from vibecoder.services.builder_projects import create_project, create_version
+from vibecoder.settings import get_settings
+
+BUNDLE = """(() => {
+  const root = document.getElementById("root");
+  root.textContent = "Hello from the bundle </script> still inside";
+  fetch("http://127.0.0.1:9/exfiltrate").then(
+    () => { document.body.dataset.fetch = "allowed"; },
+    () => { document.body.dataset.fetch = "blocked"; },
+  );
+})();
+"""
+CSS = "#root { color: rgb(1, 2, 3); }"
+CHROMIUM = os.environ.get("VIBECODER_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def _project(db, owner, *, name="Coffee shop"):
+    project = create_project(session=db, owner_id=owner.id, name=name, provider="scripted")
+    for message in ("First", "Second"):
+        create_version(
+            session=db,
+            project_id=project.id,
+            files={"src/App.jsx": "export default function App() { return null; }\n"},
+            bundle_js=BUNDLE.replace("Hello", message),
+            css=CSS,
+            message=message,
+            provider="scripted",
+            model="scripted-demo",
+        )
+    db.commit()
+    return project
+
+
+def _signed_in(db, user) -> str:
+    token = auth.create_session(session=db, user=user)
+    db.commit()
+    return token
+
+
+def _get(api, path: str, token: str | None):
+    api.cookies.clear()
+    if token:
+        api.cookies.set("vc_session", token)
+    return api.get(path)
+
+
+def test_owner_gets_the_version_page_with_a_strict_csp(db, api):
+    owner = make_user(db, "owner@example.com")
+    project = _project(db, owner, name="Coffee <shop>")
+    token = _signed_in(db, owner)
+
+    response = _get(api, f"/preview/{project.public_id}/2/", token)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    body = response.text
+    assert "Second from the bundle" in body and "First from the bundle" not in body
+    # The bundle cannot close its own <script> early; the title is escaped.
+    assert "</script> still" not in body and "<\\/script> still" in body
+    assert "<title>Coffee &lt;shop&gt;</title>" in body
+    assert "<script src=" not in body and "<link" not in body
+
+    csp = response.headers["content-security-policy"]
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert directives["default-src"] == "'none'"
+    assert directives["connect-src"] == "'none'"
+    assert directives["script-src"].startswith("'sha256-") and " " not in directives["script-src"]
+    assert directives["style-src"].startswith("'sha256-") and " " not in directives["style-src"]
+    assert directives["img-src"] == "data: https:"
+    assert directives["frame-ancestors"] == get_settings().public_url
+    assert "unsafe" not in csp
+    assert response.headers["cache-control"] == "private, no-store"
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+    first = _get(api, f"/preview/{project.public_id}/1/", token)
+    assert first.status_code == 200 and "First from the bundle" in first.text
+
+
+def test_other_users_anonymous_and_unknown_get_the_same_404(db, api):
+    owner = make_user(db, "owner@example.com")
+    other = make_user(db, "other@example.com")
+    project = _project(db, owner)
+    _project(db, other, name="Other's shop")
+    owner_token, other_token = _signed_in(db, owner), _signed_in(db, other)
+    path = f"/preview/{project.public_id}/1/"
+
+    denied = [
+        _get(api, path, other_token),  # someone else's project: no IDOR
+        _get(api, path, None),
+        _get(api, path, "not-a-session-token"),
+        _get(api, f"/preview/{project.public_id}/3/", owner_token),
+        _get(api, f"/preview/{project.public_id}/0/", owner_token),
+        _get(api, "/preview/no-such-project/1/", owner_token),
+    ]
+    assert [r.status_code for r in denied] == [404] * len(denied)
+    assert len({r.text for r in denied}) == 1
+    assert "Hello" not in denied[0].text
+
+    auth.revoke_session(session=db, token=owner_token)
+    db.commit()
+    assert _get(api, path, owner_token).status_code == 404
+
+
+def test_chromium_runs_the_bundle_and_the_csp_blocks_network(db, api):
+    """The hashes really match what the browser sees: script and style run, fetch is refused."""
+    from playwright.sync_api import sync_playwright
+
+    owner = make_user(db, "owner@example.com")
+    project = _project(db, owner)
+    response = _get(api, f"/preview/{project.public_id}/2/", _signed_in(db, owner))
+    assert response.status_code == 200
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            violations: list[str] = []
+            page.on("console", lambda msg: violations.append(msg.text))
+            page.route(
+                "http://preview.test/**",
+                lambda route: route.fulfill(status=200, headers=headers, body=response.text),
+            )
+            page.goto("http://preview.test/p/")
+            page.wait_for_function("document.body.dataset.fetch !== undefined", timeout=10_000)
+            assert page.text_content("#root").startswith("Second from the bundle </script>")
+            color = page.eval_on_selector("#root", "el => getComputedStyle(el).color")
+            assert color == "rgb(1, 2, 3)"
+            assert page.evaluate("document.body.dataset.fetch") == "blocked"
+            assert any("Content Security Policy" in text for text in violations)
+        finally:
+            browser.close()
