@@ -14,6 +14,8 @@ from vibecoder.pages import (
     account,
     auth,
     browse,
+    build,
+    build_project,
     home,
     library,
     listing,
@@ -25,6 +27,7 @@ from vibecoder.pages import (
 from vibecoder.state.account import AccountState
 from vibecoder.state.auth import AuthState
 from vibecoder.state.browse import BrowseState
+from vibecoder.state.build import BuildListState, BuildProjectState
 from vibecoder.state.library import LibraryState
 from vibecoder.state.listing import ListingState
 from vibecoder.state.profile import ProfileState
@@ -43,6 +46,7 @@ register_nav_link("Sell", "/sell")
 # Commerce: the Buy/Get button, the library, the notifications bell, sales and payouts.
 listing.ACTION_SLOTS.append(buy_button)
 register_nav_link("Library", "/library")
+register_nav_link("Build", "/build")
 register_nav_widget(notifications_bell)
 
 app = rx.App(
@@ -103,4 +107,14 @@ app.add_page(
     route="/sell/payouts",
     title="Sales and payouts · VibeCoder",
     on_load=SellerSalesState.load,
+)
+# The AI builder: projects, and one project's chat, plan, progress, preview and history.
+app.add_page(
+    build.build_page, route="/build", title="Build · VibeCoder", on_load=BuildListState.load
+)
+app.add_page(
+    build_project.build_project_page,
+    route="/build/[project]",
+    title="Builder · VibeCoder",
+    on_load=BuildProjectState.load,
 )

@@ -70,3 +70,53 @@ def list_projects(
         pages=pages,
         total=total,
     )
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    number: int
+    message: str
+    created_at: datetime
+    model: str
+    tokens: int
+
+
+def versions_page(
+    session: Session, *, project_id: int, page: int = 1, page_size: int = 10
+) -> tuple[list[VersionRow], int]:
+    """Newest first; (rows, total)."""
+    total = session.exec(
+        select(func.count())
+        .select_from(BuilderVersion)
+        .where(BuilderVersion.project_id == project_id)
+    ).one()
+    rows = session.exec(
+        select(BuilderVersion)
+        .where(BuilderVersion.project_id == project_id)
+        .order_by(BuilderVersion.number.desc())
+        .offset((max(page, 1) - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    return [
+        VersionRow(
+            number=v.number,
+            message=v.message[:200],
+            created_at=v.created_at,
+            model=v.model or v.provider or "",
+            tokens=v.tokens_in + v.tokens_out,
+        )
+        for v in rows
+    ], total
+
+
+def recent_messages(session: Session, *, project_id: int, limit: int = 30) -> list[tuple[str, str]]:
+    """The last `limit` chat messages, oldest first, as (role, text cut to 2000 chars)."""
+    from vibecoder.models.builder import BuilderMessage
+
+    rows = session.exec(
+        select(BuilderMessage.role, BuilderMessage.content)
+        .where(BuilderMessage.project_id == project_id)
+        .order_by(BuilderMessage.id.desc())
+        .limit(limit)
+    ).all()
+    return [(role, content[:2000]) for role, content in reversed(rows)]

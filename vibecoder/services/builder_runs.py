@@ -105,3 +105,15 @@ def cancel_run(*, owner_id: int, public_id: str, run_id: str) -> None:
 
 def run_state(*, owner_id: int, public_id: str, run_id: str) -> dict:
     return _owned_run(owner_id, public_id, run_id)
+
+
+def latest_run_id(public_id: str) -> str | None:
+    """The run of the project's newest event, so a reloaded page follows the run under way."""
+    from vibecoder.builder.runtime import EVENTS
+
+    newest = get_redis().xrevrange(EVENTS.format(public_id), count=1)
+    if not newest:
+        return None
+    import json
+
+    return json.loads(newest[0][1]["e"]).get("run_id")

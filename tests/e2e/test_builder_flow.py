@@ -1,0 +1,63 @@
+"""The AI builder in the browser with the offline scripted model: new project, plan, approve,
+progress to the last step, the sandboxed preview shows the hero; history opens a version."""
+
+from __future__ import annotations
+
+import uuid
+
+from playwright.sync_api import expect
+from sqlmodel import Session
+
+from tests.e2e.conftest import ARTIFACTS, wait_for_app
+from vibecoder.services import auth
+
+PASSWORD = "amber-lighthouse-2026"
+PROMPT = "A full landing page for a coffee roaster called Ember with products and a footer"
+
+
+def test_prompt_plan_approve_build_and_preview(page, live_app):
+    email = f"builder-{uuid.uuid4().hex[:8]}@example.com"
+    with Session(live_app.engine) as session:
+        auth.register(session=session, email=email, password=PASSWORD)
+        session.commit()
+    page.goto(f"{live_app.frontend_url}/signin?next=/build")
+    wait_for_app(page)
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("#signin-submit")
+    page.wait_for_url(live_app.frontend_url + "/build")
+    wait_for_app(page)
+    expect(page.get_by_text("No projects yet")).to_be_visible()
+
+    page.fill("input[name=name]", "Ember")
+    page.fill("textarea[name=prompt]", PROMPT)
+    page.get_by_role("button", name="Start building").click()
+    page.wait_for_url(f"{live_app.frontend_url}/build/**", timeout=30_000)
+    wait_for_app(page)
+
+    plan = page.get_by_test_id("plan-card")
+    expect(plan).to_be_visible(timeout=60_000)
+    for name in ("Navbar", "Hero", "ProductGrid", "Footer"):
+        expect(plan).to_contain_text(name)
+    page.screenshot(path=str(ARTIFACTS / "builder-plan.png"))
+    plan.get_by_role("button", name="Approve").click()
+
+    expect(page.get_by_test_id("run-status")).to_contain_text("done", timeout=180_000)
+    statuses = page.get_by_test_id("build-step-status")
+    expect(statuses).to_have_count(4)
+    expect(statuses).to_have_text(["done"] * 4)
+
+    frame = page.get_by_test_id("preview-frame")
+    expect(frame).to_have_attribute("sandbox", "allow-scripts")
+    hero = page.frame_locator("[data-testid=preview-frame]").locator("h1")
+    expect(hero).to_contain_text("Ember", timeout=30_000)
+    expect(hero).to_contain_text("worth talking about")
+    page.screenshot(path=str(ARTIFACTS / "builder-preview.png"))
+
+    page.get_by_role("tab", name="History").click()
+    expect(page.get_by_role("button", name="Restore").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "builder-history.png"))
+
+    page.goto(f"{live_app.frontend_url}/build")
+    wait_for_app(page)
+    expect(page.get_by_test_id("build-project")).to_contain_text("Ember")
