@@ -130,6 +130,9 @@ def grow_to(engine, target: int, seed: int = 7) -> float:
         conn.execute(
             text(
                 """
+                WITH seeds AS MATERIALIZED (
+                    SELECT *, row_number() OVER (ORDER BY id) - 1 AS n FROM listings
+                    WHERE embedding IS NOT NULL AND slug NOT LIKE '%-syn-%')
                 INSERT INTO listings (seller_id, slug, title, summary, description, category,
                     license_type, pricing_model, price_cents, currency, status, embedding,
                     rating_avg, rating_count, sales_count, view_count, created_at, updated_at,
@@ -148,12 +151,8 @@ def grow_to(engine, target: int, seed: int = 7) -> float:
                         WITH ORDINALITY AS u(x, y, i))::vector,
                     0, 0, 0, 0, now(), now(), now()
                 FROM generate_series(CAST(:first AS int), CAST(:last AS int)) AS g
-                JOIN LATERAL (SELECT * FROM listings WHERE embedding IS NOT NULL
-                    AND slug NOT LIKE '%-syn-%' ORDER BY id
-                    OFFSET (g % 40) LIMIT 1) s ON true
-                JOIN LATERAL (SELECT embedding FROM listings WHERE embedding IS NOT NULL
-                    AND slug NOT LIKE '%-syn-%' ORDER BY id
-                    OFFSET ((g / 40 + g * 7) % 40) LIMIT 1) t ON true
+                JOIN seeds s ON s.n = g % (SELECT count(*) FROM seeds)
+                JOIN seeds t ON t.n = (g / 40 + g * 7) % (SELECT count(*) FROM seeds)
                 CROSS JOIN LATERAL (SELECT random()::real * :max_mix + 0 * g AS mix) w
                 """
             ),
@@ -168,7 +167,7 @@ def grow_to(engine, target: int, seed: int = 7) -> float:
         conn.execute(
             text(
                 "CREATE INDEX ix_listings_embedding_hnsw ON listings USING hnsw "
-                "(embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)"
+                "(embedding vector_cosine_ops) WITH (m = 32, ef_construction = 200)"
             )
         )
     with engine.connect() as conn:

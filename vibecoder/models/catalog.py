@@ -89,7 +89,7 @@ class Listing(ListingBase, table=True):
             "ix_listings_embedding_hnsw",
             "embedding",
             postgresql_using="hnsw",
-            postgresql_with={"m": 16, "ef_construction": 64},
+            postgresql_with={"m": 32, "ef_construction": 200},  # migration 0005
             postgresql_ops={"embedding": "vector_cosine_ops"},
         ),
     )

@@ -47,7 +47,7 @@ MAX_TYPO_TERMS = 3
 EF_SEARCH = 200
 MAX_TERMS = 16
 # Matched rows ranked per full-text tier (see _keyword_ids).
-KEYWORD_POOL = 1000
+KEYWORD_POOL = 500
 EXACT_BOOST = 1.0
 CACHE_PREFIX = "vibecoder:search:qvec:v1:"
 
