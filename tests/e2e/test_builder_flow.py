@@ -54,6 +54,11 @@ def test_prompt_plan_approve_build_and_preview(page, live_app):
     expect(hero).to_contain_text("worth talking about")
     page.screenshot(path=str(ARTIFACTS / "builder-preview.png"))
 
+    page.get_by_role("tab", name="Code").click()
+    page.get_by_role("button", name="src/components/Hero.jsx").click()
+    expect(page.get_by_test_id("builder-code")).to_contain_text("worth talking about")
+    page.screenshot(path=str(ARTIFACTS / "builder-code.png"))
+
     page.get_by_role("tab", name="History").click()
     expect(page.get_by_role("button", name="Restore").first).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "builder-history.png"))

@@ -57,3 +57,17 @@ def test_latest_version_is_the_current_one(db):
     (row,) = list_projects(db, owner_id=me.id).rows
     assert (row.name, row.latest_version, row.versions) == ("Bakery", 3, 3)
     assert row.public_id == db.get(BuilderProject, project.id).public_id
+
+
+def test_code_tab_reads_one_file_of_one_version(db):
+    from vibecoder.services.builder_listing import version_file_paths, version_file_text
+
+    me = make_user(db, "me@example.com")
+    project = create_project(session=db, owner_id=me.id, name="Bakery", provider="scripted")
+    _version(db, project, "first")
+    db.commit()
+    assert version_file_paths(db, project_id=project.id, number=1) == ["src/App.jsx"]
+    assert version_file_paths(db, project_id=project.id, number=2) == []
+    text = version_file_text(db, project_id=project.id, number=1, path="src/App.jsx")
+    assert text == "// first\n"
+    assert version_file_text(db, project_id=project.id, number=1, path="../etc") is None

@@ -137,6 +137,39 @@ def _preview() -> rx.Component:
     )
 
 
+def _file(path: rx.Var) -> rx.Component:
+    return rx.button(
+        path,
+        size="1",
+        variant=rx.cond(path == S.code_path, "solid", "ghost"),
+        on_click=S.show_file(path),
+        justify="start",
+        width="100%",
+    )
+
+
+def _code() -> rx.Component:
+    return rx.flex(
+        rx.vstack(rx.foreach(S.code_paths, _file), spacing="1", min_width="200px"),
+        rx.box(
+            rx.code_block(
+                S.code,
+                language="jsx",
+                show_line_numbers=True,
+                width="100%",
+                font_size="12px",
+            ),
+            width="100%",
+            max_height="600px",
+            overflow="auto",
+            data_testid="builder-code",
+        ),
+        direction=rx.breakpoints(initial="column", md="row"),
+        spacing="3",
+        width="100%",
+    )
+
+
 def build_project_page() -> rx.Component:
     return page(
         rx.cond(
@@ -150,9 +183,11 @@ def build_project_page() -> rx.Component:
                         rx.tabs.root(
                             rx.tabs.list(
                                 rx.tabs.trigger("Preview", value="preview"),
+                                rx.tabs.trigger("Code", value="code"),
                                 rx.tabs.trigger("History", value="history"),
                             ),
                             rx.tabs.content(_preview(), value="preview", padding_top="8px"),
+                            rx.tabs.content(_code(), value="code", padding_top="8px"),
                             rx.tabs.content(
                                 rx.vstack(
                                     rx.foreach(S.versions, _version),

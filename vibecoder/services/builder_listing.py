@@ -120,3 +120,29 @@ def recent_messages(session: Session, *, project_id: int, limit: int = 30) -> li
         .limit(limit)
     ).all()
     return [(role, content[:2000]) for role, content in reversed(rows)]
+
+
+MAX_CODE_CHARS = 60_000
+
+
+def version_file_paths(session: Session, *, project_id: int, number: int) -> list[str]:
+    version = session.exec(
+        select(BuilderVersion).where(
+            BuilderVersion.project_id == project_id, BuilderVersion.number == number
+        )
+    ).first()
+    return sorted(version.files) if version else []
+
+
+def version_file_text(session: Session, *, project_id: int, number: int, path: str) -> str | None:
+    """One file of a version (cut to MAX_CODE_CHARS), or None when it has no such file."""
+    from vibecoder.services.storage import get_blob_store, read_bytes
+
+    version = session.exec(
+        select(BuilderVersion).where(
+            BuilderVersion.project_id == project_id, BuilderVersion.number == number
+        )
+    ).first()
+    if version is None or path not in version.files:
+        return None
+    return read_bytes(get_blob_store(), version.files[path]).decode()[:MAX_CODE_CHARS]

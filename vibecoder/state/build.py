@@ -11,7 +11,13 @@ from pydantic import BaseModel
 from vibecoder.db import session_scope
 from vibecoder.models.builder import BuilderVersion
 from vibecoder.services import builder_runs
-from vibecoder.services.builder_listing import list_projects, recent_messages, versions_page
+from vibecoder.services.builder_listing import (
+    list_projects,
+    recent_messages,
+    version_file_paths,
+    version_file_text,
+    versions_page,
+)
 from vibecoder.services.errors import ServiceError
 from vibecoder.services.redis_client import get_redis
 from vibecoder.settings import get_settings
@@ -47,6 +53,13 @@ class VersionItem(BaseModel):
     when: str
     model: str
     tokens: int
+
+
+def _signature(state: dict | None) -> str:
+    if state is None:
+        return "gone"
+    steps = ",".join(s["status"] for s in state.get("steps") or [])
+    return f"{state['status']}|{len(state.get('plan') or [])}|{steps}"
 
 
 class BuildListState(AuthState):
@@ -124,6 +137,10 @@ class BuildProjectState(AuthState):
     preview_version: int = 0
     following: bool = False
     error: str = ""
+    # Code tab: the paths of the previewed version and the one file shown.
+    code_paths: list[str] = []
+    code_path: str = ""
+    code: str = ""
 
     @rx.var
     def preview_url(self) -> str:
@@ -231,6 +248,37 @@ class BuildProjectState(AuthState):
     @rx.event
     def set_tab(self, tab: str):
         self.tab = tab
+        if tab == "code":
+            self._load_code(self.code_path or "src/App.jsx")
+
+    def _load_code(self, path: str) -> None:
+        owner_id = self._user_id()
+        self.code_paths, self.code = [], ""
+        if owner_id is None or not self.preview_version:
+            return
+        with session_scope() as session:
+            try:
+                project = builder_runs.owned_project(
+                    session, owner_id=owner_id, public_id=self.public_id
+                )
+            except ServiceError:
+                return
+            self.code_paths = version_file_paths(
+                session, project_id=project.id, number=self.preview_version
+            )
+            if path not in self.code_paths and self.code_paths:
+                path = self.code_paths[0]
+            self.code_path = path
+            self.code = (
+                version_file_text(
+                    session, project_id=project.id, number=self.preview_version, path=path
+                )
+                or ""
+            )
+
+    @rx.event
+    def show_file(self, path: str):
+        self._load_code(path)
 
     @rx.event
     def open_version(self, number: int):
@@ -325,7 +373,7 @@ class BuildProjectState(AuthState):
         client = get_redis()
         stream = EventStream(client, public_id)
         cursor, buffer, toasts, last_flush = "$", "", [], 0.0
-        finished, recovering = False, set()
+        finished, recovering, last_seen = False, set(), ""
         try:
             while not finished:
                 events = await asyncio.to_thread(
@@ -370,10 +418,22 @@ class BuildProjectState(AuthState):
                     for level, text in pending:
                         yield rx.toast.success(text) if level == "success" else rx.toast.info(text)
                 elif not events:
+                    # Quiet stream: events sent before this task subscribed are not replayed
+                    # by "$", so pick up the run state when it changed (plan ready, run over).
                     state = await asyncio.to_thread(load_state, client, run_id)
-                    if state is None or state["status"] not in ACTIVE:
+                    seen = _signature(state)
+                    if seen != last_seen:
+                        last_seen = seen
                         async with self:
+                            if self.run_id != run_id or self.public_id != public_id:
+                                return
                             self._apply_run(state)
+                            if state is None or state["status"] not in ACTIVE:
+                                owner_id = self._user_id()
+                                if owner_id is not None:
+                                    self._reload_project(owner_id)
+                                self.preview_version = self.latest_version
+                    if state is None or state["status"] not in ACTIVE:
                         finished = True
         finally:
             async with self:
