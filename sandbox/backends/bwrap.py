@@ -359,11 +359,13 @@ class BwrapBackend(Backend):
             a += ["--symlink", localtime, "/etc/localtime"]
         for name in _ETC_FILES:
             a += ["--ro-bind", str(self._state / "etc" / name), f"/etc/{name}"]
-        for source, bind in sources:
-            a += ["--ro-bind", source, bind.dst]
         a += ["--proc", "/proc", "--dev", "/dev"]
         a += ["--size", str(limits.tmpfs_bytes), "--tmpfs", "/tmp"]
         a += ["--size", str(limits.tmpfs_bytes), "--tmpfs", "/dev/shm"]
+        # After the tmpfs: a later mount hides what is under it, and an interpreter living in
+        # a checkout under /tmp (a venv, .tools/node) must stay visible.
+        for source, bind in sources:
+            a += ["--ro-bind", source, bind.dst]
         # The program is pid 1 of its namespace and bwrap's own child: bwrap reaps it, so when
         # bwrap exits the whole namespace is already gone (its reaper mode leaves an orphaned
         # zombie for the host's init to collect whenever it gets round to it), and wait4's

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
-from sandbox import Limits, RunRequest, run, run_tests
+from sandbox import Limits, RunRequest, SandboxConfig, get_backend, run, run_tests
 
 from .conftest import FAST, make_code, slot_uids
 
@@ -186,3 +188,15 @@ def test_concurrent_runs_get_distinct_host_uids(backend):
     assert all(r.ok for r in results), results
     assert len(set(uids.values())) == 4, uids  # four runs at once, each its own host uid
     assert all(uid in slot_uids(backend.config) for uid in uids.values())
+
+
+def test_an_interpreter_in_a_venv_under_tmp_stays_visible(tmp_path):
+    # A checkout under /tmp (CI clones, pytest's tmp dirs) holds the venv; the sandbox's own
+    # tmpfs on /tmp must not hide it.
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    backend = get_backend("bwrap", config=SandboxConfig(python=str(venv / "bin" / "python")))
+    code = make_code(tmp_path / "code", {"main.py": "import sys; print(sys.prefix)"})
+    result = backend.run(RunRequest(language="python", files_dir=code, entry="main.py"))
+    assert result.ok, result
+    assert result.stdout.decode().strip() == str(venv)
