@@ -33,8 +33,11 @@ from vibecoder.services.listing_cards import ListingCard, card_query, to_card
 from vibecoder.settings import get_settings
 
 RRF_K = 60
-# Each ranked list contributes at most this many candidates to the fusion.
+# The full-text and typo lists each contribute at most this many candidates to the fusion.
 CANDIDATES = 100
+# Nearest neighbours fused per query: a filtered iterative scan walks about limit / selectivity
+# graph nodes, and ranks past 50 add little to the first pages of a reciprocal-rank fusion.
+SEMANTIC_CANDIDATES = 50
 MAX_QUERY_CHARS = 200
 MAX_LIMIT = 50
 # Cosine similarity below which a vector neighbour is noise, not "similar meaning"
@@ -185,7 +188,7 @@ def nearest_ids(
     vector: list[float],
     filters: BrowseFilters,
     *,
-    limit: int = CANDIDATES,
+    limit: int = SEMANTIC_CANDIDATES,
     exclude_id: int | None = None,
     min_similarity: float = MIN_SIMILARITY,
 ) -> list[int]:
