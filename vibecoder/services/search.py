@@ -47,7 +47,7 @@ MIN_SIMILARITY = 0.25
 MIN_WORD_SIMILARITY = 0.4
 MAX_TYPO_TERMS = 3
 # HNSW candidate list per query (pgvector's default is 40); see docs/search.md for the trade-off.
-EF_SEARCH = 200
+EF_SEARCH = 300
 MAX_TERMS = 16
 # Matched rows ranked per full-text tier (see _keyword_ids).
 KEYWORD_POOL = 500
