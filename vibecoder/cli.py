@@ -127,6 +127,24 @@ def worker_command(*, concurrency: int = 2, queues: str = WORKER_QUEUES) -> list
     ]
 
 
+def beat_command() -> list[str]:
+    """Celery beat: the periodic jobs (session purge, analytics rollups), its schedule file in
+    the data dir so a restart does not re-run everything at once."""
+    schedule = get_settings().data_dir / "celerybeat-schedule"
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "workers.celery_app",
+        "beat",
+        "--schedule",
+        str(schedule),
+        "--loglevel",
+        "INFO",
+    ]
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     runtime.ensure_services()
     env = dict(os.environ)
@@ -166,6 +184,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     env = toolchain.reflex_env()
     env.update(urls.as_env())
     worker = subprocess.Popen(worker_command(), env=env, cwd=PROJECT_ROOT)
+    beat = subprocess.Popen(beat_command(), env=env, cwd=PROJECT_ROOT)
     reflex_cmd = [
         sys.executable,
         "-m",
@@ -186,7 +205,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
         f"(API on :{settings.backend_port}); Ctrl-C stops everything",
         flush=True,
     )
-    return _supervise([app, worker], names=["reflex", "celery"])
+    return _supervise([app, worker, beat], names=["reflex", "celery", "celery beat"])
 
 
 def _install_stop_handlers() -> dict[str, bool]:

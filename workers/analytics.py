@@ -30,3 +30,26 @@ def record_view_task(
             user_id=user_id,
             at=datetime.fromisoformat(at),
         )
+
+
+@app.task(name="workers.analytics.rollup_seller", acks_late=True, ignore_result=True)
+def rollup_seller_task(seller_id: int) -> None:
+    # Idempotent: a rollup recomputes whole days from raw events under an advisory lock.
+    from vibecoder.services.analytics_rollup import rollup_seller
+
+    with session_scope() as session:
+        rollup_seller(session=session, seller_id=seller_id)
+
+
+@app.task(name="workers.analytics.rollup_all", acks_late=True, ignore_result=True)
+def rollup_all_task() -> int:
+    """The beat job: every seller in their own transaction, so one failure stops no other."""
+    from vibecoder.services.analytics_rollup import rollup_seller, sellers_to_roll_up
+
+    with session_scope() as session:
+        seller_ids = sellers_to_roll_up(session=session)
+    written = 0
+    for seller_id in seller_ids:
+        with session_scope() as session:
+            written += rollup_seller(session=session, seller_id=seller_id)
+    return written

@@ -8,6 +8,7 @@ from starlette.routing import Route
 from vibecoder.api.checkout import dummy_checkout_page, dummy_checkout_pay
 from vibecoder.api.covers import cover
 from vibecoder.api.downloads import download
+from vibecoder.api.exports import export_csv
 from vibecoder.api.health import health
 from vibecoder.api.licenses import LICENSE_ROUTES
 from vibecoder.api.preview import preview
@@ -29,6 +30,9 @@ ROUTES += [
     Route("/api/checkout/dummy/{session_ref}", dummy_checkout_page, methods=["GET"]),
     Route("/api/checkout/dummy/{session_ref}", dummy_checkout_pay, methods=["POST"]),
 ]
+
+# Seller analytics: CSV exports of the signed-in seller's sales and ledger.
+ROUTES += [Route("/api/exports/{kind:str}.csv", export_csv, methods=["GET"])]
 
 
 def build_api() -> Starlette:

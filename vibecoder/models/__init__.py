@@ -1,6 +1,11 @@
 """SQLModel tables, one module per aggregate. Importing this package registers every table."""
 
-from vibecoder.models.analytics import AnalyticsEvent
+from vibecoder.models.analytics import (
+    AnalyticsDaily,
+    AnalyticsDailySource,
+    AnalyticsEvent,
+    AnalyticsRollupState,
+)
 from vibecoder.models.builder import BuilderMessage, BuilderProject, BuilderVersion
 from vibecoder.models.catalog import (
     AiMetadata,
@@ -28,7 +33,10 @@ from vibecoder.models.users import ApiKey, Profile, User, UserSession
 
 __all__ = [
     "AiMetadata",
+    "AnalyticsDaily",
+    "AnalyticsDailySource",
     "AnalyticsEvent",
+    "AnalyticsRollupState",
     "ApiKey",
     "BuilderMessage",
     "BuilderProject",

@@ -21,6 +21,9 @@ class AnalyticsEvent(SQLModel, table=True):
         ),
         sa.Index("ix_analytics_events_seller_created", "seller_id", "created_at"),
         sa.Index("ix_analytics_events_listing_kind_created", "listing_id", "kind", "created_at"),
+        # The rollup task scans recent events of every seller; rows arrive in time order, so a
+        # tiny BRIN index finds them.
+        sa.Index("ix_analytics_events_created_brin", "created_at", postgresql_using="brin"),
         # Views are counted once per visitor per listing per day.
         sa.Index(
             "uq_analytics_events_view_dedupe",
@@ -44,3 +47,49 @@ class AnalyticsEvent(SQLModel, table=True):
     referrer: str | None = Field(default=None, max_length=500)
     utm_source: str | None = Field(default=None, max_length=100)
     created_at: datetime = timestamp_field()
+
+
+class AnalyticsDaily(SQLModel, table=True):
+    """Events per listing, kind and currency for one day in the seller's own timezone.
+
+    Kept by workers/analytics.py (rollup_analytics); rebuilt for a seller whose timezone
+    changes. docs/analytics.md explains why days are local rather than UTC.
+    """
+
+    __tablename__ = "analytics_daily"
+
+    seller_id: int = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
+    day: date = Field(sa_type=sa.Date, primary_key=True)
+    listing_id: int = Field(foreign_key="listings.id", primary_key=True, ondelete="CASCADE")
+    kind: str = Field(max_length=20, primary_key=True)
+    currency: str = Field(max_length=3, primary_key=True)
+    events: int = Field(default=0)
+    amount_cents: int = Field(default=0, sa_type=sa.BigInteger)
+
+
+class AnalyticsDailySource(SQLModel, table=True):
+    """Counted views per listing and traffic source for one local day ('' = none)."""
+
+    __tablename__ = "analytics_daily_sources"
+
+    seller_id: int = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
+    day: date = Field(sa_type=sa.Date, primary_key=True)
+    listing_id: int = Field(foreign_key="listings.id", primary_key=True, ondelete="CASCADE")
+    referrer_host: str = Field(max_length=255, primary_key=True)
+    utm_source: str = Field(max_length=100, primary_key=True)
+    views: int = Field(default=0)
+
+
+class AnalyticsRollupState(SQLModel, table=True):
+    """How far a seller's rollups reach: every local day before `closed_before`, in `timezone`.
+
+    Dashboards trust rollups only when this timezone is still the seller's; anything from
+    `closed_before` on is read from raw events.
+    """
+
+    __tablename__ = "analytics_rollup_state"
+
+    seller_id: int = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
+    timezone: str = Field(max_length=64)
+    closed_before: date = Field(sa_type=sa.Date)
+    updated_at: datetime = timestamp_field()

@@ -156,6 +156,10 @@ def _analytics(
             currency=currency,
         )
     )
+    if kind in ("purchase", "refund"):
+        from vibecoder.services.analytics_live import publish_after_commit
+
+        publish_after_commit(session, seller_id=listing.seller_id, kind=kind, listing_id=listing.id)
 
 
 def expire_attempt(session: Session, attempt: CheckoutAttempt) -> None:

@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from vibecoder.models.analytics import AnalyticsEvent
 from vibecoder.models.catalog import Listing, Review
 from vibecoder.models.users import User
+from vibecoder.services.analytics_live import publish_after_commit
 from vibecoder.services.catalog import has_purchased
 from vibecoder.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
@@ -63,12 +65,23 @@ def upsert_review(
     now = datetime.now(UTC)
     if review is None:
         review = Review(listing_id=listing.id, buyer_id=buyer.id, rating=rating, body=body)
+        session.add(
+            AnalyticsEvent(
+                kind="review",
+                listing_id=listing.id,
+                seller_id=listing.seller_id,
+                user_id=buyer.id,
+                amount_cents=rating,  # the stars, so a day's reviews can be averaged from events
+                created_at=now,
+            )
+        )
     else:
         review.rating, review.body, review.updated_at = rating, body, now
     session.add(review)
     session.flush()
     refresh_rating(session=session, listing=listing)
     session.flush()
+    publish_after_commit(session, seller_id=listing.seller_id, kind="review", listing_id=listing.id)
     return review
 
 

@@ -56,12 +56,21 @@ class ListingState(AuthState):
         self.listing = view
         self.reviews_page = 1
         self._open(view.default_file)
+        # The websocket's own Referer is this app; where the visitor came from is only known
+        # to the page, so ask it before counting the view.
+        return rx.call_script("document.referrer", callback=ListingState.count_view)
+
+    @rx.event
+    def count_view(self, referrer: str = ""):
+        if self.listing is None:
+            return
         from vibecoder.services.analytics import record_view_later
 
+        viewer = self.current_user()
         record_view_later(
-            listing_id=view.id,
+            listing_id=self.listing.id,
             visitor=self.router.session.client_token or self.client_ip(),
-            referrer=self.router.headers.referer if hasattr(self.router.headers, "referer") else "",
+            referrer=str(referrer or "")[:500],
             utm_source=self.router.url.query_parameters.get("utm_source", ""),
             user_id=viewer.id if viewer else None,
         )
