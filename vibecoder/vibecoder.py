@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from vibecoder.api import build_api
+from vibecoder.components.analytics import dashboard_nav_link
 from vibecoder.components.buy_button import buy_button
 from vibecoder.components.layout import enable_feature, register_nav_link, register_nav_widget
 from vibecoder.components.notifications_bell import notifications_bell
@@ -16,6 +17,7 @@ from vibecoder.pages import (
     browse,
     build,
     build_project,
+    dashboard,
     home,
     library,
     listing,
@@ -28,6 +30,7 @@ from vibecoder.state.account import AccountState
 from vibecoder.state.auth import AuthState
 from vibecoder.state.browse import BrowseState
 from vibecoder.state.build import BuildListState, BuildProjectState
+from vibecoder.state.dashboard import DashboardState
 from vibecoder.state.library import LibraryState
 from vibecoder.state.listing import ListingState
 from vibecoder.state.profile import ProfileState
@@ -48,6 +51,8 @@ listing.ACTION_SLOTS.append(buy_button)
 register_nav_link("Library", "/library")
 register_nav_link("Build", "/build")
 register_nav_widget(notifications_bell)
+# Seller analytics: the Dashboard link (sellers only) beside the bell.
+register_nav_widget(dashboard_nav_link)
 
 app = rx.App(
     api_transformer=build_api(),
@@ -117,4 +122,17 @@ app.add_page(
     route="/build/[project]",
     title="Builder · VibeCoder",
     on_load=BuildProjectState.load,
+)
+# Seller analytics: the dashboard and one listing's analytics (sellers only, refused otherwise).
+app.add_page(
+    dashboard.dashboard_page,
+    route="/dashboard",
+    title="Dashboard · VibeCoder",
+    on_load=DashboardState.load,
+)
+app.add_page(
+    dashboard.listing_analytics_page,
+    route="/dashboard/listings/[slug]",
+    title="Listing analytics · VibeCoder",
+    on_load=DashboardState.load,
 )

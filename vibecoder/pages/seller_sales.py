@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from vibecoder.components.analytics import csv_exports
 from vibecoder.components.layout import page
 from vibecoder.services.fulfilment import SaleRow
 from vibecoder.services.ledger import Balance, LedgerRow, PayoutRow
@@ -187,6 +188,7 @@ def seller_sales_page() -> rx.Component:
                     align="center",
                     wrap="wrap",
                 ),
+                csv_exports(),
                 rx.cond(
                     S.balances.length() > 0,
                     rx.hstack(rx.foreach(S.balances, _balance), spacing="3", wrap="wrap"),

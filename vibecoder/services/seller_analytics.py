@@ -596,3 +596,24 @@ def dashboard(
         revenue_total=format_amount(current.revenue, scope.currency),
         sales_total=current.sales,
     )
+
+
+def dashboard_listings(
+    *,
+    session: Session,
+    seller: User,
+    range_key: str = "30d",
+    start: str | None = None,
+    end: str | None = None,
+    listing_slug: str | None = None,
+    sort: str = "revenue",
+    descending: bool = True,
+    page: int = 1,
+    now: datetime | None = None,
+) -> tuple[list[ListingRow], int]:
+    """The listings table of the dashboard (or the one listing of a listing's page)."""
+    scope = scope_for(session=session, seller=seller, listing_slug=listing_slug)
+    rng = resolve_range(key=range_key, today=local_today(scope.tz, now), start=start, end=end)
+    return listings_table(
+        session=session, scope=scope, rng=rng, sort=sort, descending=descending, page=page
+    )

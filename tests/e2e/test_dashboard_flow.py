@@ -1,0 +1,131 @@
+"""A seller with seeded sales opens /dashboard: the revenue chart and the right net total; a new
+sale made by a buyer in another browser appears without a reload; others are refused.
+
+The seeded seller `lukasplays` sells nothing in the other e2e tests, so their numbers are only
+what this test writes: analytics events for the last weeks (the rows fulfilment writes), then
+one real purchase through the test gateway and the Celery worker.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from playwright.sync_api import expect
+from sqlalchemy import text
+from sqlmodel import Session
+
+from tests.e2e.conftest import ARTIFACTS, wait_for_app
+from vibecoder.services import auth
+
+PASSWORD = "amber-lighthouse-2026"
+SELLER_EMAIL = "lukas.weber@example.com"
+
+
+def _sign_in(page, live_app, email: str, next_path: str) -> None:
+    page.goto(f"{live_app.frontend_url}/signin?next={next_path}")
+    wait_for_app(page)
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("#signin-submit")
+    page.wait_for_url(live_app.frontend_url + next_path)
+    wait_for_app(page)
+
+
+def _seed_sales(live_app) -> None:
+    now = datetime.now(UTC)
+    with live_app.engine.begin() as conn:
+        seller_id, listing_id = conn.execute(
+            text("select l.seller_id, l.id from listings l where l.slug = 'game-2048-engine'")
+        ).one()
+        events = [
+            ("purchase", 800, now - timedelta(days=1)),
+            ("purchase", 800, now - timedelta(days=3)),
+            ("purchase", 800, now - timedelta(days=10)),
+            ("refund", 800, now - timedelta(days=2)),
+            ("purchase", 800, now - timedelta(days=60)),  # before the 30-day range
+        ] + [("view", 0, now - timedelta(days=d % 20, hours=1)) for d in range(40)]
+        for kind, amount, at in events:
+            conn.execute(
+                text(
+                    "insert into analytics_events "
+                    "(kind, listing_id, seller_id, amount_cents, currency, created_at) "
+                    "values (:k, :l, :s, :a, 'usd', :t)"
+                ),
+                {"k": kind, "l": listing_id, "s": seller_id, "a": amount, "t": at},
+            )
+
+
+def test_dashboard_shows_seeded_revenue_and_updates_live(browser, page, live_app):
+    buyer_email = f"fan-{uuid.uuid4().hex[:8]}@example.com"
+    with Session(live_app.engine) as session:
+        auth.register(session=session, email=buyer_email, password=PASSWORD)
+        session.execute(
+            text("update users set password_hash = :h where email = :e"),
+            {"h": auth.hash_password(PASSWORD), "e": SELLER_EMAIL},
+        )
+        session.commit()
+    _seed_sales(live_app)
+
+    # --- the seller's dashboard: 3 sales of $8, one refunded, in the last 30 days -----------
+    _sign_in(page, live_app, SELLER_EMAIL, "/dashboard")
+    expect(page.locator("#revenue-total")).to_have_text("$16")
+    expect(page.locator("#card-sales .metric-value")).to_have_text("3")
+    expect(page.locator("#card-refunds .metric-value")).to_have_text("1")
+    chart = page.locator("#revenue-chart")
+    expect(chart.locator(".recharts-surface").first).to_be_visible()
+    expect(chart.locator(".recharts-area-area")).to_have_count(1)
+    expect(chart.locator(".recharts-bar-rectangle").first).to_be_attached()
+    expect(page.locator("#listings-table")).to_contain_text("2048 Engine")
+    expect(page.locator("#nav-dashboard")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+
+    # The 90-day range includes the older sale; the chart's total follows the range.
+    page.get_by_role("radio", name="90 days").click()
+    expect(page.locator("#revenue-total")).to_have_text("$24")
+    page.get_by_role("radio", name="30 days").click()
+    expect(page.locator("#revenue-total")).to_have_text("$16")
+
+    # --- a buyer in another browser pays for snake-engine ($6); the dashboard follows -------
+    buyer = browser.new_context(viewport={"width": 1280, "height": 860}).new_page()
+    _sign_in(buyer, live_app, buyer_email, "/listing/snake-engine")
+    buyer.locator("#buy-button").click()
+    buyer.wait_for_url(re.compile(r".*/api/checkout/dummy/cs_dummy_\w+$"))
+    buyer.fill("#card-number", "4242 4242 4242 4242")
+    buyer.click("#pay-button")
+    buyer.wait_for_url(re.compile(r".*/library\?purchase=\d+$"))
+    buyer.context.close()
+    expect(page.locator("#revenue-total")).to_have_text("$22", timeout=30_000)
+    expect(page.locator("#live-badge")).to_have_text("New sale")
+    expect(page.locator("#card-sales .metric-value")).to_have_text("4")
+    page.screenshot(path=str(ARTIFACTS / "dashboard-live.png"), full_page=True)
+
+    # --- one listing's page; another seller's listing is refused ------------------------------
+    page.goto(f"{live_app.frontend_url}/dashboard/listings/game-2048-engine")
+    wait_for_app(page)
+    expect(page.locator("#revenue-total")).to_have_text("$16")
+    page.goto(f"{live_app.frontend_url}/dashboard/listings/csv-dedupe")
+    wait_for_app(page)
+    expect(page.locator("#refused")).to_contain_text("not one of yours")
+    expect(page.locator("#revenue-total")).to_have_count(0)
+
+    # --- readable on a phone ------------------------------------------------------------------
+    page.goto(f"{live_app.frontend_url}/dashboard")
+    page.set_viewport_size({"width": 375, "height": 812})
+    wait_for_app(page)
+    expect(page.locator("#revenue-total")).to_have_text("$22")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    page.screenshot(path=str(ARTIFACTS / "dashboard-mobile.png"), full_page=True)
+    assert width <= 375, f"the dashboard scrolls sideways on a phone ({width}px)"
+
+
+def test_dashboard_refuses_buyers_at_the_server(page, live_app):
+    email = f"just-buying-{uuid.uuid4().hex[:8]}@example.com"
+    with Session(live_app.engine) as session:
+        auth.register(session=session, email=email, password=PASSWORD)
+        session.commit()
+    _sign_in(page, live_app, email, "/dashboard")
+    expect(page.locator("#refused")).to_contain_text("for sellers")
+    expect(page.locator("#metric-cards")).to_have_count(0)
+    expect(page.locator("#nav-dashboard")).to_have_count(0)
