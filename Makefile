@@ -35,6 +35,9 @@ bench-commerce: bootstrap
 bench-search: bootstrap
 	$(PY) -m bench.search
 
+bench-analytics: bootstrap
+	$(PY) -m bench.analytics
+
 bootstrap: $(VENV)/.installed $(TOOLS)/.installed $(TOOLS)/preview/.installed
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
