@@ -170,7 +170,7 @@ def run(tmp: Path) -> dict:
         chosen = seller_ids[:5] + rng.sample(seller_ids[5:], min(SAMPLE, len(seller_ids) - 5))
 
         def measure() -> dict:
-            loads, tables = [], []
+            loads, tables, busiest = [], [], []
             with Session(engine) as session:
                 for seller_id in chosen:
                     seller = session.get(User, seller_id)
@@ -190,8 +190,14 @@ def run(tmp: Path) -> dict:
                                     )
                                 )
                             )
+                            if seller_id == seller_ids[0]:
+                                busiest.append(loads[-1])
                     session.rollback()
-            return {"dashboard": summary_ms(loads), "listings_table": summary_ms(tables)}
+            return {
+                "dashboard": summary_ms(loads),
+                "listings_table": summary_ms(tables),
+                "dashboard_busiest_seller": summary_ms(busiest),
+            }
 
         with_rollups = measure()
         busiest_events = per_seller[0][1]
@@ -259,7 +265,14 @@ def main() -> None:
                 "listings table p50/p95 raw events only",
                 f"{wo['listings_table']['p50_ms']} / {wo['listings_table']['p95_ms']} ms",
             ),
-            ("busiest seller's events", f"{result['busiest_seller_events']:,}"),
+            (
+                f"busiest seller ({result['busiest_seller_events']:,} events) p50/p95, "
+                "rollups / raw",
+                f"{w['dashboard_busiest_seller']['p50_ms']} / "
+                f"{w['dashboard_busiest_seller']['p95_ms']} ms, "
+                f"{wo['dashboard_busiest_seller']['p50_ms']} / "
+                f"{wo['dashboard_busiest_seller']['p95_ms']} ms",
+            ),
         ],
     )
     print(f"\nresult: {path}")

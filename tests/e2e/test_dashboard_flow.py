@@ -9,6 +9,7 @@ one real purchase through the test gateway and the Celery worker.
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -57,6 +58,19 @@ def _seed_sales(live_app) -> None:
             )
 
 
+def _wait_for_view(live_app, utm_source: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with live_app.engine.connect() as conn:
+            if conn.execute(
+                text("select 1 from analytics_events where kind = 'view' and utm_source = :u"),
+                {"u": utm_source},
+            ).first():
+                return
+        time.sleep(0.3)
+    raise AssertionError(f"no view with utm_source={utm_source} was recorded")
+
+
 def test_dashboard_shows_seeded_revenue_and_updates_live(browser, page, live_app):
     buyer_email = f"fan-{uuid.uuid4().hex[:8]}@example.com"
     with Session(live_app.engine) as session:
@@ -89,6 +103,12 @@ def test_dashboard_shows_seeded_revenue_and_updates_live(browser, page, live_app
 
     # --- a buyer in another browser pays for snake-engine ($6); the dashboard follows -------
     buyer = browser.new_context(viewport={"width": 1280, "height": 860}).new_page()
+    # They arrive from a newsletter link: the view keeps the referrer host and utm_source.
+    buyer.goto(
+        f"{live_app.frontend_url}/listing/snake-engine?utm_source=spring-news",
+        referer="https://news.example.org/issue/12",
+    )
+    wait_for_app(buyer)
     _sign_in(buyer, live_app, buyer_email, "/listing/snake-engine")
     buyer.locator("#buy-button").click()
     buyer.wait_for_url(re.compile(r".*/api/checkout/dummy/cs_dummy_\w+$"))
@@ -100,6 +120,13 @@ def test_dashboard_shows_seeded_revenue_and_updates_live(browser, page, live_app
     expect(page.locator("#live-badge")).to_have_text("New sale")
     expect(page.locator("#card-sales .metric-value")).to_have_text("4")
     page.screenshot(path=str(ARTIFACTS / "dashboard-live.png"), full_page=True)
+
+    # The newsletter view (recorded by the worker) shows under traffic sources.
+    _wait_for_view(live_app, "spring-news")
+    page.reload()
+    wait_for_app(page)
+    expect(page.locator("#referrers")).to_contain_text("news.example.org")
+    expect(page.locator("#utm-sources")).to_contain_text("spring-news")
 
     # --- one listing's page; another seller's listing is refused ------------------------------
     page.goto(f"{live_app.frontend_url}/dashboard/listings/game-2048-engine")

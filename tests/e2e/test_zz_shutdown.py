@@ -21,3 +21,4 @@ def test_sigterm_stops_every_child(live_app):
     kinds = " ".join(live_app.descendant_cmdlines)
     assert "postgres" in kinds and "redis-server" in kinds
     assert "celery" in kinds and "reflex" in kinds
+    assert "celery_app beat" in kinds  # the periodic jobs (analytics rollups) run in dev too
