@@ -8,10 +8,13 @@ one real purchase through the test gateway and the Celery worker.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from playwright.sync_api import expect
 from sqlalchemy import text
@@ -127,6 +130,29 @@ def test_dashboard_shows_seeded_revenue_and_updates_live(browser, page, live_app
     wait_for_app(page)
     expect(page.locator("#referrers")).to_contain_text("news.example.org")
     expect(page.locator("#utm-sources")).to_contain_text("spring-news")
+
+    # --- the timezone setting: an unknown zone is refused, a real one applies ---------------
+    page.fill("#tz-input", "Mars/Olympus_Mons")
+    page.click("#tz-save")
+    expect(page.locator("#tz-message")).to_contain_text("Choose a timezone")
+    expect(page.locator("#range-label")).to_contain_text("Europe/Berlin")
+    page.fill("#tz-input", "Asia/Tokyo")
+    page.click("#tz-save")
+    expect(page.locator("#tz-message")).to_contain_text("Days are now counted in Asia/Tokyo")
+    expect(page.locator("#range-label")).to_contain_text("Asia/Tokyo")
+    expect(page.locator("#revenue-total")).to_have_text("$22")
+
+    # --- the sales CSV on the payouts page holds the new order -------------------------------
+    page.goto(f"{live_app.frontend_url}/sell/payouts")
+    wait_for_app(page)
+    with page.expect_download() as download_info:
+        page.click("#export-sales")
+    rows = list(csv.DictReader(io.StringIO(Path(download_info.value.path()).read_text())))
+    assert [
+        (r["amount"], r["status"])
+        for r in rows
+        if r["listing_slug"] == "snake-engine" and r["buyer"].startswith("fan-")
+    ] == [("6.00", "paid")]
 
     # --- one listing's page; another seller's listing is refused ------------------------------
     page.goto(f"{live_app.frontend_url}/dashboard/listings/game-2048-engine")

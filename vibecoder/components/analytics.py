@@ -180,14 +180,27 @@ def dashboard_nav_link() -> rx.Component:
     )
 
 
+def _download_link(label: str, href, id: str) -> rx.Component:
+    # A plain anchor: the API is another origin in development, not a client-side route.
+    return rx.el.a(
+        label,
+        href=href,
+        id=id,
+        download="",
+        color=rx.color("accent", 11),
+        font_size="var(--font-size-2)",
+        text_decoration="underline",
+    )
+
+
 def csv_exports() -> rx.Component:
     """Download links for the signed-in seller's sales and ledger (served by /api/exports)."""
     from vibecoder.state.dashboard import DashboardState
 
     return rx.hstack(
         rx.icon("download", size=14),
-        rx.link("Sales CSV", href=DashboardState.export_sales_url, id="export-sales", size="2"),
-        rx.link("Ledger CSV", href=DashboardState.export_ledger_url, id="export-ledger", size="2"),
+        _download_link("Sales CSV", DashboardState.export_sales_url, "export-sales"),
+        _download_link("Ledger CSV", DashboardState.export_ledger_url, "export-ledger"),
         rx.link("Analytics dashboard", href="/dashboard", size="2"),
         spacing="3",
         align="center",

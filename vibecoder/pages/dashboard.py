@@ -215,7 +215,7 @@ def _timezone_form() -> rx.Component:
                 aria_describedby="tz-message",
             ),
             rx.el.datalist(*[rx.el.option(value=tz) for tz in COMMON_TIMEZONES], id="tz-options"),
-            rx.button("Save", type="submit", size="2", variant="soft"),
+            rx.button("Save", type="submit", size="2", variant="soft", id="tz-save"),
             rx.text(S.tz_message, size="1", id="tz-message", aria_live="polite"),
             spacing="2",
             align="center",
