@@ -26,7 +26,16 @@ def _owner_columns() -> list[sa.Column]:
     ]
 
 
+OLD_KINDS = "kind in ('view','sandbox_run','checkout_started','purchase','refund','review')"
+NEW_KINDS = (
+    "kind in ('view','sandbox_run','checkout_started','purchase','renewal','refund','review')"
+)
+
+
 def upgrade() -> None:
+    # Subscription renewals become events of their own, so revenue counts every paid cycle.
+    op.drop_constraint("ck_analytics_events_kind", "analytics_events", type_="check")
+    op.create_check_constraint("ck_analytics_events_kind", "analytics_events", NEW_KINDS)
     op.create_table(
         "analytics_daily",
         *_owner_columns(),
@@ -73,3 +82,6 @@ def downgrade() -> None:
     op.drop_table("analytics_rollup_state")
     op.drop_table("analytics_daily_sources")
     op.drop_table("analytics_daily")
+    op.execute("delete from analytics_events where kind = 'renewal'")
+    op.drop_constraint("ck_analytics_events_kind", "analytics_events", type_="check")
+    op.create_check_constraint("ck_analytics_events_kind", "analytics_events", OLD_KINDS)

@@ -17,6 +17,14 @@ from sqlalchemy import text
 from sqlmodel import select
 from starlette.testclient import TestClient
 
+from tests.fakes.commerce import (
+    api_fixture,  # noqa: F401 - the `api` fixture
+    post_event,
+    process_all,
+    publish,
+    stripe_fake_fixture,  # noqa: F401 - the `stripe_fake` fixture
+)
+from tests.fakes.stripe_server import event
 from vibecoder.models.analytics import AnalyticsEvent, AnalyticsRollupState
 from vibecoder.models.commerce import Purchase
 from vibecoder.models.users import Profile, Role
@@ -475,3 +483,31 @@ def test_a_review_is_announced_to_the_sellers_channel_after_commit(db, redis_cli
     message = pubsub.get_message(timeout=5)
     assert message and json.loads(message["data"]) == {"kind": "review", "listing_id": listing.id}
     pubsub.close()
+
+
+# --- subscriptions: every paid cycle is revenue --------------------------------------------------
+
+
+def test_subscription_renewals_count_as_revenue_but_not_as_new_sales(db, api, stripe_fake):
+    """Through the real path: Stripe invoice webhooks → fulfilment → events → the dashboard."""
+    from vibecoder.services import fulfilment
+
+    seller = make_user(db, "subs@example.com")
+    buyer = make_user(db, "buyer@example.com", role=Role.buyer)
+    listing = publish(db, seller, pricing_model="subscription_monthly", price_cents=500)
+    start = fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+    session = stripe_fake.complete_session(start.url.rsplit("/", 1)[1])
+    secret = stripe_fake.webhook_secret
+    post_event(api, event("checkout.session.completed", session), secret)
+    first = stripe_fake.renew_subscription(session["subscription"], first=True)
+    post_event(api, event("invoice.paid", first), secret)
+    process_all(db)
+    for _ in range(2):  # two monthly renewals
+        renewal = stripe_fake.renew_subscription(session["subscription"])
+        post_event(api, event("invoice.paid", renewal), secret)
+        process_all(db)
+    board = dashboard(session=db, seller=seller, range_key="7d")
+    assert board.revenue_total == "$15"  # the first month and two renewals
+    assert card(board, "sales").value == "1"
+    kinds = db.exec(select(AnalyticsEvent.kind).order_by(AnalyticsEvent.id)).all()
+    assert kinds.count("purchase") == 1 and kinds.count("renewal") == 2

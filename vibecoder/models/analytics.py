@@ -9,16 +9,23 @@ from sqlmodel import Field, SQLModel
 
 from vibecoder.models._base import timestamp_field
 
-EVENT_KINDS = ("view", "sandbox_run", "checkout_started", "purchase", "refund", "review")
+EVENT_KINDS = (
+    "view",
+    "sandbox_run",
+    "checkout_started",
+    "purchase",
+    "renewal",
+    "refund",
+    "review",
+)
+KIND_CHECK = "kind in (" + ",".join(f"'{kind}'" for kind in EVENT_KINDS) + ")"
 
 
 class AnalyticsEvent(SQLModel, table=True):
     __tablename__ = "analytics_events"
     __table_args__ = (
-        sa.CheckConstraint(
-            "kind in ('view','sandbox_run','checkout_started','purchase','refund','review')",
-            name="ck_analytics_events_kind",
-        ),
+        # 'renewal' (a paid subscription cycle) was added in migration 0006.
+        sa.CheckConstraint(KIND_CHECK, name="ck_analytics_events_kind"),
         sa.Index("ix_analytics_events_seller_created", "seller_id", "created_at"),
         sa.Index("ix_analytics_events_listing_kind_created", "listing_id", "kind", "created_at"),
         # The rollup task scans recent events of every seller; rows arrive in time order, so a

@@ -156,7 +156,7 @@ def _analytics(
             currency=currency,
         )
     )
-    if kind in ("purchase", "refund"):
+    if kind in ("purchase", "renewal", "refund"):
         from vibecoder.services.analytics_live import publish_after_commit
 
         publish_after_commit(session, seller_id=listing.seller_id, kind=kind, listing_id=listing.id)
@@ -787,6 +787,15 @@ def _invoice_paid(session: Session, event: PaymentEvent) -> str:
             session=session, purchase_id=purchase.id, expires_at=purchase.current_period_end
         )
     if booked and event.billing_reason == "subscription_cycle":
+        # The first cycle is the purchase event; each later one is revenue of its own.
+        _analytics(
+            session,
+            kind="renewal",
+            listing=listing,
+            user_id=purchase.buyer_id,
+            amount=event.amount_cents,
+            currency=event.currency or purchase.currency,
+        )
         notifications.notify(
             session=session,
             user_id=purchase.buyer_id,

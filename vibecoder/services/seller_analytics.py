@@ -3,8 +3,9 @@
 Every query reads the same event set: rollup rows (analytics_daily) for the seller's closed
 local days, unioned with raw analytics_events for the days the rollups do not cover yet (the
 open day, or everything when the seller's timezone changed and the rebuild has not run).
-Days are the seller's local days. Revenue is net: purchases minus refunds, in the seller's
-main currency (the one most of their listings are priced in).
+Days are the seller's local days. Revenue is net: purchases and subscription renewals minus
+refunds, in the seller's main currency (the one most of their listings are priced in). SQL here
+is composed only from constant fragments of this module; every value is a bound parameter.
 """
 
 from __future__ import annotations
@@ -197,7 +198,9 @@ _SUMS = """
     coalesce(sum(events) filter (where kind = 'purchase'), 0) as sales,
     coalesce(sum(events) filter (where kind = 'refund'), 0) as refunds,
     coalesce(sum(events) filter (where kind = 'review'), 0) as reviews,
-    coalesce(sum(amount_cents) filter (where kind = 'purchase' and currency = :cur), 0)
+    coalesce(sum(events) filter (where kind = 'renewal'), 0) as renewals,
+    coalesce(sum(amount_cents) filter (
+        where kind in ('purchase', 'renewal') and currency = :cur), 0)
       - coalesce(sum(amount_cents) filter (where kind = 'refund' and currency = :cur), 0)
       as revenue,
     coalesce(sum(amount_cents) filter (where kind = 'refund' and currency = :cur), 0)
@@ -225,6 +228,7 @@ class Totals(BaseModel):
     checkouts: int = 0
     sales: int = 0
     refunds: int = 0
+    renewals: int = 0
     reviews: int = 0
     revenue: int = 0
     refunded: int = 0

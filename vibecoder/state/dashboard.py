@@ -21,7 +21,12 @@ from vibecoder.settings import get_settings
 from vibecoder.state.auth import AuthState
 
 LISTEN_SECONDS = 30 * 60  # an open dashboard stays live this long after loading
-LIVE_KINDS = {"purchase": "New sale", "refund": "Refund", "review": "New review"}
+LIVE_KINDS = {
+    "purchase": "New sale",
+    "renewal": "Renewal",
+    "refund": "Refund",
+    "review": "New review",
+}
 
 
 class DashboardState(AuthState):
