@@ -43,13 +43,12 @@ def rollup_seller_task(seller_id: int) -> None:
 
 @app.task(name="workers.analytics.rollup_all", acks_late=True, ignore_result=True)
 def rollup_all_task() -> int:
-    """The beat job: every seller in their own transaction, so one failure stops no other."""
-    from vibecoder.services.analytics_rollup import rollup_seller, sellers_to_roll_up
+    """The beat job: one rollup task per seller, so workers share the load, one seller's
+    failure holds up no other, and no single task runs into the time limit as sellers grow."""
+    from vibecoder.services.analytics_rollup import sellers_to_roll_up
 
     with session_scope() as session:
         seller_ids = sellers_to_roll_up(session=session)
-    written = 0
     for seller_id in seller_ids:
-        with session_scope() as session:
-            written += rollup_seller(session=session, seller_id=seller_id)
-    return written
+        rollup_seller_task.delay(seller_id)
+    return len(seller_ids)

@@ -365,8 +365,16 @@ def test_beat_task_rolls_up_every_seller_through_the_worker(db, celery_worker):
     rows = db.execute(text("select seller_id, events from analytics_daily order by 1")).all()
     assert rows == [(s.id, 1) for s in sellers]
     # A second run (a redelivery, or the next beat tick) changes nothing.
+    before = db.execute(text("select max(updated_at) from analytics_rollup_state")).scalar()
     rollup_all_task.delay()
-    time.sleep(3)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        db.rollback()
+        oldest = db.execute(text("select min(updated_at) from analytics_rollup_state")).scalar()
+        if oldest > before:
+            break
+        time.sleep(0.3)
+    assert oldest > before, "the second run did not reach every seller"
     assert (
         db.execute(text("select seller_id, events from analytics_daily order by 1")).all() == rows
     )
