@@ -23,10 +23,12 @@ from vibecoder.models.commerce import (
     Purchase,
     SellerPayoutAccount,
 )
+from vibecoder.models.moderation import AdminAuditEntry, ListingHold, ListingReport
 from vibecoder.models.sandbox import SandboxRun
 from vibecoder.models.users import ApiKey, Profile, User, UserSession
 
 __all__ = [
+    "AdminAuditEntry",
     "AiMetadata",
     "AnalyticsEvent",
     "ApiKey",
@@ -39,6 +41,8 @@ __all__ = [
     "License",
     "LicenseActivation",
     "Listing",
+    "ListingHold",
+    "ListingReport",
     "ListingTechnology",
     "ListingVersion",
     "Notification",
