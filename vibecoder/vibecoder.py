@@ -8,10 +8,12 @@ from vibecoder.api import build_api
 from vibecoder.components.buy_button import buy_button
 from vibecoder.components.layout import enable_feature, register_nav_link, register_nav_widget
 from vibecoder.components.notifications_bell import notifications_bell
+from vibecoder.components.report_listing import report_listing
 from vibecoder.components.sandbox_panel import sandbox_panel
 from vibecoder.components.similar_listings import similar_listings_panel
 from vibecoder.pages import (
     account,
+    admin,
     auth,
     browse,
     build,
@@ -25,6 +27,7 @@ from vibecoder.pages import (
     seller_sales,
 )
 from vibecoder.state.account import AccountState
+from vibecoder.state.admin import AdminState
 from vibecoder.state.auth import AuthState
 from vibecoder.state.browse import BrowseState
 from vibecoder.state.build import BuildListState, BuildProjectState
@@ -48,6 +51,9 @@ listing.ACTION_SLOTS.append(buy_button)
 register_nav_link("Library", "/library")
 register_nav_link("Build", "/build")
 register_nav_widget(notifications_bell)
+# Moderation: "Report listing" on listing pages, the admin area and its nav link (admins only).
+listing.ACTION_SLOTS.append(report_listing)
+register_nav_widget(admin.admin_nav_link)
 
 app = rx.App(
     api_transformer=build_api(),
@@ -118,3 +124,4 @@ app.add_page(
     title="Builder · VibeCoder",
     on_load=BuildProjectState.load,
 )
+app.add_page(admin.admin_page, route="/admin", title="Admin · VibeCoder", on_load=AdminState.load)
