@@ -560,6 +560,9 @@ def test_admin_refund_disables_the_licence_writes_the_ledger_and_one_audit_row(
     assert total == 1 and rows[0].status == "refunded" and not rows[0].refundable
     by_email, total, _ = admin.search_purchases(session=db, actor=people["admin"], q="BUYER@EX")
     assert total == 1 and by_email[0].buyer_email == buyer.email and by_email[0].amount == "$9"
+    by_listing, total, _ = admin.search_purchases(session=db, actor=people["admin"], q="csv dedup")
+    assert total == 2 and {r.id for r in by_listing} == {purchase_id, disputed_id}
+    assert admin.search_purchases(session=db, actor=people["admin"], q="nobody@")[1] == 0
 
 
 # --- metrics -----------------------------------------------------------------------------------

@@ -556,7 +556,7 @@ def _area() -> rx.Component:
         rx.tabs.root(
             rx.box(
                 rx.tabs.list(
-                    _tab("reports", "Reports", S.reports_total),
+                    _tab("reports", "Reports", rx.cond(S.metrics, S.metrics.open_reports, 0)),
                     _tab("listings", "Listings"),
                     _tab("users", "Users"),
                     _tab("purchases", "Orders"),
