@@ -423,7 +423,8 @@ def test_suspended_user_cannot_sign_in_loses_sessions_and_listings_are_hidden(
     entry = _audit_rows(db)[-1]
     assert entry.action == "user_suspended" and entry.reason == "Repeated malware uploads."
     assert entry.details["sessions_revoked"] == 1
-    assert entry.details["listings_hidden"] == [shown.id]
+    assert entry.details["listings_hidden"] == 1
+    assert entry.details["listings_hidden_ids"] == [shown.id]
     rows, total, _ = admin.search_users(session=db, actor=people["admin"], filter="suspended")
     assert total == 1 and rows[0].username == seller.username
     assert rows[0].suspended_reason == "Repeated malware uploads."
@@ -458,6 +459,7 @@ def test_suspended_user_cannot_sign_in_loses_sessions_and_listings_are_hidden(
         "listing_restored",
         "user_restored",
     ]
+    assert _audit_rows(db)[-1].details["listings_restored_ids"] == sorted([shown.id, taken.id])
 
 
 def test_a_takedown_outlasts_the_sellers_restore(db, people):

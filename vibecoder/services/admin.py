@@ -98,6 +98,11 @@ def _like(q: str) -> str:
     return f"%{escaped}%"
 
 
+def _id_sample(name: str, ids: list[int], limit: int = 100) -> dict:
+    """A count and the first ids: audit details stay small for a seller with many listings."""
+    return {name: len(ids), f"{name}_ids": sorted(ids)[:limit]}
+
+
 def _date(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
@@ -464,7 +469,7 @@ def suspend_user(*, session: Session, actor: User | None, user_id: int, reason: 
         details={
             "username": user.username,
             "sessions_revoked": int(active_sessions),
-            "listings_hidden": sorted(int(row[0]) for row in hidden),
+            **_id_sample("listings_hidden", [int(row[0]) for row in hidden]),
         },
     )
     session.expire_all()
@@ -510,7 +515,7 @@ def restore_user(*, session: Session, actor: User | None, user_id: int, reason: 
         target_type="user",
         target_id=user.id,
         reason=reason,
-        details={"username": user.username, "listings_restored": restored},
+        details={"username": user.username, **_id_sample("listings_restored", restored)},
     )
     session.expire_all()
     return session.get(User, user_id)
