@@ -67,6 +67,7 @@ def _action(label: str, action: str, target: rx.Var, subject: rx.Var, *, color="
         variant="soft",
         color_scheme=color,
         on_click=S.ask(action, target, subject),
+        aria_label=f"{label}: " + subject.to_string(),
         id=id,
         class_name=f"admin-{action}",
     )
@@ -519,7 +520,8 @@ def _dialog() -> rx.Component:
                     width="100%",
                 ),
                 on_submit=S.confirm,
-                reset_on_submit=True,
+                # Kept on a refusal so the admin can fix it; the dialog unmounts when closed.
+                reset_on_submit=False,
             ),
             max_width="480px",
         ),
