@@ -362,6 +362,12 @@ def test_taken_down_listing_disappears_everywhere_and_buyers_keep_downloads(
     rows, total, _ = admin.audit_log(session=db, actor=people["admin"])
     assert total == 2 and rows[0].action == "listing_restored"
     assert rows[0].actor == people["admin"].username and rows[0].target == f"listing #{bad.id}"
+    downs, total, _ = admin.audit_log(
+        session=db, actor=people["admin"], action="listing_taken_down"
+    )
+    assert total == 1 and downs[0].reason == "Copied from a GPL project."
+    with pytest.raises(ValidationFailed):
+        admin.audit_log(session=db, actor=people["admin"], action="drop_table")
     with pytest.raises(Conflict):
         admin.restore_listing(session=db, actor=people["admin"], listing_id=bad.id, reason="again")
 

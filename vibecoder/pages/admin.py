@@ -6,6 +6,7 @@ import reflex as rx
 
 from vibecoder.components.filters import pager
 from vibecoder.components.layout import page
+from vibecoder.models.moderation import AuditAction
 from vibecoder.services.admin import (
     AdminListingRow,
     AdminPurchaseRow,
@@ -275,7 +276,12 @@ def _listings() -> rx.Component:
             wrap="wrap",
             width="100%",
         ),
-        rx.text(S.listings_total, " listings", size="1", color_scheme="gray"),
+        rx.text(
+            S.listings_total,
+            rx.cond(S.listings_total == 1, " listing", " listings"),
+            size="1",
+            color_scheme="gray",
+        ),
         rx.cond(
             S.listings.length() > 0,
             rx.vstack(
@@ -353,7 +359,12 @@ def _users() -> rx.Component:
             wrap="wrap",
             width="100%",
         ),
-        rx.text(S.users_total, " users", size="1", color_scheme="gray"),
+        rx.text(
+            S.users_total,
+            rx.cond(S.users_total == 1, " user", " users"),
+            size="1",
+            color_scheme="gray",
+        ),
         rx.cond(
             S.users.length() > 0,
             rx.vstack(
@@ -408,7 +419,12 @@ def _purchases() -> rx.Component:
             S.search_purchases,
             "purchases-q",
         ),
-        rx.text(S.purchases_total, " orders", size="1", color_scheme="gray"),
+        rx.text(
+            S.purchases_total,
+            rx.cond(S.purchases_total == 1, " order", " orders"),
+            size="1",
+            color_scheme="gray",
+        ),
         rx.cond(
             S.purchases.length() > 0,
             rx.vstack(
@@ -443,10 +459,22 @@ def _audit(row: AuditRow) -> rx.Component:
 
 def _audit_log() -> rx.Component:
     return rx.vstack(
-        rx.text(
-            "Every admin action, newest first. Entries cannot be edited or deleted.",
-            size="2",
-            color_scheme="gray",
+        rx.flex(
+            _select(
+                S.audit_action,
+                [("all", "Every action"), *[(a.value, a.value) for a in AuditAction]],
+                S.filter_audit,
+                "Audit action",
+                "audit-action",
+            ),
+            rx.text(
+                "Newest first. Entries cannot be edited or deleted.",
+                size="2",
+                color_scheme="gray",
+            ),
+            spacing="3",
+            align="center",
+            wrap="wrap",
         ),
         rx.cond(
             S.audit.length() > 0,

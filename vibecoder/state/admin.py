@@ -79,6 +79,7 @@ class AdminState(AuthState):
     purchases_total: int = 0
 
     audit: list[AuditRow] = []
+    audit_action: str = "all"
     audit_page: int = 1
     audit_pages: int = 1
     audit_total: int = 0
@@ -154,7 +155,7 @@ class AdminState(AuthState):
 
     def _fill_audit(self, session, user: User) -> None:
         self.audit, self.audit_total, self.audit_pages = admin.audit_log(
-            session=session, actor=user, page=self.audit_page
+            session=session, actor=user, action=self.audit_action, page=self.audit_page
         )
         self.audit_page = min(self.audit_page, self.audit_pages)
 
@@ -232,6 +233,11 @@ class AdminState(AuthState):
     def purchases_go(self, page: int):
         self.purchases_page = max(int(page), 1)
         self._fill("purchases")
+
+    @rx.event
+    def filter_audit(self, action: str):
+        self.audit_action, self.audit_page = str(action), 1
+        self._fill("audit")
 
     @rx.event
     def audit_go(self, page: int):
