@@ -429,6 +429,8 @@ def suspend_user(*, session: Session, actor: User | None, user_id: int, reason: 
     ).one()
     auth.revoke_all_sessions(session=session, user=user)
     seller_listings = select(Listing.id).where(Listing.seller_id == user.id)
+    # Lock them: a publish racing the suspension waits, then sees the listing hidden.
+    session.exec(seller_listings.with_for_update()).all()
     # Taken-down listings stay down after a restore: mark their hold as suspended too.
     session.exec(
         update(ListingHold)

@@ -14,6 +14,7 @@ from vibecoder.services.listing_detail import (
     listing_view,
     reviews_page,
 )
+from vibecoder.services.moderation import removed_notice
 from vibecoder.state.auth import AuthState
 
 
@@ -53,8 +54,6 @@ class ListingState(AuthState):
         except ServiceError:
             self.listing = None
             self.not_found = True
-            from vibecoder.services.moderation import removed_notice
-
             with session_scope() as session:
                 self.removed_notice = removed_notice(session=session, slug=str(slug), viewer=viewer)
             return
