@@ -9,10 +9,12 @@ from vibecoder.components.analytics import dashboard_nav_link
 from vibecoder.components.buy_button import buy_button
 from vibecoder.components.layout import enable_feature, register_nav_link, register_nav_widget
 from vibecoder.components.notifications_bell import notifications_bell
+from vibecoder.components.report_listing import report_listing
 from vibecoder.components.sandbox_panel import sandbox_panel
 from vibecoder.components.similar_listings import similar_listings_panel
 from vibecoder.pages import (
     account,
+    admin,
     auth,
     browse,
     build,
@@ -27,6 +29,7 @@ from vibecoder.pages import (
     seller_sales,
 )
 from vibecoder.state.account import AccountState
+from vibecoder.state.admin import AdminState
 from vibecoder.state.auth import AuthState
 from vibecoder.state.browse import BrowseState
 from vibecoder.state.build import BuildListState, BuildProjectState
@@ -53,6 +56,9 @@ register_nav_link("Build", "/build")
 register_nav_widget(notifications_bell)
 # Seller analytics: the Dashboard link (sellers only) beside the bell.
 register_nav_widget(dashboard_nav_link)
+# Moderation: "Report listing" on listing pages, the admin area and its nav link (admins only).
+listing.ACTION_SLOTS.append(report_listing)
+register_nav_widget(admin.admin_nav_link)
 
 app = rx.App(
     api_transformer=build_api(),
@@ -136,3 +142,4 @@ app.add_page(
     title="Listing analytics · VibeCoder",
     on_load=DashboardState.load,
 )
+app.add_page(admin.admin_page, route="/admin", title="Admin · VibeCoder", on_load=AdminState.load)

@@ -28,10 +28,12 @@ from vibecoder.models.commerce import (
     Purchase,
     SellerPayoutAccount,
 )
+from vibecoder.models.moderation import AdminAuditEntry, ListingHold, ListingReport
 from vibecoder.models.sandbox import SandboxRun
 from vibecoder.models.users import ApiKey, Profile, User, UserSession
 
 __all__ = [
+    "AdminAuditEntry",
     "AiMetadata",
     "AnalyticsDaily",
     "AnalyticsDailySource",
@@ -47,6 +49,8 @@ __all__ = [
     "License",
     "LicenseActivation",
     "Listing",
+    "ListingHold",
+    "ListingReport",
     "ListingTechnology",
     "ListingVersion",
     "Notification",

@@ -394,16 +394,42 @@ def listing_page() -> rx.Component:
     return page(
         rx.cond(
             ListingState.not_found,
-            rx.vstack(
-                rx.heading("Listing not found", size="6"),
-                rx.text("It may have been archived or never published."),
-                rx.link("Browse listings", href="/browse"),
-                spacing="3",
-                padding_y="var(--space-8)",
+            rx.cond(
+                ListingState.removed_notice != "",
+                rx.vstack(
+                    rx.heading("This listing was removed", size="6"),
+                    rx.callout(
+                        ListingState.removed_notice,
+                        icon="ban",
+                        color_scheme="red",
+                        id="listing-removed",
+                    ),
+                    rx.link("Browse listings", href="/browse"),
+                    spacing="3",
+                    padding_y="var(--space-8)",
+                ),
+                rx.vstack(
+                    rx.heading("Listing not found", size="6"),
+                    rx.text("It may have been archived or never published."),
+                    rx.link("Browse listings", href="/browse"),
+                    spacing="3",
+                    padding_y="var(--space-8)",
+                ),
             ),
             rx.cond(
                 L,
                 rx.vstack(
+                    rx.cond(
+                        L.status == "taken_down",
+                        rx.callout(
+                            "Taken down by moderation: hidden from the marketplace. "
+                            "Buyers keep their downloads.",
+                            icon="ban",
+                            color_scheme="red",
+                            width="100%",
+                            id="listing-taken-down",
+                        ),
+                    ),
                     rx.flex(
                         rx.box(_header(), flex="1", min_width="0"),
                         rx.box(_buy_box(), width=["100%", "100%", "300px"], flex_shrink="0"),

@@ -14,12 +14,15 @@ from vibecoder.services.listing_detail import (
     listing_view,
     reviews_page,
 )
+from vibecoder.services.moderation import removed_notice
 from vibecoder.state.auth import AuthState
 
 
 class ListingState(AuthState):
     listing: ListingView | None = None
     not_found: bool = False
+    # Set when the slug is a listing removed by moderation (a notice instead of "not found").
+    removed_notice: str = ""
     selected_path: str = ""
     code: str = ""
     code_language: str = "text"
@@ -51,8 +54,11 @@ class ListingState(AuthState):
         except ServiceError:
             self.listing = None
             self.not_found = True
+            with session_scope() as session:
+                self.removed_notice = removed_notice(session=session, slug=str(slug), viewer=viewer)
             return
         self.not_found = False
+        self.removed_notice = ""
         self.listing = view
         self.reviews_page = 1
         self._open(view.default_file)

@@ -1,0 +1,60 @@
+"""The "Report listing" dialog on a listing page."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from vibecoder.db import session_scope
+from vibecoder.services import catalog, moderation
+from vibecoder.services.errors import ServiceError
+from vibecoder.state.auth import AuthState
+
+
+class ReportState(AuthState):
+    dialog_open: bool = False
+    category: str = ""
+    error: str = ""
+    message: str = ""
+    busy: bool = False
+
+    @rx.event
+    def set_dialog_open(self, value: bool):
+        self.dialog_open = bool(value)
+        if self.dialog_open:
+            self.error = ""
+
+    @rx.event
+    def set_category(self, value: str):
+        self.category = str(value)
+
+    @rx.event
+    def reset_report(self):
+        self.dialog_open, self.category, self.error, self.message = False, "", "", ""
+
+    @rx.event
+    def submit(self, form: dict):
+        self.error = ""
+        user = self.current_user()
+        if user is None:
+            self.error = "Sign in to report a listing."
+            return
+        slug = str(self.router.page.params.get("slug", ""))
+        self.busy = True
+        try:
+            with session_scope() as session:
+                listing = catalog.get_listing_for_viewer(session=session, slug=slug, viewer=user)
+                moderation.report_listing(
+                    session=session,
+                    reporter=user,
+                    listing_id=listing.id,
+                    category=self.category,
+                    details=str(form.get("details", "")),
+                )
+        except ServiceError as exc:
+            self.error = exc.message
+            return
+        finally:
+            self.busy = False
+        self.dialog_open = False
+        self.category = ""
+        self.message = "Thanks — your report was sent to our moderators."
