@@ -36,6 +36,7 @@ from vibecoder.builder.planning import (
     validate_plan,
 )
 from vibecoder.builder.runtime import (
+    CANCEL,
     EventStream,
     LockLost,
     ProjectBusy,
@@ -54,10 +55,23 @@ from vibecoder.settings import get_settings
 log = logging.getLogger(__name__)
 MAX_FIXES_PER_STEP = 2
 
-__all__ = ["ProjectBusy", "abort", "approve", "finish", "plan_phase", "start_run", "step_phase"]
+__all__ = [
+    "ProjectBusy",
+    "abort",
+    "approve",
+    "finish",
+    "plan_phase",
+    "retry_step",
+    "start_run",
+    "step_phase",
+]
 
 
 class BudgetExceeded(Exception):
+    pass
+
+
+class NotRetryable(Exception):
     pass
 
 
@@ -120,7 +134,11 @@ def start_run(
         store.add_message(
             session=session, project_id=project_id, run_id=run_id, role="user", content=prompt
         )
-    _events(client, state).emit("run_started", {"prompt": prompt}, run_id=run_id)
+    # A page that reloads mid-run replays the stream from here (the run's first event).
+    state["first_event"] = _events(client, state).emit(
+        "run_started", {"prompt": prompt}, run_id=run_id
+    )
+    save_state(client, state)
     return state
 
 
@@ -186,12 +204,17 @@ def _fail(client: redis.Redis, state: dict, message: str, *, status: str = "fail
 
 def _close(client: redis.Redis, state: dict) -> None:
     _lock(client, state).release()
+    # A retried run closes again: the project is charged only what it spent since the last close.
+    spent_in = state["tokens_in"] - state.get("closed_tokens_in", 0)
+    spent_out = state["tokens_out"] - state.get("closed_tokens_out", 0)
+    state["closed_tokens_in"], state["closed_tokens_out"] = state["tokens_in"], state["tokens_out"]
+    save_state(client, state)
     with session_scope() as session:
         store.add_tokens(
             session=session,
             project_id=state["project_id"],
-            tokens_in=state["tokens_in"],
-            tokens_out=state["tokens_out"],
+            tokens_in=spent_in,
+            tokens_out=spent_out,
         )
         store.add_message(
             session=session,
@@ -201,8 +224,8 @@ def _close(client: redis.Redis, state: dict) -> None:
             content=state.get("answer") or state.get("error") or f"Run {state['status']}",
             intent=state.get("intent"),
             meta=summary(state),
-            tokens_in=state["tokens_in"],
-            tokens_out=state["tokens_out"],
+            tokens_in=spent_in,
+            tokens_out=spent_out,
         )
 
 
@@ -326,13 +349,17 @@ def approve(
 # --- steps ------------------------------------------------------------------------------------
 
 
-def step_phase(client: redis.Redis, run_id: str, index: int) -> dict:
+def step_phase(client: redis.Redis, run_id: str, index: int, generation: int = 0) -> dict:
     state = load_state(client, run_id)
     if state is None or state["status"] != "running" or index >= len(state["steps"]):
         return state
+    if generation != state.get("generation", 0):
+        return state  # a task of the chain a retry replaced
     step = state["steps"][index]
     if step["status"] == "done":
         return state  # redelivered after it finished
+    if any(s["status"] != "done" for s in state["steps"][:index]):
+        return state  # steps run in plan order; an earlier one has not finished
     events, lock = _events(client, state), _lock(client, state)
     item = state["plan"][index]
     name = item["name"]
@@ -382,6 +409,7 @@ def step_phase(client: redis.Redis, run_id: str, index: int) -> dict:
             return _step_failed(client, state, index, error)
         verdict = None
         if outcome.ok:
+            emit("validating", {"component": name})
             verdict = _validate(state, name, code)
             step["validations"].append(verdict.as_dict())
             error = "" if verdict.ok else verdict.error
@@ -419,6 +447,7 @@ def step_phase(client: redis.Redis, run_id: str, index: int) -> dict:
                 new_error = fixed.error
                 _standalone_failure(emit, step, name, new_error)
             else:
+                emit("validating", {"component": name})
                 verdict = _validate(state, name, fixed.code)
                 step["validations"].append(verdict.as_dict())
                 _emit_validation(emit, name, verdict)
@@ -464,6 +493,43 @@ def step_phase(client: redis.Redis, run_id: str, index: int) -> dict:
         return _fail(client, state, str(exc))
     except (shadow.RuntimeMissing, ValueError) as exc:
         return _fail(client, state, str(exc))
+
+
+def retry_step(
+    client: redis.Redis, run_id: str, *, provider: ProviderConfig | None = None
+) -> tuple[dict, int]:
+    """Re-open a run that stopped on a failed step; (state, index of the step to run again).
+
+    The failed step and the ones after it run again (with `provider` when the user picked
+    another model meanwhile); steps already done keep their versions. Bumping `generation`
+    turns leftover tasks of the old chain into no-ops. NotRetryable when no step failed,
+    ProjectBusy when another run holds the project.
+    """
+    state = load_state(client, run_id)
+    if state is None:
+        raise LookupError("no such run")
+    failed = [i for i, s in enumerate(state.get("steps") or []) if s["status"] == "failed"]
+    if state["status"] != "failed" or not failed:
+        raise NotRetryable("only a run stopped by a failed step can retry it")
+    _lock(client, state).acquire()
+    index = failed[0]
+    step = state["steps"][index]
+    state["steps"][index] = {
+        "name": step["name"],
+        "status": "pending",
+        "retries": step.get("retries", 0) + 1,
+    }
+    if provider is not None:
+        state["provider"] = provider.as_dict()
+    state["generation"] = state.get("generation", 0) + 1
+    state.update(status="running", error=None)
+    state.pop("finished_at", None)
+    client.delete(CANCEL.format(run_id))
+    save_state(client, state)
+    _events(client, state).emit(
+        "step_retry", {"index": index, "component": step["name"]}, run_id=run_id
+    )
+    return state, index
 
 
 def abort(client: redis.Redis, run_id: str, message: str) -> dict | None:
