@@ -131,6 +131,11 @@ def test_retry_runs_the_failed_step_again_with_the_projects_model(db, redis_clie
 def test_model_choice_is_validated_persisted_and_used(db, redis_client, celery_worker, monkeypatch):
     me = make_user(db, "me@example.com")
     other = make_user(db, "other@example.com")
+    with pytest.raises(ValidationFailed):
+        builder_runs.create_project(
+            owner_id=me.id, name="Ember", prompt=PROMPT, model_key="anthropic:claude-sonnet-4-5"
+        )
+    assert db.exec(select(BuilderProject)).all() == []  # nothing half-made
     public_id, run_id = builder_runs.create_project(owner_id=me.id, name="Ember", prompt=PROMPT)
     _wait(me.id, public_id, run_id, {"awaiting_approval"})
     builder_runs.cancel_run(owner_id=me.id, public_id=public_id, run_id=run_id)

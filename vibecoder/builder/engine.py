@@ -27,6 +27,7 @@ from vibecoder.builder.llm import (
     collect,
     make_provider,
 )
+from vibecoder.builder.markers import MarkerParser
 from vibecoder.builder.planning import (
     PlanError,
     PlanItem,
@@ -463,7 +464,9 @@ def step_phase(client: redis.Redis, run_id: str, index: int, generation: int = 0
         assert verdict is not None and verdict.ok
         state["components"][name] = code
         tokens = (state["tokens_in"] - before[0], state["tokens_out"] - before[1])
-        version_id = _make_version(state, index, verdict, provider, tokens)
+        version_id, number = _make_version(
+            state, index, verdict, provider, tokens, prose=prose_of(outcome.raw)
+        )
         step.update(
             status="done",
             version_id=version_id,
@@ -473,7 +476,7 @@ def step_phase(client: redis.Redis, run_id: str, index: int, generation: int = 0
         )
         state["version_id"] = version_id
         save_state(client, state)
-        emit("version_created", {"version_id": version_id, "component": name})
+        emit("version_created", {"version_id": version_id, "number": number, "component": name})
         emit(
             "step_done",
             {
@@ -573,7 +576,20 @@ def _validate(state: dict, name: str, code: str) -> shadow.ShadowResult:
     return shadow.validate(files, title=state["title"], render=state.get("render", True))
 
 
-def _make_version(state, index, verdict, provider, tokens) -> int:
+def prose_of(raw: str, limit: int = 1000) -> str:
+    """What the model said outside its components: the chat shows this, never the code."""
+    parser = MarkerParser()
+    events = parser.feed(raw) + parser.finish()
+    return "".join(e.text for e in events if e.kind == "text").strip()[:limit]
+
+
+def step_message(name: str, number: int, prose: str = "") -> str:
+    """The chat message of a finished step (the page appends the same text live)."""
+    done = f"{name} ready (version {number})"
+    return f"{prose}\n\n{done}" if prose else done
+
+
+def _make_version(state, index, verdict, provider, tokens, *, prose: str = "") -> tuple[int, int]:
     components = {**state["base_components"], **state["components"]}
     order = [n for n in state["order"] if n in components]
     order += [n for n in state["base_components"] if n not in order]
@@ -598,13 +614,13 @@ def _make_version(state, index, verdict, provider, tokens) -> int:
             project_id=state["project_id"],
             run_id=state["run_id"],
             role="assistant",
-            content=f"{name} ready (version {version.number})",
+            content=step_message(name, version.number, prose),
             intent=state["intent"],
             meta={"step": index, "component": name, "version_id": version.id},
             tokens_in=tokens[0],
             tokens_out=tokens[1],
         )
-        return version.id
+        return version.id, version.number
 
 
 def _step_failed(client, state, index, error) -> dict:

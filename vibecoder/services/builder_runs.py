@@ -42,15 +42,25 @@ def _clean_prompt(prompt: str) -> str:
     return prompt
 
 
-def create_project(*, owner_id: int, name: str, prompt: str) -> tuple[str, str]:
-    """A new project and its first run; returns (public_id, run_id)."""
+def create_project(
+    *, owner_id: int, name: str, prompt: str, model_key: str | None = None
+) -> tuple[str, str]:
+    """A new project and its first run; returns (public_id, run_id).
+
+    `model_key` is one of builder_models.model_choices(); the server's default when empty.
+    """
+    from vibecoder.services.builder_models import model_choices
+
     prompt = _clean_prompt(prompt)
     name = (name or "").strip() or prompt[:60]
     if len(name) > 120:
         raise ValidationFailed("name_too_long", "At most 120 characters.", field="name")
-    from vibecoder.services.builder_models import model_choices
-
-    default = model_choices()[0]
+    choices = model_choices()
+    default = next((c for c in choices if c.key == model_key), None) if model_key else choices[0]
+    if default is None:
+        raise ValidationFailed(
+            "model_unavailable", "That model is not available on this server.", field="model"
+        )
     with session_scope() as session:
         project = builder_projects.create_project(
             session=session, owner_id=owner_id, name=name, provider=default.provider
