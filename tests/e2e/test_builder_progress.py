@@ -163,3 +163,73 @@ def test_fast_stream_sends_at_most_20_updates_a_second(page, live_app):
     assert tokens_out > 2000
     assert len(window) < tokens_out / 6 / 5
     page.screenshot(path=str(ARTIFACTS / "builder-progress-fast-done.png"))
+
+
+FAILING_RUN = """
+import sys
+from vibecoder.builder import engine
+from vibecoder.builder.llm import ProviderConfig
+from vibecoder.services.redis_client import get_redis
+
+client = get_redis()
+state = engine.start_run(
+    client,
+    project_id=int(sys.argv[1]),
+    prompt=sys.argv[2],
+    provider=ProviderConfig("scripted", faults="Hero=cut!:0.4"),
+    auto_approve=True,
+)
+print(engine.run_inline(client, state["run_id"])["status"])
+"""
+
+
+def test_failed_step_shows_retry_and_retrying_finishes_the_build(page, live_app):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import PROJECT_ROOT
+
+    _sign_in(page, live_app)
+    name = f"Ember retry {uuid.uuid4().hex[:4]}"
+    _new_project(page, live_app, name)
+    plan = page.get_by_test_id("plan-card")
+    expect(plan).to_be_visible(timeout=60_000)
+    plan.get_by_role("button", name="Cancel").click()
+    expect(page.get_by_test_id("run-status")).to_contain_text("cancelled", timeout=30_000)
+
+    # A run whose Hero is cut off on every continuation: recovery gives up, the step fails.
+    project = _project(live_app, name)
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(
+        DATABASE_URL=live_app.database_url,
+        REDIS_URL=live_app.redis_url,
+        VIBECODER_DATA_DIR=str(live_app.data_dir),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", FAILING_RUN, str(project.id), PROMPT],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.stdout.strip().endswith("failed"), done.stderr[-2000:]
+
+    page.reload()
+    wait_for_app(page)
+    expect(page.get_by_test_id("run-status")).to_contain_text("failed")
+    expect(page.get_by_test_id("build-step-status")).to_have_text(
+        ["done", "failed", "queued", "queued"]
+    )
+    expect(page.get_by_test_id("run-error")).to_contain_text("step 2 (Hero) failed")
+    page.screenshot(path=str(ARTIFACTS / "builder-progress-failed.png"))
+
+    # Retrying uses the project's model (the plain offline one): the Hero and the rest build.
+    page.get_by_test_id("retry-step").click()
+    expect(page.get_by_test_id("run-status")).to_contain_text("done", timeout=180_000)
+    expect(page.get_by_test_id("build-step-status")).to_have_text(["done"] * 4)
+    expect(page.get_by_test_id("retry-step")).to_have_count(0)
+    frame = page.frame_locator("[data-testid=preview-frame]")
+    expect(frame.locator("h1")).to_contain_text("worth talking about", timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "builder-progress-retried.png"))

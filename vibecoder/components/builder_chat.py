@@ -256,7 +256,10 @@ def run_panel() -> rx.Component:
             S.run_status != "",
             rx.text("Run: ", S.run_status, size="1", color_scheme="gray", data_testid="run-status"),
         ),
-        rx.cond(S.run_error != "", rx.text(S.run_error, color_scheme="red", size="2")),
+        rx.cond(
+            S.run_error != "",
+            rx.text(S.run_error, color_scheme="red", size="2", data_testid="run-error"),
+        ),
         width="100%",
         spacing="2",
     )
@@ -265,17 +268,20 @@ def run_panel() -> rx.Component:
 def chat_panel() -> rx.Component:
     return rx.vstack(
         model_bar(),
-        rx.vstack(
-            rx.cond(
-                S.messages.length() == 0,
-                rx.text("No messages yet.", size="2", color_scheme="gray"),
+        # Keeps the newest message in view as the chat grows (unless the user scrolled up).
+        rx.auto_scroll(
+            rx.vstack(
+                rx.cond(
+                    S.messages.length() == 0,
+                    rx.text("No messages yet.", size="2", color_scheme="gray"),
+                ),
+                rx.foreach(S.messages, message),
+                live_bubble(),
+                spacing="2",
+                width="100%",
             ),
-            rx.foreach(S.messages, message),
-            live_bubble(),
-            spacing="2",
             width="100%",
             max_height=["none", "none", "60vh"],
-            overflow_y="auto",
             role="log",
             aria_label="Builder chat",
         ),

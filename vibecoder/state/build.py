@@ -574,11 +574,13 @@ class BuildProjectState(AuthState):
                 if view.dirty and not view.finished and now - last_flush < FLUSH_SECONDS:
                     continue
                 last_flush = last_poll = now
-                if view.needs_state or quiet_check:
+                if view.needs_state or quiet_check or view.finished:
                     state = await asyncio.to_thread(load_state, client, run_id)
                     view.needs_state = False
                     if quiet_check and (state is None or state["status"] not in ACTIVE):
                         view.finished_status = state["status"] if state else "gone"
+                    elif view.finished and state is not None and state["status"] in ACTIVE:
+                        view.finished_status = ""  # retried since that "done": follow on
                 view.dirty = False
                 async with self:
                     if self._follow_gen != generation or self.run_id != run_id:

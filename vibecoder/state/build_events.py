@@ -68,6 +68,9 @@ class RunView:
         if kind == "token":
             self._token(event.get("text", ""))
         elif kind in ("step_started", "step_retry"):
+            if kind == "step_retry":
+                # The run's earlier "done" (failed) is history now: it goes on.
+                self.finished_status, self.error = "", ""
             self.index, self.component = event.get("index", 0), event.get("component", "")
             self.prose, self.writing, self.lines, self.fixing = "", "", 0, False
             self._parser = MarkerParser()

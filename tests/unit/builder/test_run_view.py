@@ -66,3 +66,12 @@ def test_replay_rebuilds_state_without_toasts_or_messages():
         view.apply(event)
     assert view.live[0] == "done" and view.latest_number == 3
     assert view.take_toasts() == [] and view.take_messages() == []
+
+
+def test_a_retry_after_a_failed_done_keeps_the_run_going():
+    view = RunView("r1", live_since=10)
+    view.apply({"type": "error", "message": "step 1 (Hero) failed: cut", "ts": 5})
+    view.apply({"type": "done", "status": "failed", "ts": 5})
+    assert view.finished
+    view.apply({"type": "step_retry", "index": 0, "component": "Hero", "ts": 11})
+    assert not view.finished and view.error == ""
