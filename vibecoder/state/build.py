@@ -482,7 +482,8 @@ class BuildProjectState(AuthState):
                 owner_id=owner_id or 0,
                 public_id=self.public_id,
                 run_id=self.run_id,
-                plan=plan if self.plan_draft else None,
+                # An emptied plan is sent as such: the service refuses it with a clear error.
+                plan=plan,
             )
         except ServiceError as exc:
             self.plan_error = exc.message
