@@ -140,6 +140,10 @@ def test_edited_plan_recovery_toasts_progress_and_reload(page, live_app):
     meter = page.get_by_test_id("token-meter")
     expect(meter).to_contain_text(re.compile(r"[1-9][\d,]* tokens this run"))
     page.screenshot(path=str(ARTIFACTS / "builder-progress-done.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(page.get_by_test_id("token-meter")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "builder-progress-mobile.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 860})
 
     project = _project(live_app, name)
     assert project.model == SCRIPTED_DRILL_MODEL

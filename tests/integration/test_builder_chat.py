@@ -183,3 +183,23 @@ def test_model_choice_is_validated_persisted_and_used(db, redis_client, celery_w
         builder_runs.start_run(owner_id=me.id, public_id=public_id, prompt="A hero only")
     assert "not configured" in error.value.message
     assert _project(db, public_id).provider == "anthropic"
+
+
+def test_cancel_stops_a_running_build(db, redis_client, celery_worker):
+    me = make_user(db, "me@example.com")
+    public_id, run_id = builder_runs.create_project(owner_id=me.id, name="Ember", prompt=PROMPT)
+    _wait(me.id, public_id, run_id, {"awaiting_approval"})
+    builder_runs.approve_plan(owner_id=me.id, public_id=public_id, run_id=run_id)
+    stream = EventStream(redis_client, public_id)
+    deadline = time.monotonic() + 60
+    while not any(e["type"] == "token" for _, e in stream.read()):
+        assert time.monotonic() < deadline, "no step started streaming"
+        time.sleep(0.05)
+    builder_runs.cancel_run(owner_id=me.id, public_id=public_id, run_id=run_id)
+    state = _wait(me.id, public_id, run_id, {"cancelled", "done", "failed"})
+    assert state["status"] == "cancelled", state["error"]
+    assert any(s["status"] != "done" for s in state["steps"])
+    project = _project(db, public_id)
+    assert lock_holder(redis_client, project.id) is None
+    assert len(builder_projects.list_versions(db, project.id)) < len(state["steps"])
+    assert [e["type"] for _, e in stream.read()][-1] == "done"
