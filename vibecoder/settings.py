@@ -126,6 +126,8 @@ class Settings(BaseSettings):
     builder_step_max_tokens: int = 4096
     # Events kept per project in its Redis Stream (older ones are trimmed).
     builder_stream_maxlen: int = 5000
+    # Pace of the offline demo model in the browser (0 = as fast as it can); 2000 is a fast model.
+    builder_scripted_tokens_per_second: float = 2000.0
     # Where `make bootstrap` installs react, react-dom, framer-motion, lucide-react, tailwindcss.
     preview_runtime_dir: Path | None = None
     chromium_path: str = Field(

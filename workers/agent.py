@@ -31,9 +31,11 @@ def _abort_on_error(run_id: str):
         raise
 
 
-def enqueue_steps(run_id: str, steps: int) -> None:
+def enqueue_steps(run_id: str, steps: int, *, start: int = 0, generation: int = 0) -> None:
+    """Steps start..steps-1 then finish; `generation` > 0 for the chain of a retried step."""
     chain(
-        *[run_step.si(run_id, index) for index in range(steps)], finish_run.si(run_id)
+        *[run_step.si(run_id, index, generation) for index in range(start, steps)],
+        finish_run.si(run_id),
     ).apply_async()
 
 
@@ -54,9 +56,9 @@ def approve_run(run_id: str, plan: list[dict] | None = None) -> None:
 
 
 @app.task(name="workers.agent.run_step", **TASK_OPTIONS)
-def run_step(run_id: str, index: int) -> None:
+def run_step(run_id: str, index: int, generation: int = 0) -> None:
     with _abort_on_error(run_id):
-        engine.step_phase(get_redis(), run_id, index)
+        engine.step_phase(get_redis(), run_id, index, generation)
 
 
 @app.task(name="workers.agent.finish_run", **TASK_OPTIONS)

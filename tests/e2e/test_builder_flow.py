@@ -37,8 +37,9 @@ def test_prompt_plan_approve_build_and_preview(page, live_app):
 
     plan = page.get_by_test_id("plan-card")
     expect(plan).to_be_visible(timeout=60_000)
-    for name in ("Navbar", "Hero", "ProductGrid", "Footer"):
-        expect(plan).to_contain_text(name)
+    names = plan.get_by_role("textbox", name="Step name")
+    for index, name in enumerate(("Navbar", "Hero", "ProductGrid", "Footer")):
+        expect(names.nth(index)).to_have_value(name)
     page.screenshot(path=str(ARTIFACTS / "builder-plan.png"))
     plan.get_by_role("button", name="Approve").click()
 

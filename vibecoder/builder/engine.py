@@ -27,6 +27,7 @@ from vibecoder.builder.llm import (
     collect,
     make_provider,
 )
+from vibecoder.builder.markers import MarkerParser
 from vibecoder.builder.planning import (
     PlanError,
     PlanItem,
@@ -36,6 +37,7 @@ from vibecoder.builder.planning import (
     validate_plan,
 )
 from vibecoder.builder.runtime import (
+    CANCEL,
     EventStream,
     LockLost,
     ProjectBusy,
@@ -54,10 +56,23 @@ from vibecoder.settings import get_settings
 log = logging.getLogger(__name__)
 MAX_FIXES_PER_STEP = 2
 
-__all__ = ["ProjectBusy", "abort", "approve", "finish", "plan_phase", "start_run", "step_phase"]
+__all__ = [
+    "ProjectBusy",
+    "abort",
+    "approve",
+    "finish",
+    "plan_phase",
+    "retry_step",
+    "start_run",
+    "step_phase",
+]
 
 
 class BudgetExceeded(Exception):
+    pass
+
+
+class NotRetryable(Exception):
     pass
 
 
@@ -120,7 +135,11 @@ def start_run(
         store.add_message(
             session=session, project_id=project_id, run_id=run_id, role="user", content=prompt
         )
-    _events(client, state).emit("run_started", {"prompt": prompt}, run_id=run_id)
+    # A page that reloads mid-run replays the stream from here (the run's first event).
+    state["first_event"] = _events(client, state).emit(
+        "run_started", {"prompt": prompt}, run_id=run_id
+    )
+    save_state(client, state)
     return state
 
 
@@ -186,12 +205,17 @@ def _fail(client: redis.Redis, state: dict, message: str, *, status: str = "fail
 
 def _close(client: redis.Redis, state: dict) -> None:
     _lock(client, state).release()
+    # A retried run closes again: the project is charged only what it spent since the last close.
+    spent_in = state["tokens_in"] - state.get("closed_tokens_in", 0)
+    spent_out = state["tokens_out"] - state.get("closed_tokens_out", 0)
+    state["closed_tokens_in"], state["closed_tokens_out"] = state["tokens_in"], state["tokens_out"]
+    save_state(client, state)
     with session_scope() as session:
         store.add_tokens(
             session=session,
             project_id=state["project_id"],
-            tokens_in=state["tokens_in"],
-            tokens_out=state["tokens_out"],
+            tokens_in=spent_in,
+            tokens_out=spent_out,
         )
         store.add_message(
             session=session,
@@ -201,8 +225,8 @@ def _close(client: redis.Redis, state: dict) -> None:
             content=state.get("answer") or state.get("error") or f"Run {state['status']}",
             intent=state.get("intent"),
             meta=summary(state),
-            tokens_in=state["tokens_in"],
-            tokens_out=state["tokens_out"],
+            tokens_in=spent_in,
+            tokens_out=spent_out,
         )
 
 
@@ -326,13 +350,17 @@ def approve(
 # --- steps ------------------------------------------------------------------------------------
 
 
-def step_phase(client: redis.Redis, run_id: str, index: int) -> dict:
+def step_phase(client: redis.Redis, run_id: str, index: int, generation: int = 0) -> dict:
     state = load_state(client, run_id)
     if state is None or state["status"] != "running" or index >= len(state["steps"]):
         return state
+    if generation != state.get("generation", 0):
+        return state  # a task of the chain a retry replaced
     step = state["steps"][index]
     if step["status"] == "done":
         return state  # redelivered after it finished
+    if any(s["status"] != "done" for s in state["steps"][:index]):
+        return state  # steps run in plan order; an earlier one has not finished
     events, lock = _events(client, state), _lock(client, state)
     item = state["plan"][index]
     name = item["name"]
@@ -382,6 +410,7 @@ def step_phase(client: redis.Redis, run_id: str, index: int) -> dict:
             return _step_failed(client, state, index, error)
         verdict = None
         if outcome.ok:
+            emit("validating", {"component": name})
             verdict = _validate(state, name, code)
             step["validations"].append(verdict.as_dict())
             error = "" if verdict.ok else verdict.error
@@ -419,6 +448,7 @@ def step_phase(client: redis.Redis, run_id: str, index: int) -> dict:
                 new_error = fixed.error
                 _standalone_failure(emit, step, name, new_error)
             else:
+                emit("validating", {"component": name})
                 verdict = _validate(state, name, fixed.code)
                 step["validations"].append(verdict.as_dict())
                 _emit_validation(emit, name, verdict)
@@ -434,7 +464,9 @@ def step_phase(client: redis.Redis, run_id: str, index: int) -> dict:
         assert verdict is not None and verdict.ok
         state["components"][name] = code
         tokens = (state["tokens_in"] - before[0], state["tokens_out"] - before[1])
-        version_id = _make_version(state, index, verdict, provider, tokens)
+        version_id, number = _make_version(
+            state, index, verdict, provider, tokens, prose=prose_of(outcome.raw)
+        )
         step.update(
             status="done",
             version_id=version_id,
@@ -444,7 +476,7 @@ def step_phase(client: redis.Redis, run_id: str, index: int) -> dict:
         )
         state["version_id"] = version_id
         save_state(client, state)
-        emit("version_created", {"version_id": version_id, "component": name})
+        emit("version_created", {"version_id": version_id, "number": number, "component": name})
         emit(
             "step_done",
             {
@@ -464,6 +496,43 @@ def step_phase(client: redis.Redis, run_id: str, index: int) -> dict:
         return _fail(client, state, str(exc))
     except (shadow.RuntimeMissing, ValueError) as exc:
         return _fail(client, state, str(exc))
+
+
+def retry_step(
+    client: redis.Redis, run_id: str, *, provider: ProviderConfig | None = None
+) -> tuple[dict, int]:
+    """Re-open a run that stopped on a failed step; (state, index of the step to run again).
+
+    The failed step and the ones after it run again (with `provider` when the user picked
+    another model meanwhile); steps already done keep their versions. Bumping `generation`
+    turns leftover tasks of the old chain into no-ops. NotRetryable when no step failed,
+    ProjectBusy when another run holds the project.
+    """
+    state = load_state(client, run_id)
+    if state is None:
+        raise LookupError("no such run")
+    failed = [i for i, s in enumerate(state.get("steps") or []) if s["status"] == "failed"]
+    if state["status"] != "failed" or not failed:
+        raise NotRetryable("only a run stopped by a failed step can retry it")
+    _lock(client, state).acquire()
+    index = failed[0]
+    step = state["steps"][index]
+    state["steps"][index] = {
+        "name": step["name"],
+        "status": "pending",
+        "retries": step.get("retries", 0) + 1,
+    }
+    if provider is not None:
+        state["provider"] = provider.as_dict()
+    state["generation"] = state.get("generation", 0) + 1
+    state.update(status="running", error=None)
+    state.pop("finished_at", None)
+    client.delete(CANCEL.format(run_id))
+    save_state(client, state)
+    _events(client, state).emit(
+        "step_retry", {"index": index, "component": step["name"]}, run_id=run_id
+    )
+    return state, index
 
 
 def abort(client: redis.Redis, run_id: str, message: str) -> dict | None:
@@ -507,7 +576,20 @@ def _validate(state: dict, name: str, code: str) -> shadow.ShadowResult:
     return shadow.validate(files, title=state["title"], render=state.get("render", True))
 
 
-def _make_version(state, index, verdict, provider, tokens) -> int:
+def prose_of(raw: str, limit: int = 1000) -> str:
+    """What the model said outside its components: the chat shows this, never the code."""
+    parser = MarkerParser()
+    events = parser.feed(raw) + parser.finish()
+    return "".join(e.text for e in events if e.kind == "text").strip()[:limit]
+
+
+def step_message(name: str, number: int, prose: str = "") -> str:
+    """The chat message of a finished step (the page appends the same text live)."""
+    done = f"{name} ready (version {number})"
+    return f"{prose}\n\n{done}" if prose else done
+
+
+def _make_version(state, index, verdict, provider, tokens, *, prose: str = "") -> tuple[int, int]:
     components = {**state["base_components"], **state["components"]}
     order = [n for n in state["order"] if n in components]
     order += [n for n in state["base_components"] if n not in order]
@@ -532,13 +614,13 @@ def _make_version(state, index, verdict, provider, tokens) -> int:
             project_id=state["project_id"],
             run_id=state["run_id"],
             role="assistant",
-            content=f"{name} ready (version {version.number})",
+            content=step_message(name, version.number, prose),
             intent=state["intent"],
             meta={"step": index, "component": name, "version_id": version.id},
             tokens_in=tokens[0],
             tokens_out=tokens[1],
         )
-        return version.id
+        return version.id, version.number
 
 
 def _step_failed(client, state, index, error) -> dict:

@@ -42,6 +42,24 @@ def _new_project_form() -> rx.Component:
                     rows="4",
                     width="100%",
                 ),
+                rx.hstack(
+                    rx.text("Model", as_="label", size="2", html_for="new-project-model"),
+                    rx.select.root(
+                        rx.select.trigger(id="new-project-model", aria_label="Model"),
+                        rx.select.content(
+                            rx.foreach(
+                                S.model_options,
+                                lambda o: rx.select.item(o.label, value=o.key),
+                            )
+                        ),
+                        name="model",
+                        value=S.default_model,
+                        on_change=S.set_default_model,
+                    ),
+                    align="center",
+                    spacing="2",
+                    wrap="wrap",
+                ),
                 rx.cond(S.error != "", rx.text(S.error, color_scheme="red", role="alert")),
                 rx.button("Start building", type="submit"),
                 spacing="3",

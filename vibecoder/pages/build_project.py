@@ -4,106 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from vibecoder.components.builder_chat import chat_panel
 from vibecoder.components.filters import pager
 from vibecoder.components.layout import page
 from vibecoder.state.build import BuildProjectState as S
-from vibecoder.state.build import ChatItem, StepItem, VersionItem
-
-
-def _message(item: ChatItem) -> rx.Component:
-    return rx.box(
-        rx.text(rx.cond(item.role == "user", "You", "Builder"), weight="bold", size="1"),
-        rx.markdown(item.text),
-        padding="var(--space-2)",
-        border_radius="var(--radius-3)",
-        background=rx.cond(item.role == "user", "var(--accent-3)", "var(--gray-3)"),
-        width="100%",
-    )
-
-
-def _step(item: StepItem) -> rx.Component:
-    return rx.hstack(
-        rx.badge(item.status, variant="soft", data_testid="build-step-status"),
-        rx.text(item.name, weight="medium"),
-        rx.text(item.purpose, size="1", color_scheme="gray"),
-        spacing="2",
-        align="center",
-    )
-
-
-def _run_panel() -> rx.Component:
-    return rx.vstack(
-        rx.cond(
-            S.run_status == "awaiting_approval",
-            rx.card(
-                rx.vstack(
-                    rx.heading("Plan", size="3", as_="h3"),
-                    rx.foreach(S.steps, _step),
-                    rx.hstack(
-                        rx.button("Approve", on_click=S.approve),
-                        rx.button("Cancel", variant="soft", color_scheme="red", on_click=S.cancel),
-                    ),
-                    spacing="2",
-                ),
-                data_testid="plan-card",
-                width="100%",
-            ),
-        ),
-        rx.cond(
-            (S.run_status != "awaiting_approval") & (S.steps.length() > 0),
-            rx.card(
-                rx.vstack(
-                    rx.cond(
-                        S.progress_label != "",
-                        rx.text(S.progress_label, weight="bold", data_testid="build-progress"),
-                    ),
-                    rx.progress(value=S.progress_value, width="100%"),
-                    rx.foreach(S.steps, _step),
-                    rx.cond(
-                        S.run_status == "running",
-                        rx.button("Cancel", variant="soft", color_scheme="red", on_click=S.cancel),
-                    ),
-                    spacing="2",
-                    width="100%",
-                ),
-                width="100%",
-            ),
-        ),
-        rx.cond(
-            S.run_status != "",
-            rx.text("Run: ", S.run_status, size="1", color_scheme="gray", data_testid="run-status"),
-        ),
-        rx.cond(S.run_error != "", rx.text(S.run_error, color_scheme="red", size="2")),
-        width="100%",
-        spacing="2",
-    )
-
-
-def _chat() -> rx.Component:
-    return rx.vstack(
-        rx.vstack(rx.foreach(S.messages, _message), spacing="2", width="100%"),
-        _run_panel(),
-        rx.form(
-            rx.vstack(
-                rx.text_area(
-                    name="prompt",
-                    placeholder="Ask for a page or a change…",
-                    required=True,
-                    max_length=4000,
-                    rows="3",
-                    width="100%",
-                ),
-                rx.cond(S.error != "", rx.text(S.error, color_scheme="red", role="alert")),
-                rx.button("Send", type="submit", disabled=S.following),
-                width="100%",
-            ),
-            on_submit=S.send,
-            reset_on_submit=True,
-            width="100%",
-        ),
-        width="100%",
-        spacing="3",
-    )
+from vibecoder.state.build import VersionItem
 
 
 def _version(item: VersionItem) -> rx.Component:
@@ -178,7 +83,7 @@ def build_project_page() -> rx.Component:
             rx.vstack(
                 rx.heading(S.name, size="6", as_="h1"),
                 rx.flex(
-                    rx.box(_chat(), width=["100%", "100%", "38%"]),
+                    rx.box(chat_panel(), width=["100%", "100%", "38%"]),
                     rx.box(
                         rx.tabs.root(
                             rx.tabs.list(

@@ -84,7 +84,10 @@ def make_provider(config: ProviderConfig) -> Provider:
         from vibecoder.builder.llm.scripted import ScriptedProvider
 
         return ScriptedProvider(
-            faults=config.faults, chunk_chars=config.chunk_chars, delay=config.delay
+            faults=config.faults,
+            chunk_chars=config.chunk_chars,
+            delay=config.delay,
+            model=config.model or "scripted-1",
         )
     if config.name == "anthropic":
         from vibecoder.builder.llm.anthropic_provider import AnthropicProvider

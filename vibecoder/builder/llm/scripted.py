@@ -207,9 +207,15 @@ class ScriptedProvider:
 
     async def stream(self, request: Request) -> AsyncIterator[Chunk | Finish]:
         text, reason = self.answer(request)
-        for start in range(0, len(text), self.chunk_chars):
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        for count, start in enumerate(range(0, len(text), self.chunk_chars), 1):
             if self.delay:
-                await asyncio.sleep(self.delay)
+                # Paced against the clock, so the consumer's own work per chunk (events,
+                # cancel checks) does not slow the stream below its configured rate.
+                wait = began + count * self.delay - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
             yield Chunk(text[start : start + self.chunk_chars])
         error = "connection dropped mid-stream" if reason == FINISH_ERROR else ""
         yield Finish(reason, estimate_usage(request, text), error)
