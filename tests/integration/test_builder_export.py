@@ -144,9 +144,7 @@ def test_sell_this_makes_a_draft_listing_with_the_files_as_1_0_0_and_ai_metadata
     assert listing.summary == PROMPT
     assert listing.slug.startswith("ember-coffee-")
     versions = catalog.versions_of(session=db, listing_id=listing.id, published_only=False)
-    assert [(v.version, v.is_published, v.is_latest) for v in versions] == [
-        ("1.0.0", False, False)
-    ]
+    assert [(v.version, v.is_published, v.is_latest) for v in versions] == [("1.0.0", False, False)]
     files = {f.path: f for f in catalog.files_of(session=db, version_id=versions[0].id)}
     assert sorted(files) == [
         "app.css",
