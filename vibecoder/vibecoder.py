@@ -28,6 +28,7 @@ from vibecoder.state.account import AccountState
 from vibecoder.state.auth import AuthState
 from vibecoder.state.browse import BrowseState
 from vibecoder.state.build import BuildListState, BuildProjectState
+from vibecoder.state.build_preview import BuildPreviewState
 from vibecoder.state.library import LibraryState
 from vibecoder.state.listing import ListingState
 from vibecoder.state.profile import ProfileState
@@ -116,5 +117,5 @@ app.add_page(
     build_project.build_project_page,
     route="/build/[project]",
     title="Builder · VibeCoder",
-    on_load=BuildProjectState.load,
+    on_load=[BuildProjectState.load, BuildPreviewState.load_preview],
 )

@@ -212,6 +212,7 @@ def test_reporter_tells_the_app_page_ready_or_error_from_the_sandboxed_frame(db,
     assert [m["data"]["kind"] for m in good] == ["ready"]
     # A sandboxed frame without allow-same-origin has an opaque origin.
     assert good[0]["origin"] == "null" and good[0]["fromFrame"] is True
+    assert good[0]["data"]["path"] == "/p/"  # tells the app which version it is
 
     broken = _reporting_frame_messages(*fetch(3))
     assert [m["data"]["kind"] for m in broken] == ["error"]

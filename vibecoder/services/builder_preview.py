@@ -43,7 +43,8 @@ REPORTER = """(function () {
   function post(kind, message) {
     try {
       window.parent.postMessage(
-        { vibecoderPreview: 1, kind: kind, message: String(message || "").slice(0, 2000) },
+        { vibecoderPreview: 1, kind: kind, path: location.pathname,
+          message: String(message || "").slice(0, 2000) },
         target
       );
     } catch (e) {}
