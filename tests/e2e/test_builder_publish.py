@@ -37,14 +37,18 @@ BROKEN_ON_LOAD = 'throw new Error("ProductGrid crashed while loading");'
 
 RECORD_SHOWN = """() => {
   window.__shown = [];
+  window.__tested = {};
   setInterval(() => {
     const frame = document.querySelector('[data-testid=preview-frame]');
+    const shadow = document.querySelector('[data-testid=shadow-frame]');
     const status = document.querySelector('[data-testid=run-status]');
     const version = frame && frame.getAttribute('data-version');
     const last = window.__shown[window.__shown.length - 1];
     if (version && (!last || last.version !== version)) {
-      window.__shown.push({version, run: status ? status.textContent : ''});
+      window.__shown.push({version, run: status ? status.textContent : '', at: Date.now()});
     }
+    const testing = shadow && shadow.getAttribute('data-version');
+    if (testing && !(testing in window.__tested)) window.__tested[testing] = Date.now();
   }, 20);
 }"""
 
@@ -79,6 +83,27 @@ def _add_version(live_app, public_id: str, *, bundle: str, message: str) -> int:
         )
         session.commit()
     return number
+
+
+def _print_latencies(live_app, public_id: str, shown: list[dict], tested: dict) -> None:
+    """Version stored → shadow load started → on screen, in ms (reported, not asserted)."""
+    with Session(live_app.engine) as session:
+        created = dict(
+            session.exec(
+                select(BuilderVersion.number, BuilderVersion.created_at)
+                .join(BuilderProject, BuilderProject.id == BuilderVersion.project_id)
+                .where(BuilderProject.public_id == public_id)
+            ).all()
+        )
+    for entry in shown:
+        number = int(entry["version"])
+        stored = created[number].timestamp() * 1000
+        test_started = tested.get(entry["version"], stored)
+        print(
+            f"preview v{number}: stored→shadow {test_started - stored:.0f} ms, "
+            f"shadow→shown {entry['at'] - test_started:.0f} ms, "
+            f"stored→shown {entry['at'] - stored:.0f} ms ({entry['run'].strip()})"
+        )
 
 
 def _history_row(page, number: int):
@@ -127,6 +152,7 @@ def test_preview_code_history_and_sell_this(page, live_app):
     partial = [s for s in shown if s["version"] in ("1", "2", "3")]
     assert partial, f"no partial page was shown while building: {shown}"
     assert any("running" in s["run"] for s in partial), shown
+    _print_latencies(live_app, public_id, shown, page.evaluate("window.__tested"))
     visible = page.get_by_test_id("preview-frame")
     expect(visible).to_have_attribute("sandbox", "allow-scripts")
     expect(page.get_by_test_id("shadow-frame")).to_have_count(0)  # decided, so gone
@@ -235,3 +261,13 @@ def test_preview_code_history_and_sell_this(page, live_app):
     page.get_by_test_id("sell-this").click()
     page.wait_for_url(re.compile(r".*/sell/\d+$"), timeout=30_000)
     assert page.url == editor_url
+
+    # On a phone the builder stacks and nothing makes the page scroll sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_app.frontend_url}/build/{public_id}")
+    wait_for_app(page)
+    expect(page.get_by_test_id("sell-this")).to_be_visible()
+    page.get_by_role("radio", name="Tablet").click()
+    expect(page.get_by_test_id("preview-frame")).to_have_css("width", "768px")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(ARTIFACTS / "builder-publish-phone.png"), full_page=True)
