@@ -34,6 +34,9 @@ THROWS_ON_CLICK = """(() => {
   });
 })();"""
 BROKEN_ON_LOAD = 'throw new Error("ProductGrid crashed while loading");'
+# Renders, but silences the reporter (window.parent is replaceable): it never says "ready".
+SILENT = """window.parent = { postMessage() {} };
+document.getElementById("root").textContent = "Silent page";"""
 
 RECORD_SHOWN = """() => {
   window.__shown = [];
@@ -191,6 +194,7 @@ def test_preview_code_history_and_sell_this(page, live_app):
 
     # --- restore an older version: the preview changes -------------------------------------------
     broken = _add_version(live_app, public_id, bundle=BROKEN_ON_LOAD, message="Broken on load")
+    silent = _add_version(live_app, public_id, bundle=SILENT, message="Never reports")
     clicky = _add_version(
         live_app, public_id, bundle=THROWS_ON_CLICK, message="Checkout demo (throws on click)"
     )
@@ -221,6 +225,12 @@ def test_preview_code_history_and_sell_this(page, live_app):
     _shown(page, clicky)
     expect(frame.get_by_role("button", name="Pay now")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "builder-publish-shadow-error.png"), full_page=True)
+
+    # A page that never answers is given up on after a while, like one that failed.
+    _history_row(page, silent).last.get_by_role("button", name="Open").click()
+    expect(shadow_error).to_contain_text(f"Version {silent} did not load", timeout=30_000)
+    expect(shadow_error).to_contain_text("did not report that it loaded within 10 seconds")
+    _shown(page, clicky)
 
     runtime.get_by_role("button", name="Fix with AI").click()
     expect(page.get_by_test_id("runtime-error")).to_have_count(0)
