@@ -229,3 +229,29 @@ def test_buyers_others_and_empty_projects_are_refused_with_nothing_written(db):
     assert nothing.value.code == "no_version"
     db.rollback()
     assert db.exec(select(Listing)).all() == []
+
+
+def test_two_clicks_at_once_make_one_listing(db):
+    import concurrent.futures
+    import threading
+
+    from vibecoder.db import session_scope
+
+    seller = make_user(db, "maker@example.com", role=Role.seller)
+    project = _project(db, seller)
+    start = threading.Barrier(2)
+
+    def click():
+        start.wait()
+        with session_scope() as session:
+            return sell_project(
+                session=session, seller=session.merge(seller), public_id=project.public_id
+            )
+
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        outcomes = [f.result() for f in [pool.submit(click), pool.submit(click)]]
+    assert len({o.listing_id for o in outcomes}) == 1
+    assert sorted(o.created for o in outcomes) == [False, True]
+    db.expire_all()
+    assert len(db.exec(select(Listing).where(Listing.seller_id == seller.id)).all()) == 1
+    assert len(db.exec(select(ListingVersion)).all()) == 1
