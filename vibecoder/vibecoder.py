@@ -33,6 +33,7 @@ from vibecoder.state.admin import AdminState
 from vibecoder.state.auth import AuthState
 from vibecoder.state.browse import BrowseState
 from vibecoder.state.build import BuildListState, BuildProjectState
+from vibecoder.state.build_preview import BuildPreviewState
 from vibecoder.state.dashboard import DashboardState
 from vibecoder.state.library import LibraryState
 from vibecoder.state.listing import ListingState
@@ -127,7 +128,7 @@ app.add_page(
     build_project.build_project_page,
     route="/build/[project]",
     title="Builder · VibeCoder",
-    on_load=BuildProjectState.load,
+    on_load=[BuildProjectState.load, BuildPreviewState.load_preview],
 )
 # Seller analytics: the dashboard and one listing's analytics (sellers only, refused otherwise).
 app.add_page(

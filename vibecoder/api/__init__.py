@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from vibecoder.api.builder_zip import builder_zip
 from vibecoder.api.checkout import dummy_checkout_page, dummy_checkout_pay
 from vibecoder.api.covers import cover
 from vibecoder.api.downloads import download
@@ -21,6 +22,7 @@ ROUTES: list[Route] = [
     Route("/api/search", search, methods=["GET"]),
     # The builder's sandboxed preview: one version's page, for its owner only.
     Route("/preview/{project:str}/{version:int}/", preview, methods=["GET"]),
+    Route("/api/build/{project:str}/{version:int}/zip", builder_zip, methods=["GET"]),
 ]
 # Commerce: Stripe webhooks, the license API, signed downloads, the dummy gateway's checkout.
 ROUTES += [

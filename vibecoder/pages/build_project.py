@@ -1,10 +1,11 @@
-"""/build/[project]: chat and prompt on the left; Preview | History on the right."""
+"""/build/[project]: chat and prompt on the left; Preview | Code | History on the right."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from vibecoder.components.builder_chat import chat_panel
+from vibecoder.components.builder_preview import code_panel, preview_panel, sell_button
 from vibecoder.components.filters import pager
 from vibecoder.components.layout import page
 from vibecoder.state.build import BuildProjectState as S
@@ -26,62 +27,20 @@ def _version(item: VersionItem) -> rx.Component:
     )
 
 
-def _preview() -> rx.Component:
-    return rx.cond(
-        S.preview_url != "",
-        rx.el.iframe(
-            src=S.preview_url,
-            sandbox="allow-scripts",
-            title="Preview",
-            width="100%",
-            height="640px",
-            style={"border": "1px solid var(--gray-6)", "border_radius": "8px"},
-            data_testid="preview-frame",
-        ),
-        rx.text("No version yet: the preview appears when the first step is built."),
-    )
-
-
-def _file(path: rx.Var) -> rx.Component:
-    return rx.button(
-        path,
-        size="1",
-        variant=rx.cond(path == S.code_path, "solid", "ghost"),
-        on_click=S.show_file(path),
-        justify="start",
-        width="100%",
-    )
-
-
-def _code() -> rx.Component:
-    return rx.flex(
-        rx.vstack(rx.foreach(S.code_paths, _file), spacing="1", min_width="200px"),
-        rx.box(
-            rx.code_block(
-                S.code,
-                language="jsx",
-                show_line_numbers=True,
-                width="100%",
-                font_size="12px",
-            ),
-            width="100%",
-            max_height="600px",
-            overflow="auto",
-            data_testid="builder-code",
-        ),
-        direction=rx.breakpoints(initial="column", md="row"),
-        spacing="3",
-        width="100%",
-    )
-
-
 def build_project_page() -> rx.Component:
     return page(
         rx.cond(
             S.missing,
             rx.callout("No such project.", icon="triangle-alert"),
             rx.vstack(
-                rx.heading(S.name, size="6", as_="h1"),
+                rx.hstack(
+                    rx.heading(S.name, size="6", as_="h1"),
+                    rx.spacer(),
+                    sell_button(),
+                    width="100%",
+                    align="start",
+                    wrap="wrap",
+                ),
                 rx.flex(
                     rx.box(chat_panel(), width=["100%", "100%", "38%"]),
                     rx.box(
@@ -91,8 +50,8 @@ def build_project_page() -> rx.Component:
                                 rx.tabs.trigger("Code", value="code"),
                                 rx.tabs.trigger("History", value="history"),
                             ),
-                            rx.tabs.content(_preview(), value="preview", padding_top="8px"),
-                            rx.tabs.content(_code(), value="code", padding_top="8px"),
+                            rx.tabs.content(preview_panel(), value="preview", padding_top="8px"),
+                            rx.tabs.content(code_panel(), value="code", padding_top="8px"),
                             rx.tabs.content(
                                 rx.vstack(
                                     rx.foreach(S.versions, _version),

@@ -4,6 +4,11 @@ The bundle and the compiled CSS are inlined and allowed by their SHA-256 hashes,
 loads nothing else: a sandboxed frame has an opaque origin and its own sub-requests would not
 carry the owner's session cookie anyway. Only the project's owner may see it; any other caller
 gets the same answer as for a project that does not exist.
+
+A small reporter script runs before the bundle and tells the builder page, by postMessage to
+the app's origin only, whether the page came up ("ready": `#root` shows something and no error
+within a moment) or failed, and forwards later runtime errors. The builder page's shadow tester
+swaps a new version in only on "ready" (assets/builder_preview.js).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import re
 from dataclasses import dataclass
 
@@ -30,11 +36,60 @@ def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
-def content_security_policy(*, script: str, style: str, frame_ancestors: str) -> str:
+# Runs before the bundle, so errors thrown while the bundle starts are caught too. Errors keep
+# being forwarded after "ready": those are the runtime errors shown under the preview.
+REPORTER = """(function () {
+  var target = %s, settled = false;
+  function post(kind, message) {
+    try {
+      window.parent.postMessage(
+        { vibecoderPreview: 1, kind: kind, path: location.pathname,
+          message: String(message || "").slice(0, 2000) },
+        target
+      );
+    } catch (e) {}
+  }
+  function fail(message) { settled = true; post("error", message); }
+  window.addEventListener("error", function (e) {
+    var err = e.error;
+    fail(err && err.message ? (err.name || "Error") + ": " + err.message
+      : e.message || "Script error");
+  });
+  window.addEventListener("unhandledrejection", function (e) {
+    var r = e.reason;
+    fail("Unhandled promise rejection: " + ((r && (r.message || r)) || "unknown"));
+  });
+  window.addEventListener("load", function () {
+    var tries = 0;
+    (function check() {
+      if (settled) return;
+      var root = document.getElementById("root");
+      var shown = root && (root.innerText.trim() ||
+        root.querySelector("svg,img,canvas,video,picture,input,button,textarea,select"));
+      if (shown) {
+        setTimeout(function () { if (!settled) { settled = true; post("ready"); } }, 150);
+      } else if (++tries > 60) {
+        fail("The page rendered nothing.");
+      } else {
+        setTimeout(check, 50);
+      }
+    })();
+  });
+})();"""
+
+
+def reporter_script(app_origin: str) -> str:
+    return REPORTER % json.dumps(app_origin)
+
+
+def content_security_policy(
+    *, script: str, style: str, frame_ancestors: str, reporter: str = ""
+) -> str:
+    scripts = " ".join(_csp_hash(text) for text in (reporter, script) if text)
     return "; ".join(
         [
             "default-src 'none'",
-            f"script-src {_csp_hash(script)}",
+            f"script-src {scripts}",
             f"style-src {_csp_hash(style)}",
             "img-src data: https:",
             "font-src data:",
@@ -52,15 +107,19 @@ def render_page(*, title: str, js: str, css: str, frame_ancestors: str) -> Previ
     script = re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE)
     style = re.sub(r"</(style)", r"<\\/\1", css, flags=re.IGNORECASE)
     safe_title = html.escape(title[:120] or "Preview")
+    reporter = reporter_script(frame_ancestors)
     page = (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{safe_title}</title>\n<style>{style}</style>\n</head>\n"
+        f"<title>{safe_title}</title>\n<style>{style}</style>\n<script>{reporter}</script>\n"
+        "</head>\n"
         f'<body>\n<div id="root"></div>\n<script>{script}</script>\n</body>\n</html>\n'
     )
     return PreviewPage(
         html=page,
-        csp=content_security_policy(script=script, style=style, frame_ancestors=frame_ancestors),
+        csp=content_security_policy(
+            script=script, style=style, frame_ancestors=frame_ancestors, reporter=reporter
+        ),
     )
 
 
