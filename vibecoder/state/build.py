@@ -15,13 +15,10 @@ from vibecoder.services import builder_models, builder_runs
 from vibecoder.services.builder_listing import (
     list_projects,
     recent_messages,
-    version_file_paths,
-    version_file_text,
     versions_page,
 )
 from vibecoder.services.errors import ServiceError
 from vibecoder.services.redis_client import get_redis
-from vibecoder.settings import get_settings
 from vibecoder.state.auth import AuthState
 from vibecoder.state.build_events import RunView
 
@@ -179,22 +176,11 @@ class BuildProjectState(AuthState):
     preview_version: int = 0
     following: bool = False
     error: str = ""
-    # Code tab: the paths of the previewed version and the one file shown.
-    code_paths: list[str] = []
-    code_path: str = ""
-    code: str = ""
     # Backend only: which follower is current, when messages were read, the stored token total.
     _follow_gen: int = 0
     _messages_at: float = 0.0
     _draft_run: str = ""
     _project_tokens: int = 0
-
-    @rx.var
-    def preview_url(self) -> str:
-        if not self.preview_version:
-            return ""
-        base = get_settings().public_api_url
-        return f"{base}/preview/{self.public_id}/{self.preview_version}/"
 
     @rx.var
     def progress_label(self) -> str:
@@ -331,37 +317,6 @@ class BuildProjectState(AuthState):
     @rx.event
     def set_tab(self, tab: str):
         self.tab = tab
-        if tab == "code":
-            self._load_code(self.code_path or "src/App.jsx")
-
-    def _load_code(self, path: str) -> None:
-        owner_id = self._user_id()
-        self.code_paths, self.code = [], ""
-        if owner_id is None or not self.preview_version:
-            return
-        with session_scope() as session:
-            try:
-                project = builder_runs.owned_project(
-                    session, owner_id=owner_id, public_id=self.public_id
-                )
-            except ServiceError:
-                return
-            self.code_paths = version_file_paths(
-                session, project_id=project.id, number=self.preview_version
-            )
-            if path not in self.code_paths and self.code_paths:
-                path = self.code_paths[0]
-            self.code_path = path
-            self.code = (
-                version_file_text(
-                    session, project_id=project.id, number=self.preview_version, path=path
-                )
-                or ""
-            )
-
-    @rx.event
-    def show_file(self, path: str):
-        self._load_code(path)
 
     @rx.event
     def open_version(self, number: int):
