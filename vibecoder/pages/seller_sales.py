@@ -133,33 +133,17 @@ def _payout(row: PayoutRow) -> rx.Component:
 
 
 def _admin_refund() -> rx.Component:
+    # Admin refunds need a reason and an audit row, so they live in the admin area only.
     return rx.cond(
         S.is_admin,
-        rx.card(
-            rx.form(
-                rx.hstack(
-                    rx.text("Admin: refund any order", size="2", weight="medium"),
-                    rx.input(
-                        name="purchase_id",
-                        placeholder="Order #",
-                        aria_label="Order number",
-                        width="120px",
-                        id="admin-refund-order",
-                    ),
-                    rx.text(
-                        rx.checkbox(name="override_window"),
-                        " past the refund window",
-                        as_="label",
-                        size="2",
-                    ),
-                    rx.button("Refund", color_scheme="red", size="2", type="submit"),
-                    spacing="3",
-                    align="center",
-                    wrap="wrap",
-                ),
-                on_submit=S.admin_refund,
-                reset_on_submit=True,
+        rx.callout(
+            rx.text(
+                "Refunds of any order, with a reason for the audit log, are in ",
+                rx.link("Admin → Orders", href="/admin"),
+                ".",
             ),
+            icon="info",
+            size="1",
         ),
     )
 

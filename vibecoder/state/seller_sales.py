@@ -68,32 +68,6 @@ class SellerSalesState(AuthState):
         self._fill()
 
     @rx.event
-    def admin_refund(self, form: dict):
-        """Admins refund any order by number, past the refund window when they say so."""
-        self.message = self.error = ""
-        user = self.current_user()
-        if user is None or user.role != "admin":
-            self.error = "Only admins refund other sellers' orders."
-            return
-        raw = str(form.get("purchase_id", "")).strip().lstrip("#")
-        if not raw.isdigit():
-            self.error = "Enter an order number."
-            return
-        try:
-            with session_scope() as session:
-                fulfilment.refund_purchase(
-                    session=session,
-                    actor=user,
-                    purchase_id=int(raw),
-                    admin_override_window=bool(form.get("override_window")),
-                )
-        except ServiceError as exc:
-            self.error = exc.message
-            return
-        self.message = f"Order #{int(raw)} refunded; its key is disabled."
-        self._fill()
-
-    @rx.event
     def request_payout(self, currency: str):
         self.message = self.error = ""
         user = self.current_user()
