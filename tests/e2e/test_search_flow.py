@@ -12,13 +12,16 @@ from tests.e2e.conftest import ARTIFACTS, wait_for_app
 
 
 def _wait_for_embeddings(live_app, timeout: float = 120) -> None:
-    # The seed queued one embedding task per listing; the app's worker computes them.
+    # The seed queued one embedding task per listing; the app's worker computes them. Drafts
+    # other tests leave behind (e.g. "Sell this") are embedded when published, not before.
     deadline = time.monotonic() + timeout
     missing = None
     while time.monotonic() < deadline:
         with live_app.engine.connect() as conn:
             missing = conn.execute(
-                text("SELECT count(*) FROM listings WHERE embedding IS NULL")
+                text(
+                    "SELECT count(*) FROM listings WHERE embedding IS NULL AND status = 'published'"
+                )
             ).scalar_one()
         if missing == 0:
             return
