@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,8 +17,10 @@ import httpx
 import psutil
 import pytest
 from sqlalchemy import Engine, create_engine
+from sqlmodel import Session
 
 from tests.conftest import PROJECT_ROOT
+from vibecoder.services import auth
 from vibecoder.services.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -153,3 +156,24 @@ def page(browser, live_app):
 def wait_for_app(page) -> None:
     """Reflex hydrates over a websocket after the HTML arrives; wait until it is connected."""
     page.wait_for_load_state("networkidle")
+
+
+def sign_in(page, live_app: LiveApp, email: str, password: str, next_path: str = "/") -> None:
+    """Sign in through the form and wait until the app has landed on `next_path`."""
+    page.goto(f"{live_app.frontend_url}/signin?next={next_path}")
+    wait_for_app(page)
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("#signin-submit")
+    page.wait_for_url(live_app.frontend_url + next_path)
+    wait_for_app(page)
+
+
+def sign_up_buyer(page, live_app: LiveApp, prefix: str, password: str, next_path: str) -> str:
+    """A fresh buyer account (a unique email) signed in on `page`; returns the email."""
+    email = f"{prefix}-{uuid.uuid4().hex[:8]}@example.com"
+    with Session(live_app.engine) as session:
+        auth.register(session=session, email=email, password=password)
+        session.commit()
+    sign_in(page, live_app, email, password, next_path)
+    return email

@@ -11,7 +11,7 @@ import uuid
 from playwright.sync_api import expect
 from sqlmodel import Session
 
-from tests.e2e.conftest import ARTIFACTS, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, sign_in, wait_for_app
 from vibecoder.models.users import Role
 from vibecoder.services import auth
 
@@ -23,13 +23,7 @@ REASON = "Ships a keylogger in its setup script."
 
 
 def _sign_in(page, live_app, email: str, next_path: str) -> None:
-    page.goto(f"{live_app.frontend_url}/signin?next={next_path}")
-    wait_for_app(page)
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("#signin-submit")
-    page.wait_for_url(live_app.frontend_url + next_path)
-    wait_for_app(page)
+    sign_in(page, live_app, email, PASSWORD, next_path)
 
 
 def _new_page(browser):

@@ -3,30 +3,16 @@ progress to the last step, the sandboxed preview shows the hero; history opens a
 
 from __future__ import annotations
 
-import uuid
-
 from playwright.sync_api import expect
-from sqlmodel import Session
 
-from tests.e2e.conftest import ARTIFACTS, wait_for_app
-from vibecoder.services import auth
+from tests.e2e.conftest import ARTIFACTS, sign_up_buyer, wait_for_app
 
 PASSWORD = "amber-lighthouse-2026"
 PROMPT = "A full landing page for a coffee roaster called Ember with products and a footer"
 
 
 def test_prompt_plan_approve_build_and_preview(page, live_app):
-    email = f"builder-{uuid.uuid4().hex[:8]}@example.com"
-    with Session(live_app.engine) as session:
-        auth.register(session=session, email=email, password=PASSWORD)
-        session.commit()
-    page.goto(f"{live_app.frontend_url}/signin?next=/build")
-    wait_for_app(page)
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("#signin-submit")
-    page.wait_for_url(live_app.frontend_url + "/build")
-    wait_for_app(page)
+    sign_up_buyer(page, live_app, "builder", PASSWORD, "/build")
     expect(page.get_by_text("No projects yet")).to_be_visible()
 
     page.fill("input[name=name]", "Ember")

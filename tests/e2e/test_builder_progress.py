@@ -12,9 +12,8 @@ import uuid
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
-from tests.e2e.conftest import ARTIFACTS, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, sign_up_buyer, wait_for_app
 from vibecoder.models.builder import BuilderProject, BuilderVersion
-from vibecoder.services import auth
 from vibecoder.services.builder_models import SCRIPTED_DRILL_MODEL
 from vibecoder.services.storage import LocalBlobStore, read_bytes
 
@@ -23,17 +22,7 @@ PROMPT = "A full landing page for a coffee roaster called Ember with products an
 
 
 def _sign_in(page, live_app) -> None:
-    email = f"progress-{uuid.uuid4().hex[:8]}@example.com"
-    with Session(live_app.engine) as session:
-        auth.register(session=session, email=email, password=PASSWORD)
-        session.commit()
-    page.goto(f"{live_app.frontend_url}/signin?next=/build")
-    wait_for_app(page)
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("#signin-submit")
-    page.wait_for_url(live_app.frontend_url + "/build")
-    wait_for_app(page)
+    sign_up_buyer(page, live_app, "progress", PASSWORD, "/build")
 
 
 def _new_project(page, live_app, name: str, model_label: str | None = None) -> None:

@@ -9,17 +9,15 @@ tells a buyer what to do, then opens the draft listing whose provenance shows th
 from __future__ import annotations
 
 import re
-import uuid
 import zipfile
 
 from playwright.sync_api import expect
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from tests.e2e.conftest import ARTIFACTS, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, sign_up_buyer, wait_for_app
 from vibecoder.models.builder import BuilderProject, BuilderVersion
 from vibecoder.models.users import User
-from vibecoder.services import auth
 from vibecoder.services.storage import LocalBlobStore, put_bytes
 
 PASSWORD = "amber-lighthouse-2026"
@@ -121,17 +119,7 @@ def _shown(page, number: int) -> None:
 
 
 def test_preview_code_history_and_sell_this(page, live_app):
-    email = f"maker-{uuid.uuid4().hex[:8]}@example.com"
-    with Session(live_app.engine) as session:
-        auth.register(session=session, email=email, password=PASSWORD)  # a buyer for now
-        session.commit()
-    page.goto(f"{live_app.frontend_url}/signin?next=/build")
-    wait_for_app(page)
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("#signin-submit")
-    page.wait_for_url(live_app.frontend_url + "/build")
-    wait_for_app(page)
+    email = sign_up_buyer(page, live_app, "maker", PASSWORD, "/build")  # a buyer for now
 
     page.fill("input[name=name]", "Ember")
     page.fill("textarea[name=prompt]", PROMPT)

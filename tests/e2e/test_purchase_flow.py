@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 from sqlmodel import Session
 
-from tests.e2e.conftest import ARTIFACTS, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, sign_in, wait_for_app
 from vibecoder.services import auth
 
 PASSWORD = "amber-lighthouse-2026"
@@ -27,13 +27,7 @@ SELLER_EMAIL = "ines.duarte@example.com"
 
 
 def _sign_in(page, live_app, email: str, next_path: str) -> None:
-    page.goto(f"{live_app.frontend_url}/signin?next={next_path}")
-    wait_for_app(page)
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("#signin-submit")
-    page.wait_for_url(live_app.frontend_url + next_path)
-    wait_for_app(page)
+    sign_in(page, live_app, email, PASSWORD, next_path)
 
 
 def _latest_files(live_app) -> tuple[str, dict[str, str]]:
