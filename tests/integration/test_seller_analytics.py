@@ -519,3 +519,38 @@ def test_subscription_renewals_count_as_revenue_but_not_as_new_sales(db, api, st
     assert card(board, "sales").value == "1"
     kinds = db.exec(select(AnalyticsEvent.kind).order_by(AnalyticsEvent.id)).all()
     assert kinds.count("purchase") == 1 and kinds.count("renewal") == 2
+
+
+def test_partial_refunds_net_revenue_and_a_full_refund_adds_only_the_rest(db, api, stripe_fake):
+    """Refunds made in the Stripe dashboard: $4 of $10 back, then the rest, then a replay."""
+    from vibecoder.services import fulfilment
+
+    seller = make_user(db, "partial@example.com")
+    buyer = make_user(db, "buyer@example.com", role=Role.buyer)
+    listing = publish(db, seller, price_cents=1000)
+    start = fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+    session = stripe_fake.complete_session(start.url.rsplit("/", 1)[1])
+    secret = stripe_fake.webhook_secret
+    post_event(api, event("checkout.session.completed", session), secret)
+    process_all(db)
+    assert dashboard(session=db, seller=seller, range_key="7d").revenue_total == "$10"
+
+    partial = stripe_fake.refund_in_dashboard(session["payment_intent"], amount=400)
+    post_event(api, event("charge.refunded", partial), secret)
+    process_all(db)
+    board = dashboard(session=db, seller=seller, range_key="7d")
+    assert board.revenue_total == "$6"
+    assert card(board, "refunds").value == "1"
+
+    rest = stripe_fake.refund_in_dashboard(session["payment_intent"])
+    post_event(api, event("charge.refunded", rest), secret)
+    post_event(api, event("charge.refunded", rest), secret)  # a replay under a new event id
+    process_all(db)
+    board = dashboard(session=db, seller=seller, range_key="7d")
+    assert board.revenue_total == "$0"
+    refunds = db.exec(
+        select(AnalyticsEvent.amount_cents)
+        .where(AnalyticsEvent.kind == "refund")
+        .order_by(AnalyticsEvent.id)
+    ).all()
+    assert refunds == [400, 600]

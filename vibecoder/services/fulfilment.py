@@ -868,15 +868,6 @@ def _revoke(
         .where(Listing.id == listing.id, Listing.sales_count > 0)
         .values(sales_count=Listing.sales_count - 1)
     )
-    if status == PurchaseStatus.refunded:
-        _analytics(
-            session,
-            kind="refund",
-            listing=listing,
-            user_id=purchase.buyer_id,
-            amount=purchase.amount_cents,
-            currency=purchase.currency,
-        )
     verb = "refunded" if status == PurchaseStatus.refunded else "disputed"
     notifications.notify(
         session=session,
@@ -907,7 +898,7 @@ def _charge_refunded(session: Session, event: PaymentEvent) -> str:
     listing = session.get(Listing, purchase.listing_id)
     assert listing is not None
     total = event.amount_refunded_cents
-    ledger.record_reversal(
+    booked = ledger.record_reversal(
         session=session,
         purchase=purchase,
         seller_id=listing.seller_id,
@@ -918,7 +909,21 @@ def _charge_refunded(session: Session, event: PaymentEvent) -> str:
         description=f"Refund of order #{purchase.id} ({listing.title})",
     )
     fully = event.fully_refunded or (event.amount_cents and total >= event.amount_cents)
-    if purchase.status == PurchaseStatus.paid and fully:
+    revoking = purchase.status == PurchaseStatus.paid and bool(fully)
+    if revoking and not ledger.has_sale(session=session, purchase_id=purchase.id):
+        booked = purchase.amount_cents  # an order from before the ledger: all of it goes back
+    if booked > 0 and purchase.status == PurchaseStatus.paid:
+        # One event per refund with the money that went back, so partial refunds net revenue
+        # too and a later full refund adds only the rest.
+        _analytics(
+            session,
+            kind="refund",
+            listing=listing,
+            user_id=purchase.buyer_id,
+            amount=booked,
+            currency=event.currency or purchase.currency,
+        )
+    if revoking:
         _revoke(session, purchase, status=PurchaseStatus.refunded, at=event.created, why="refunded")
         return "refunded"
     return "partially_refunded" if purchase.status == PurchaseStatus.paid else "already_applied"

@@ -153,6 +153,10 @@ def _sum(session: Session, purchase_id: int, kind: LedgerKind) -> int:
     )
 
 
+def has_sale(*, session: Session, purchase_id: int) -> bool:
+    return _sum(session, purchase_id, LedgerKind.sale) > 0
+
+
 def record_reversal(
     *,
     session: Session,
