@@ -99,7 +99,9 @@ class AuthState(rx.State):
                 auth.revoke_session(session=session, token=self.session_token)
         self.session_token = ""
         self._show(None)
-        return rx.redirect("/")
+        # A fresh client token: page states of this user (admin queues, dashboards, drafts)
+        # stay behind with the old token instead of reaching whoever signs in next in this tab.
+        return [rx.clear_session_storage(), rx.call_script("window.location.replace('/')")]
 
     def client_ip(self) -> str:
         return self.router.session.client_ip or "unknown"
