@@ -53,7 +53,7 @@ def test_visitor_finds_listings_by_meaning_as_they_type(page, live_app):
     page.get_by_role("option", name="Games").click()
     expect(page.locator("#no-results")).to_be_visible(timeout=15_000)
     page.get_by_role("button", name="Clear filters").first.click()
-    expect(top).to_have_count(1, timeout=15_000)
+    expect(top).to_have_count(1, timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "search-results.png"), full_page=True)
 
     # The listing page suggests neighbours, never itself.
