@@ -104,7 +104,7 @@ def test_build_command_on_the_worker(services, celery_worker, tmp_path):
         "--json",
         timeout=300,
     )
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, (result.stdout[-3000:], result.stderr[-3000:])
     summary = json.loads(result.stdout)
     assert summary["status"] == "done"
     assert summary["provider_label"] == "Offline demo model (scripted)"
