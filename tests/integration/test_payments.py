@@ -701,3 +701,28 @@ def test_checkout_expired_event_cancels_the_pending_purchase(db, api, stripe_fak
     assert purchase_status(db, start.purchase_id) == "canceled"
     again = fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
     assert again.purchase_id != start.purchase_id
+
+
+def test_a_refund_that_failed_at_stripe_can_be_retried_at_once(db, api, stripe_fake):
+    """Stripe replays an error stored under an idempotency key for 24 h: a retry needs a new one."""
+    seller, buyer = _seller_buyer(db)
+    listing = publish(db, seller)
+    purchase_id, session = _checkout(db, stripe_fake, buyer, listing)
+    post_event(api, event("checkout.session.completed", session), stripe_fake.webhook_secret)
+    process_all(db)
+    stripe_fake.fail_next["POST /v1/refunds"] = StripeError(
+        400, "invalid_request_error", "This charge has a pending dispute."
+    )
+    with pytest.raises(fulfilment.PaymentUnavailable) as failed:
+        fulfilment.refund_purchase(session=db, actor=seller, purchase_id=purchase_id)
+    assert "pending dispute" in failed.value.message
+    db.rollback()
+    assert purchase_status(db, purchase_id) == "paid"
+
+    fulfilment.refund_purchase(session=db, actor=seller, purchase_id=purchase_id)
+    db.commit()
+    assert purchase_status(db, purchase_id) == "refunded"
+    first, second = stripe_fake.calls("POST", "/v1/refunds")
+    assert first.headers["idempotency-key"] == f"vc-refund-{purchase_id}"
+    assert second.headers["idempotency-key"] == f"vc-refund-{purchase_id}-retry1"
+    assert _ledger(db, purchase_id)[-2:] == [("refund", -900), ("fee_reversal", 90)]

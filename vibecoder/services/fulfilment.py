@@ -57,10 +57,13 @@ from vibecoder.services.payments import (
     get_gateway,
     parse_event,
 )
+from vibecoder.services.redis_client import get_redis
 from vibecoder.settings import get_settings
 
 REUSE_MARGIN = timedelta(minutes=2)
 PROVISIONAL_PERIOD = timedelta(days=3)
+# Failed gateway refunds of one purchase; each failure moves its next try to a new idempotency key.
+REFUND_FAILURES = "vibecoder:refund-failures:{}"
 SUBSCRIPTION_INTERVALS = {
     PricingModel.subscription_monthly: ("month", timedelta(days=31)),
     PricingModel.subscription_yearly: ("year", timedelta(days=366)),
@@ -1032,17 +1035,26 @@ def refund_purchase(
         attempt = session.exec(
             select(CheckoutAttempt).where(CheckoutAttempt.purchase_id == purchase.id)
         ).first()
+        failures_key = REFUND_FAILURES.format(purchase.id)
+        redis_client = get_redis()
+        failures = int(redis_client.get(failures_key) or 0)
         try:
             result = gateway.refund(
                 purchase_id=purchase.id,
                 payment_ref=payment_ref,
                 amount_cents=amount,
                 reverse_transfer=bool(attempt and attempt.destination_account),
-                idempotency_key=f"vc-refund-{purchase.id}",
+                idempotency_key=f"vc-refund-{purchase.id}"
+                + (f"-retry{failures}" if failures else ""),
             )
             if purchase.subscription_ref:
                 gateway.cancel_subscription(subscription_ref=purchase.subscription_ref)
         except GatewayError as exc:
+            # Stripe keeps an error under its idempotency key and replays it for 24 hours, so
+            # the next try after a failure gets a new key. A refund that went through keeps
+            # its key: a retry after a crash replays that success instead of refunding twice.
+            with redis_client.pipeline() as pipe:
+                pipe.incr(failures_key).expire(failures_key, 2 * 86400).execute()
             raise PaymentUnavailable("refund_failed", exc.message) from exc
         charge_ref = result.charge_ref or payment_ref
     event = PaymentEvent(
