@@ -15,7 +15,6 @@ from vibecoder.db import session_scope
 from vibecoder.services import auth, exports
 from vibecoder.services.errors import ServiceError
 
-SESSION_COOKIE = "vc_session"  # the cookie vibecoder.state.auth keeps the session token in
 KINDS = {"sales": exports.sales_csv, "ledger": exports.ledger_csv}
 
 
@@ -30,7 +29,7 @@ async def export_csv(request: Request) -> Response:
     if kind not in KINDS:
         return JSONResponse({"error": "not_found"}, status_code=404)
     try:
-        seller_id = await run_in_threadpool(_seller_id, request.cookies.get(SESSION_COOKIE))
+        seller_id = await run_in_threadpool(_seller_id, request.cookies.get(auth.SESSION_COOKIE))
     except ServiceError as exc:
         status = 401 if exc.code == "signed_out" else exc.status_code
         return JSONResponse(exc.to_dict(), status_code=status)

@@ -39,6 +39,8 @@ _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[A-Za-z]{2,}$")
 USERNAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{1,30}[a-z0-9])$")
 API_KEY_PREFIX = "vck_"
+# The browser cookie that carries the session token (set by the Reflex app, read by HTTP routes).
+SESSION_COOKIE = "vc_session"
 COMMON_PASSWORDS = frozenset(
     {
         "password",

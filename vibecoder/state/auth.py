@@ -10,11 +10,11 @@ from vibecoder.services import auth
 from vibecoder.services.errors import ServiceError
 from vibecoder.services.redis_client import get_redis
 
-SESSION_COOKIE = "vc_session"
-
 
 class AuthState(rx.State):
-    session_token: str = rx.Cookie("", name=SESSION_COOKIE, same_site="lax", max_age=14 * 86400)
+    session_token: str = rx.Cookie(
+        "", name=auth.SESSION_COOKIE, same_site="lax", max_age=14 * 86400
+    )
     username: str = ""
     display_name: str = ""
     email: str = ""
