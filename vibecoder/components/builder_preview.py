@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from vibecoder.components.code_view import code_view
 from vibecoder.state.build_preview import BuildPreviewState as P
 from vibecoder.state.build_preview import TreeItem
 
@@ -232,17 +233,10 @@ def code_panel() -> rx.Component:
                         rx.badge(P.open_language, variant="outline"),
                         align="center",
                     ),
-                    rx.box(
-                        rx.code_block(
-                            P.open_text,
-                            language=P.open_language,
-                            show_line_numbers=True,
-                            width="100%",
-                            font_size="12px",
-                        ),
-                        width="100%",
+                    code_view(
+                        P.open_text,
+                        P.open_language,
                         max_height="600px",
-                        overflow="auto",
                         data_testid="builder-code",
                     ),
                     width="100%",

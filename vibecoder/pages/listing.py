@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
+from vibecoder.components.code_view import code_view
 from vibecoder.components.filters import pager
 from vibecoder.components.layout import page
 from vibecoder.components.listing_card import cover_image
@@ -122,18 +123,10 @@ def _code_tab() -> rx.Component:
                     ListingState.code_notice != "",
                     rx.callout(ListingState.code_notice, icon="info", size="1"),
                 ),
-                rx.box(
-                    rx.code_block(
-                        ListingState.code,
-                        language=ListingState.code_language,
-                        show_line_numbers=True,
-                        wrap_long_lines=False,
-                        width="100%",
-                        font_size="12px",
-                    ),
-                    width="100%",
+                code_view(
+                    ListingState.code,
+                    ListingState.code_language,
                     max_height="560px",
-                    overflow="auto",
                     id="code-viewer",
                 ),
                 width="100%",
