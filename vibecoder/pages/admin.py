@@ -50,6 +50,26 @@ def _table(headers: list[str], rows: rx.Component, id: str) -> rx.Component:
     )
 
 
+def _paged_table(
+    items: rx.Var,
+    render,
+    headers: list[str],
+    id: str,
+    pages: rx.Component,
+    empty: rx.Component,
+) -> rx.Component:
+    """One tab's rows with their pager, or its empty state."""
+    return rx.cond(
+        items.length() > 0,
+        rx.vstack(_table(headers, rx.foreach(items, render), id), pages, width="100%"),
+        empty,
+    )
+
+
+def _count(total: rx.Var, one: str, many: str) -> rx.Component:
+    return rx.text(total, rx.cond(total == 1, f" {one}", f" {many}"), size="1", color_scheme="gray")
+
+
 def _empty(text: str, id: str) -> rx.Component:
     return rx.center(
         rx.text(text, size="2", color_scheme="gray"),
@@ -205,17 +225,12 @@ def _reports() -> rx.Component:
             "Report status",
             "reports-status",
         ),
-        rx.cond(
-            S.reports.length() > 0,
-            rx.vstack(
-                _table(
-                    ["Report", "Listing", "Reporter", "Reason", "Status", "Filed", ""],
-                    rx.foreach(S.reports, _report),
-                    "reports-table",
-                ),
-                pager(S.reports_page, S.reports_pages, S.reports_go),
-                width="100%",
-            ),
+        _paged_table(
+            S.reports,
+            _report,
+            ["Report", "Listing", "Reporter", "Reason", "Status", "Filed", ""],
+            "reports-table",
+            pager(S.reports_page, S.reports_pages, S.reports_go),
             _empty("No reports here. The queue is clear.", "reports-empty"),
         ),
         spacing="3",
@@ -276,23 +291,13 @@ def _listings() -> rx.Component:
             wrap="wrap",
             width="100%",
         ),
-        rx.text(
-            S.listings_total,
-            rx.cond(S.listings_total == 1, " listing", " listings"),
-            size="1",
-            color_scheme="gray",
-        ),
-        rx.cond(
-            S.listings.length() > 0,
-            rx.vstack(
-                _table(
-                    ["#", "Listing", "Seller", "Status", "Price", "Sales", "Reports", ""],
-                    rx.foreach(S.listings, _listing),
-                    "admin-listings-table",
-                ),
-                pager(S.listings_page, S.listings_pages, S.listings_go),
-                width="100%",
-            ),
+        _count(S.listings_total, "listing", "listings"),
+        _paged_table(
+            S.listings,
+            _listing,
+            ["#", "Listing", "Seller", "Status", "Price", "Sales", "Reports", ""],
+            "admin-listings-table",
+            pager(S.listings_page, S.listings_pages, S.listings_go),
             _empty("No listings match.", "listings-empty"),
         ),
         spacing="3",
@@ -359,23 +364,13 @@ def _users() -> rx.Component:
             wrap="wrap",
             width="100%",
         ),
-        rx.text(
-            S.users_total,
-            rx.cond(S.users_total == 1, " user", " users"),
-            size="1",
-            color_scheme="gray",
-        ),
-        rx.cond(
-            S.users.length() > 0,
-            rx.vstack(
-                _table(
-                    ["#", "User", "Role", "State", "Listings", "Joined", ""],
-                    rx.foreach(S.users, _user),
-                    "admin-users-table",
-                ),
-                pager(S.users_page, S.users_pages, S.users_go),
-                width="100%",
-            ),
+        _count(S.users_total, "user", "users"),
+        _paged_table(
+            S.users,
+            _user,
+            ["#", "User", "Role", "State", "Listings", "Joined", ""],
+            "admin-users-table",
+            pager(S.users_page, S.users_pages, S.users_go),
             _empty("No users match.", "users-empty"),
         ),
         spacing="3",
@@ -419,23 +414,13 @@ def _purchases() -> rx.Component:
             S.search_purchases,
             "purchases-q",
         ),
-        rx.text(
-            S.purchases_total,
-            rx.cond(S.purchases_total == 1, " order", " orders"),
-            size="1",
-            color_scheme="gray",
-        ),
-        rx.cond(
-            S.purchases.length() > 0,
-            rx.vstack(
-                _table(
-                    ["Order", "Listing", "Buyer", "Seller", "Amount", "Status", "Date", ""],
-                    rx.foreach(S.purchases, _purchase),
-                    "admin-purchases-table",
-                ),
-                pager(S.purchases_page, S.purchases_pages, S.purchases_go),
-                width="100%",
-            ),
+        _count(S.purchases_total, "order", "orders"),
+        _paged_table(
+            S.purchases,
+            _purchase,
+            ["Order", "Listing", "Buyer", "Seller", "Amount", "Status", "Date", ""],
+            "admin-purchases-table",
+            pager(S.purchases_page, S.purchases_pages, S.purchases_go),
             _empty("No orders match.", "purchases-empty"),
         ),
         spacing="3",
@@ -476,17 +461,12 @@ def _audit_log() -> rx.Component:
             align="center",
             wrap="wrap",
         ),
-        rx.cond(
-            S.audit.length() > 0,
-            rx.vstack(
-                _table(
-                    ["When", "Admin", "Action", "Target", "Reason", "Details"],
-                    rx.foreach(S.audit, _audit),
-                    "audit-table",
-                ),
-                pager(S.audit_page, S.audit_pages, S.audit_go),
-                width="100%",
-            ),
+        _paged_table(
+            S.audit,
+            _audit,
+            ["When", "Admin", "Action", "Target", "Reason", "Details"],
+            "audit-table",
+            pager(S.audit_page, S.audit_pages, S.audit_go),
             _empty("No admin actions yet.", "audit-empty"),
         ),
         spacing="3",
