@@ -10,7 +10,7 @@ from sqlmodel import SQLModel
 
 import vibecoder.models  # noqa: F401 - registers every table on SQLModel.metadata
 from alembic import context
-from vibecoder.db import database_url
+from vibecoder.infra.db import database_url
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("skip_logging"):

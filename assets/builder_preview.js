@@ -1,5 +1,5 @@
 // The builder's preview iframes report "ready" or "error" by postMessage (see
-// vibecoder/services/builder_preview.py). Reflex cannot listen to postMessage, so this forwards
+// vibecoder/builder/service/preview.py). Reflex cannot listen to postMessage, so this forwards
 // each message into the hidden #preview-bridge input, whose change event reaches
 // BuildPreviewState.bridge. Only messages whose source is one of our preview iframes count.
 (function () {

@@ -110,7 +110,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-admin-"))
     os.environ["VIBECODER_DATA_DIR"] = str(tmp / "data")
     os.environ.setdefault("VIBECODER_ENVIRONMENT", "development")
-    from vibecoder import runtime
+    from vibecoder.infra import runtime
     from vibecoder.settings import get_settings
 
     get_settings.cache_clear()
@@ -119,9 +119,9 @@ def main() -> None:
         from sqlmodel import select
 
         from vibecoder.cli import upgrade_database
-        from vibecoder.db import get_engine, session_scope
+        from vibecoder.domain.moderation import admin
+        from vibecoder.infra.db import get_engine, session_scope
         from vibecoder.models.users import User
-        from vibecoder.services import admin
 
         upgrade_database()
         fill_seconds = _fill(get_engine())

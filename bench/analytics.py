@@ -126,7 +126,7 @@ def _timed(fn) -> float:
 def run(tmp: Path) -> dict:
     os.environ["VIBECODER_DATA_DIR"] = str(tmp / "data")
     os.environ.setdefault("VIBECODER_ENVIRONMENT", "development")
-    from vibecoder import runtime
+    from vibecoder.infra import runtime
     from vibecoder.settings import get_settings
 
     get_settings.cache_clear()
@@ -136,10 +136,10 @@ def run(tmp: Path) -> dict:
         from sqlmodel import Session
 
         from vibecoder.cli import upgrade_database
-        from vibecoder.db import get_engine
+        from vibecoder.domain.analytics.rollup import rollup_seller
+        from vibecoder.domain.analytics.seller import dashboard, dashboard_listings
+        from vibecoder.infra.db import get_engine
         from vibecoder.models.users import User
-        from vibecoder.services.analytics_rollup import rollup_seller
-        from vibecoder.services.seller_analytics import dashboard, dashboard_listings
 
         upgrade_database()
         engine = get_engine()
@@ -206,7 +206,7 @@ def run(tmp: Path) -> dict:
             conn.execute(text("delete from analytics_rollup_state"))
         without_rollups = measure()
     finally:
-        from vibecoder.db import reset_engine
+        from vibecoder.infra.db import reset_engine
 
         reset_engine()
         runtime.stop_owned_services()

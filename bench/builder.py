@@ -128,7 +128,7 @@ def recovery_and_latency() -> dict:
 def whole_runs(tmp: Path) -> dict:
     os.environ["VIBECODER_DATA_DIR"] = str(tmp / "data")
     os.environ.setdefault("VIBECODER_ENVIRONMENT", "development")
-    from vibecoder import runtime
+    from vibecoder.infra import runtime
     from vibecoder.settings import get_settings
 
     get_settings.cache_clear()
@@ -136,10 +136,10 @@ def whole_runs(tmp: Path) -> dict:
     try:
         from vibecoder.builder import engine
         from vibecoder.builder.llm import ProviderConfig
+        from vibecoder.builder.service import projects as builder_projects
         from vibecoder.cli import upgrade_database
-        from vibecoder.db import session_scope
-        from vibecoder.services import builder_projects
-        from vibecoder.services.redis_client import get_redis
+        from vibecoder.infra.db import session_scope
+        from vibecoder.infra.redis_client import get_redis
 
         upgrade_database()
         client = get_redis()

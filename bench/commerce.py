@@ -60,8 +60,10 @@ def _seed(session, count: int):
     import io
     import zipfile
 
+    from vibecoder.domain.accounts import auth
+    from vibecoder.domain.catalog import files as listing_files
+    from vibecoder.domain.catalog import listings as catalog
     from vibecoder.models.users import Role
-    from vibecoder.services import auth, catalog, listing_files
 
     seller = auth.register(
         session=session,
@@ -119,10 +121,10 @@ def _signed_event(session_obj: dict) -> tuple[bytes, str]:
 def _download_ready(engine, buyer_id: int, purchase_id: int, version_id: int) -> bool:
     from sqlmodel import Session
 
+    from vibecoder.domain.commerce import downloads
+    from vibecoder.domain.errors import ServiceError
     from vibecoder.models.commerce import Purchase
     from vibecoder.models.users import User
-    from vibecoder.services import downloads
-    from vibecoder.services.errors import ServiceError
 
     with Session(engine) as session:
         purchase = session.get(Purchase, purchase_id)
@@ -141,7 +143,7 @@ def _download_ready(engine, buyer_id: int, purchase_id: int, version_id: int) ->
 
 
 def _paid_session(fake, buyer_id: int, listing_id: int) -> tuple[int, bytes, str]:
-    from vibecoder.services import fulfilment
+    from vibecoder.domain.commerce import fulfilment
 
     start = fulfilment.begin_checkout(buyer_id=buyer_id, listing_id=listing_id)
     paid = fake.complete_session(start.url.rsplit("/", 1)[1])
@@ -253,7 +255,7 @@ def run(tmp: Path) -> dict:
         VIBECODER_LICENSE_API_PER_IP_PER_MINUTE="1000000",
     )
     os.environ.setdefault("VIBECODER_ENVIRONMENT", "development")
-    from vibecoder import runtime
+    from vibecoder.infra import runtime
     from vibecoder.settings import get_settings
 
     get_settings.cache_clear()
@@ -263,10 +265,10 @@ def run(tmp: Path) -> dict:
         from sqlmodel import Session, select
 
         from vibecoder.cli import upgrade_database, worker_command
-        from vibecoder.db import get_engine
+        from vibecoder.domain.commerce import licensing
+        from vibecoder.infra.db import get_engine
+        from vibecoder.infra.embedded import free_port
         from vibecoder.models.commerce import License
-        from vibecoder.services import licensing
-        from vibecoder.services.embedded import free_port
 
         upgrade_database()
         engine = get_engine()

@@ -39,7 +39,7 @@ def _code_dir(language: str) -> Path:
 
 def cold_start() -> dict:
     import sandbox
-    from vibecoder.toolchain import node_binary
+    from vibecoder.infra.toolchain import node_binary
 
     results = {}
     for language, bare in (("python", [sys.executable]), ("node", [node_binary()])):
@@ -72,7 +72,7 @@ def throughput(tmp: Path) -> dict:
     os.environ["VIBECODER_DATA_DIR"] = str(tmp / "data")
     os.environ["VIBECODER_SANDBOX_RUNS_PER_IP_PER_HOUR"] = str(THROUGHPUT_RUNS * 10)
     os.environ.setdefault("VIBECODER_ENVIRONMENT", "development")
-    from vibecoder import runtime
+    from vibecoder.infra import runtime
     from vibecoder.settings import get_settings
 
     get_settings.cache_clear()
@@ -86,12 +86,14 @@ def throughput(tmp: Path) -> dict:
 
         from sqlmodel import Session, select
 
-        from vibecoder.db import get_engine
+        from vibecoder.domain.accounts import auth
+        from vibecoder.domain.catalog import files as listing_files
+        from vibecoder.domain.catalog import listings as catalog
+        from vibecoder.domain.sandbox_runs.runs import request_run
+        from vibecoder.infra.db import get_engine
+        from vibecoder.infra.redis_client import get_redis
         from vibecoder.models.sandbox import SandboxRun
         from vibecoder.models.users import Role
-        from vibecoder.services import auth, catalog, listing_files
-        from vibecoder.services.redis_client import get_redis
-        from vibecoder.services.sandbox_runs import request_run
 
         with Session(get_engine()) as session:
             seller = auth.register(

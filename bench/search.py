@@ -59,9 +59,9 @@ def ndcg_at_10(ranked: list[str], grades: dict[str, int]) -> float:
 def embedding_throughput(session_factory) -> dict:
     from sqlmodel import select
 
+    from vibecoder.domain.search import embeddings
+    from vibecoder.domain.search.index import listing_document, reindex
     from vibecoder.models.catalog import Listing
-    from vibecoder.services import embeddings
-    from vibecoder.services.search_index import listing_document, reindex
 
     embeddings.encode(["warm up"])
     start = time.perf_counter()
@@ -87,10 +87,10 @@ def embedding_throughput(session_factory) -> dict:
 def relevance(session_factory) -> dict:
     from sqlmodel import select
 
+    from vibecoder.domain.catalog.browse import BrowseFilters
+    from vibecoder.domain.search import embeddings
+    from vibecoder.domain.search.query import normalize_query, rank
     from vibecoder.models.catalog import Listing
-    from vibecoder.services import embeddings
-    from vibecoder.services.browse import BrowseFilters
-    from vibecoder.services.search import normalize_query, rank
 
     scores: dict[str, list[float]] = {"keyword": [], "vector": [], "hybrid": []}
     methods = {"keyword": ("keyword",), "vector": ("semantic",), "hybrid": ("keyword", "semantic")}
@@ -181,9 +181,9 @@ def grow_to(engine, target: int, seed: int = 7) -> float:
 def latency_and_recall(session_factory, rows: int) -> dict:
     from sqlalchemy import text
 
-    from vibecoder.services import embeddings
-    from vibecoder.services.browse import BrowseFilters
-    from vibecoder.services.search import nearest_ids, normalize_query, rank
+    from vibecoder.domain.catalog.browse import BrowseFilters
+    from vibecoder.domain.search import embeddings
+    from vibecoder.domain.search.query import nearest_ids, normalize_query, rank
 
     rng = random.Random(rows)
     queries = list(LABELLED_QUERIES)
@@ -229,15 +229,15 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-search-"))
     os.environ["VIBECODER_DATA_DIR"] = str(tmp / "data")
     os.environ.setdefault("VIBECODER_ENVIRONMENT", "development")
-    from vibecoder import runtime
+    from vibecoder.infra import runtime
     from vibecoder.settings import get_settings
 
     get_settings.cache_clear()
     runtime.ensure_services()
     try:
         from vibecoder.cli import upgrade_database
-        from vibecoder.db import get_engine, session_scope
-        from vibecoder.services.seed import seed_demo_data
+        from vibecoder.domain.catalog.seed import seed_demo_data
+        from vibecoder.infra.db import get_engine, session_scope
 
         upgrade_database()
         seed_demo_data(only_if_empty=True)

@@ -29,7 +29,7 @@ for _var in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "ANTHROPIC_API_KEY", 
 @pytest.fixture(scope="session")
 def services(tmp_path_factory):
     """Embedded Postgres and Redis for this test session, migrated to head."""
-    from vibecoder.services.embedded import EmbeddedServices
+    from vibecoder.infra.embedded import EmbeddedServices
     from vibecoder.settings import get_settings
 
     data_dir = tmp_path_factory.mktemp("vibecoder-data")
@@ -40,7 +40,7 @@ def services(tmp_path_factory):
     get_settings.cache_clear()
 
     from vibecoder.cli import upgrade_database
-    from vibecoder.db import reset_engine
+    from vibecoder.infra.db import reset_engine
 
     reset_engine()
     upgrade_database()
@@ -55,7 +55,7 @@ def _truncate_all() -> None:
     from sqlmodel import SQLModel
 
     import vibecoder.models  # noqa: F401
-    from vibecoder.db import get_engine
+    from vibecoder.infra.db import get_engine
 
     tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
     # A task from the previous test may still hold row locks in the worker; TRUNCATE then
@@ -77,8 +77,8 @@ def db(services):
     """A clean database; yields a SQLModel session that the test may commit freely."""
     from sqlmodel import Session
 
-    from vibecoder.db import get_engine
-    from vibecoder.services.redis_client import get_redis
+    from vibecoder.infra.db import get_engine
+    from vibecoder.infra.redis_client import get_redis
 
     _truncate_all()
     get_redis().flushdb()
@@ -88,7 +88,7 @@ def db(services):
 
 @pytest.fixture
 def redis_client(services):
-    from vibecoder.services.redis_client import get_redis
+    from vibecoder.infra.redis_client import get_redis
 
     client = get_redis()
     client.flushdb()

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from celery import chain
 
 from vibecoder.builder import engine
-from vibecoder.services.redis_client import get_redis
+from vibecoder.infra.redis_client import get_redis
 from workers.celery_app import app
 
 log = logging.getLogger(__name__)

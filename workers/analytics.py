@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from vibecoder.db import session_scope
-from vibecoder.services.analytics import record_view
+from vibecoder.domain.analytics.events import record_view
+from vibecoder.infra.db import session_scope
 from workers.celery_app import app
 
 
@@ -35,7 +35,7 @@ def record_view_task(
 @app.task(name="workers.analytics.rollup_seller", acks_late=True, ignore_result=True)
 def rollup_seller_task(seller_id: int) -> None:
     # Idempotent: a rollup recomputes whole days from raw events under an advisory lock.
-    from vibecoder.services.analytics_rollup import rollup_seller
+    from vibecoder.domain.analytics.rollup import rollup_seller
 
     with session_scope() as session:
         rollup_seller(session=session, seller_id=seller_id)
@@ -45,7 +45,7 @@ def rollup_seller_task(seller_id: int) -> None:
 def rollup_all_task() -> int:
     """The beat job: one rollup task per seller, so workers share the load, one seller's
     failure holds up no other, and no single task runs into the time limit as sellers grow."""
-    from vibecoder.services.analytics_rollup import sellers_to_roll_up
+    from vibecoder.domain.analytics.rollup import sellers_to_roll_up
 
     with session_scope() as session:
         seller_ids = sellers_to_roll_up(session=session)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from celery import Celery
 from kombu import Exchange, Queue
 
-from vibecoder.services.redis_client import redis_url
+from vibecoder.infra.redis_client import redis_url
 
 QUEUES = ("default", "agent", "embeddings", "sandbox")
 

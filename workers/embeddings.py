@@ -7,9 +7,9 @@ import os
 from celery.signals import worker_process_init
 from sqlalchemy.exc import OperationalError
 
-from vibecoder.db import session_scope
-from vibecoder.services import embeddings
-from vibecoder.services.search_index import embed_listing
+from vibecoder.domain.search import embeddings
+from vibecoder.domain.search.index import embed_listing
+from vibecoder.infra.db import session_scope
 from workers.celery_app import app
 
 

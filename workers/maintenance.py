@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, or_
 
-from vibecoder.db import session_scope
+from vibecoder.infra.db import session_scope
 from vibecoder.models.users import UserSession
 from workers.celery_app import app
 

@@ -13,14 +13,15 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from vibecoder.db import session_scope
+from vibecoder.domain.accounts import notifications
+from vibecoder.domain.commerce import fulfilment, ledger
+from vibecoder.infra.db import session_scope
 from vibecoder.models.commerce import (
     CheckoutAttempt,
     CheckoutStatus,
     ProcessedWebhookEvent,
     WebhookEventStatus,
 )
-from vibecoder.services import fulfilment, ledger, notifications
 from workers.celery_app import app
 
 log = logging.getLogger(__name__)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sandbox.errors import SandboxBusy
-from vibecoder.db import session_scope
+from vibecoder.domain.sandbox_runs.runs import execute_run
+from vibecoder.infra.db import session_scope
+from vibecoder.infra.redis_client import get_redis
 from vibecoder.models.analytics import AnalyticsEvent
 from vibecoder.models.catalog import Listing
-from vibecoder.services.redis_client import get_redis
-from vibecoder.services.sandbox_runs import execute_run
 from workers.celery_app import app
 
 

@@ -20,8 +20,8 @@ from sqlalchemy import Engine, create_engine
 from sqlmodel import Session
 
 from tests.conftest import PROJECT_ROOT
-from vibecoder.services import auth
-from vibecoder.services.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
+from vibecoder.domain.accounts import auth
+from vibecoder.infra.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 START_TIMEOUT_SECONDS = 420

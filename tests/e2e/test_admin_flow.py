@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from sqlmodel import Session
 
 from tests.e2e.conftest import ARTIFACTS, sign_in, wait_for_app
+from vibecoder.domain.accounts import auth
 from vibecoder.models.users import Role
-from vibecoder.services import auth
 
 PASSWORD = "copper-meadow-2026"
 SLUG = "faq-bot"  # a seeded listing in the Bots category that no other e2e test uses

@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 from sqlmodel import Session, select
 
 from tests.e2e.conftest import ARTIFACTS, sign_up_buyer, wait_for_app
+from vibecoder.builder.service.models import SCRIPTED_DRILL_MODEL
+from vibecoder.infra.storage import LocalBlobStore, read_bytes
 from vibecoder.models.builder import BuilderProject, BuilderVersion
-from vibecoder.services.builder_models import SCRIPTED_DRILL_MODEL
-from vibecoder.services.storage import LocalBlobStore, read_bytes
 
 PASSWORD = "amber-lighthouse-2026"
 PROMPT = "A full landing page for a coffee roaster called Ember with products and a footer"
@@ -212,7 +212,7 @@ FAILING_RUN = """
 import sys
 from vibecoder.builder import engine
 from vibecoder.builder.llm import ProviderConfig
-from vibecoder.services.redis_client import get_redis
+from vibecoder.infra.redis_client import get_redis
 
 client = get_redis()
 state = engine.start_run(

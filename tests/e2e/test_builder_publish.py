@@ -16,9 +16,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from tests.e2e.conftest import ARTIFACTS, sign_up_buyer, wait_for_app
+from vibecoder.infra.storage import LocalBlobStore, put_bytes
 from vibecoder.models.builder import BuilderProject, BuilderVersion
 from vibecoder.models.users import User
-from vibecoder.services.storage import LocalBlobStore, put_bytes
 
 PASSWORD = "amber-lighthouse-2026"
 PROMPT = "A full landing page for a coffee roaster called Ember with products and a footer"

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from sqlmodel import Session
 
 from tests.e2e.conftest import ARTIFACTS, wait_for_app
+from vibecoder.domain.accounts import auth
 from vibecoder.models.users import Role
-from vibecoder.services import auth
 
 PASSWORD = "violet-harbour-2026"
 MAIN_PY = '''"""Rename photos by the date they were taken."""

@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from tests.e2e.conftest import ARTIFACTS, sign_in, wait_for_app
-from vibecoder.services import auth
+from vibecoder.domain.accounts import auth
 
 PASSWORD = "amber-lighthouse-2026"
 SELLER_EMAIL = "lukas.weber@example.com"

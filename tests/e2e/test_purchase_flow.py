@@ -19,7 +19,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from tests.e2e.conftest import ARTIFACTS, sign_in, wait_for_app
-from vibecoder.services import auth
+from vibecoder.domain.accounts import auth
 
 PASSWORD = "amber-lighthouse-2026"
 SLUG = "csv-dedupe"  # a seeded one-time listing at $9.00, commercial license (10 machines)

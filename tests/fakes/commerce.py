@@ -17,10 +17,13 @@ from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
 from tests.fakes.stripe_server import FakeStripe
+from vibecoder.domain.accounts import auth
+from vibecoder.domain.catalog import files as listing_files
+from vibecoder.domain.catalog import listings as catalog
+from vibecoder.domain.commerce import fulfilment
 from vibecoder.models.catalog import Listing
 from vibecoder.models.commerce import ProcessedWebhookEvent, Purchase
 from vibecoder.models.users import Role, User
-from vibecoder.services import auth, catalog, fulfilment, listing_files
 
 PASSWORD = "tangerine-bicycle-42"
 LISTING = {

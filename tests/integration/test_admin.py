@@ -24,21 +24,25 @@ from tests.fakes.commerce import (
     stripe_fake_fixture,  # noqa: F401 - the `stripe_fake` fixture
 )
 from tests.fakes.stripe_server import StripeError, event
-from vibecoder.models.catalog import Listing
-from vibecoder.models.commerce import LedgerEntry, License, Notification, Purchase
-from vibecoder.models.moderation import AdminAuditEntry, ListingHold, ListingReport
-from vibecoder.models.users import Role, User
-from vibecoder.services import admin, auth, catalog, downloads, fulfilment, moderation, profiles
-from vibecoder.services.browse import BrowseFilters, browse
-from vibecoder.services.errors import (
+from vibecoder.domain.accounts import auth, profiles
+from vibecoder.domain.catalog import listings as catalog
+from vibecoder.domain.catalog.browse import BrowseFilters, browse
+from vibecoder.domain.commerce import downloads, fulfilment
+from vibecoder.domain.errors import (
     Conflict,
     NotFound,
     PermissionDenied,
     ServiceError,
     ValidationFailed,
 )
-from vibecoder.services.search import similar_listings
-from vibecoder.services.search_index import embed_listing
+from vibecoder.domain.moderation import admin
+from vibecoder.domain.moderation import reports as moderation
+from vibecoder.domain.search.index import embed_listing
+from vibecoder.domain.search.query import similar_listings
+from vibecoder.models.catalog import Listing
+from vibecoder.models.commerce import LedgerEntry, License, Notification, Purchase
+from vibecoder.models.moderation import AdminAuditEntry, ListingHold, ListingReport
+from vibecoder.models.users import Role, User
 
 PASSWORD = "tangerine-bicycle-42"
 

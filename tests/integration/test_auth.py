@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
+from vibecoder.domain.accounts import auth
+from vibecoder.domain.errors import Conflict, PermissionDenied, RateLimited, ValidationFailed
 from vibecoder.models.users import ApiKey, Profile, User, UserSession
-from vibecoder.services import auth
-from vibecoder.services.errors import Conflict, PermissionDenied, RateLimited, ValidationFailed
 
 PASSWORD = "tangerine-bicycle-42"
 

@@ -9,8 +9,8 @@ from tests.conftest import run_cli
 from vibecoder.builder import engine
 from vibecoder.builder.llm import ProviderConfig
 from vibecoder.builder.runtime import EventStream, load_state, lock_holder
+from vibecoder.builder.service import projects as builder_projects
 from vibecoder.models.builder import BuilderVersion
-from vibecoder.services import builder_projects
 
 PROMPT = "A full landing page for a coffee roaster called Ember with products and a footer"
 

@@ -13,9 +13,11 @@ from vibecoder.builder import engine
 from vibecoder.builder.llm import ProviderConfig
 from vibecoder.builder.planning import MAX_PLAN_COMPONENTS
 from vibecoder.builder.runtime import EventStream, lock_holder
+from vibecoder.builder.service import models as builder_models
+from vibecoder.builder.service import projects as builder_projects
+from vibecoder.builder.service import runs as builder_runs
+from vibecoder.domain.errors import Conflict, NotFound, ValidationFailed
 from vibecoder.models.builder import BuilderProject
-from vibecoder.services import builder_models, builder_projects, builder_runs
-from vibecoder.services.errors import Conflict, NotFound, ValidationFailed
 from vibecoder.settings import get_settings
 
 PROMPT = "A full landing page for a coffee roaster called Ember with products and a footer"

@@ -8,8 +8,8 @@ from sqlmodel import select
 from vibecoder.builder import engine
 from vibecoder.builder.llm import ProviderConfig
 from vibecoder.builder.runtime import EventStream, ProjectBusy, lock_holder, request_cancel
+from vibecoder.builder.service import projects as builder_projects
 from vibecoder.models.builder import BuilderMessage, BuilderProject, BuilderVersion
-from vibecoder.services import builder_projects
 
 PROMPT = "A complete landing page for a bakery called Rise with products and a footer"
 

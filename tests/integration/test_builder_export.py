@@ -9,14 +9,15 @@ import pytest
 from sqlmodel import select
 
 from tests.fakes.commerce import api_fixture, make_user  # noqa: F401 - the `api` fixture
+from vibecoder.builder.service.export import sell_project
+from vibecoder.builder.service.projects import add_message, create_project, create_version
+from vibecoder.domain.accounts import auth
+from vibecoder.domain.catalog import listings as catalog
+from vibecoder.domain.catalog.detail import listing_view
+from vibecoder.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from vibecoder.models.builder import BuilderProject
 from vibecoder.models.catalog import AiMetadata, Listing, ListingVersion
 from vibecoder.models.users import Role
-from vibecoder.services import auth, catalog
-from vibecoder.services.builder_export import sell_project
-from vibecoder.services.builder_projects import add_message, create_project, create_version
-from vibecoder.services.errors import NotFound, PermissionDenied, ValidationFailed
-from vibecoder.services.listing_detail import listing_view
 
 HERO_V1 = 'export default function Hero() { return <h1 className="text-4xl">Ember</h1>; }\n'
 HERO_V2 = 'export default function Hero() { return <h1 className="text-5xl">Ember v2</h1>; }\n'
@@ -235,7 +236,7 @@ def test_two_clicks_at_once_make_one_listing(db):
     import concurrent.futures
     import threading
 
-    from vibecoder.db import session_scope
+    from vibecoder.infra.db import session_scope
 
     seller = make_user(db, "maker@example.com", role=Role.seller)
     project = _project(db, seller)

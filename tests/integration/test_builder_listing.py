@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tests.fakes.commerce import make_user
+from vibecoder.builder.service.listing import list_projects
+from vibecoder.builder.service.projects import create_project, create_version, restore_version
 from vibecoder.models.builder import BuilderProject
-from vibecoder.services.builder_listing import list_projects
-from vibecoder.services.builder_projects import create_project, create_version, restore_version
 
 
 def _version(db, project, message):
@@ -60,7 +60,7 @@ def test_latest_version_is_the_current_one(db):
 
 
 def test_code_tab_reads_one_file_of_one_version(db):
-    from vibecoder.services.builder_listing import version_file_paths, version_file_text
+    from vibecoder.builder.service.listing import version_file_paths, version_file_text
 
     me = make_user(db, "me@example.com")
     project = create_project(session=db, owner_id=me.id, name="Bakery", provider="scripted")

@@ -6,8 +6,8 @@ import concurrent.futures
 import os
 
 from tests.fakes.commerce import api_fixture, make_user  # noqa: F401 - the `api` fixture
-from vibecoder.services import auth
-from vibecoder.services.builder_projects import create_project, create_version
+from vibecoder.builder.service.projects import create_project, create_version
+from vibecoder.domain.accounts import auth
 from vibecoder.settings import get_settings
 
 BUNDLE = """(() => {

@@ -13,7 +13,7 @@ from tests.fakes.llm_server import LLMServer, Reply
 from vibecoder.builder import engine, prompts
 from vibecoder.builder.llm import FINISH_ERROR, FINISH_LENGTH, Message, ProviderConfig, Request
 from vibecoder.builder.llm.scripted import ScriptedProvider
-from vibecoder.services import builder_projects
+from vibecoder.builder.service import projects as builder_projects
 
 PURPOSES = {
     prompts.INTENT_SYSTEM: "intent",

@@ -8,11 +8,11 @@ import pytest
 
 from tests.fakes.commerce import make_user
 from vibecoder.builder.runtime import lock_holder
+from vibecoder.builder.service import runs as builder_runs
+from vibecoder.builder.service.listing import list_projects
+from vibecoder.builder.service.preview import preview_page
+from vibecoder.domain.errors import Conflict, NotFound, ValidationFailed
 from vibecoder.models.builder import BuilderMessage, BuilderProject
-from vibecoder.services import builder_runs
-from vibecoder.services.builder_listing import list_projects
-from vibecoder.services.builder_preview import preview_page
-from vibecoder.services.errors import Conflict, NotFound, ValidationFailed
 
 PROMPT = "A full landing page for a coffee roaster called Ember with products and a footer"
 

@@ -9,19 +9,22 @@ import zipfile
 import pytest
 from sqlmodel import select
 
-from vibecoder.models.catalog import AiMetadata, Listing, ListingVersion, Review, VersionFile
-from vibecoder.models.commerce import Purchase
-from vibecoder.models.users import Role
-from vibecoder.services import auth, catalog, listing_files, reviews
-from vibecoder.services.browse import BrowseFilters, browse
-from vibecoder.services.catalog_import import import_lines
-from vibecoder.services.errors import (
+from vibecoder.domain.accounts import auth
+from vibecoder.domain.catalog import files as listing_files
+from vibecoder.domain.catalog import listings as catalog
+from vibecoder.domain.catalog import reviews
+from vibecoder.domain.catalog.browse import BrowseFilters, browse
+from vibecoder.domain.catalog.detail import listing_view
+from vibecoder.domain.catalog.importer import import_lines
+from vibecoder.domain.errors import (
     Conflict,
     NotFound,
     PermissionDenied,
     ValidationFailed,
 )
-from vibecoder.services.listing_detail import listing_view
+from vibecoder.models.catalog import AiMetadata, Listing, ListingVersion, Review, VersionFile
+from vibecoder.models.commerce import Purchase
+from vibecoder.models.users import Role
 
 PASSWORD = "tangerine-bicycle-42"
 LISTING = {
@@ -401,7 +404,7 @@ def test_cover_images_are_sniffed_limited_and_served_only_when_public(db):
     from starlette.testclient import TestClient
 
     from vibecoder.api import build_api
-    from vibecoder.services.covers import set_cover
+    from vibecoder.domain.catalog.covers import set_cover
 
     seller = make_user(db, "s@example.com")
     listing = catalog.create_listing(session=db, seller=seller, data=LISTING)
@@ -426,8 +429,8 @@ def test_cover_images_are_sniffed_limited_and_served_only_when_public(db):
 def test_views_are_counted_once_per_visitor_per_day(db):
     from datetime import UTC, datetime, timedelta
 
+    from vibecoder.domain.analytics.events import record_view
     from vibecoder.models.analytics import AnalyticsEvent
-    from vibecoder.services.analytics import record_view
 
     seller = make_user(db, "s@example.com")
     listing = publish_listing(db, seller)

@@ -12,8 +12,8 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from tests.conftest import PROJECT_ROOT
+from vibecoder.domain.accounts import auth
 from vibecoder.models.users import UserSession
-from vibecoder.services import auth
 
 
 def test_purge_task_runs_in_a_real_worker(db, celery_worker):

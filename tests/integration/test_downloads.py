@@ -20,12 +20,12 @@ from tests.fakes.commerce import (
     process_all,
     publish,
 )
+from vibecoder.domain.commerce import downloads, fulfilment
+from vibecoder.domain.commerce.library import key_for_owner, library_for, library_page
+from vibecoder.domain.errors import NotFound, PermissionDenied
 from vibecoder.models.catalog import ListingVersion
 from vibecoder.models.commerce import DownloadCount, Purchase
 from vibecoder.models.users import Role
-from vibecoder.services import downloads, fulfilment
-from vibecoder.services.errors import NotFound, PermissionDenied
-from vibecoder.services.library import key_for_owner, library_for, library_page
 
 
 def _bought(db, api, files=None):

@@ -16,10 +16,10 @@ from tests.fakes.commerce import (
     make_user,
     publish,
 )
+from vibecoder.domain.commerce import fulfilment, licensing
+from vibecoder.domain.errors import NotFound
 from vibecoder.models.commerce import License, Purchase
 from vibecoder.models.users import Role
-from vibecoder.services import fulfilment, licensing
-from vibecoder.services.errors import NotFound
 
 
 def _owned_key(db, **listing_overrides) -> tuple[str, int, object]:

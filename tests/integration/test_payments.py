@@ -31,6 +31,9 @@ from tests.fakes.commerce import (
     wait_for,
 )
 from tests.fakes.stripe_server import StripeError, event
+from vibecoder.domain.commerce import fulfilment, ledger, licensing
+from vibecoder.domain.commerce.gateways.test import charge_card
+from vibecoder.domain.errors import Conflict, NotFound, PermissionDenied
 from vibecoder.models.catalog import Listing
 from vibecoder.models.commerce import (
     CheckoutAttempt,
@@ -43,9 +46,6 @@ from vibecoder.models.commerce import (
     SellerPayoutAccount,
 )
 from vibecoder.models.users import Role
-from vibecoder.services import fulfilment, ledger, licensing
-from vibecoder.services.errors import Conflict, NotFound, PermissionDenied
-from vibecoder.services.payments.dummy_gateway import charge_card
 
 
 def _seller_buyer(db):
@@ -666,8 +666,8 @@ def test_payouts_fail_with_a_reason_then_succeed_once_an_account_exists(db, api,
 
 def test_new_version_notifies_owners_once(db, celery_worker):
     from tests.fakes.commerce import add_version
-    from vibecoder.services import notifications
-    from vibecoder.services.library import library_for
+    from vibecoder.domain.accounts import notifications
+    from vibecoder.domain.commerce.library import library_for
 
     notifications.watch_version_publishing()
     seller, buyer = _seller_buyer(db)

@@ -11,12 +11,14 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import run_cli
+from vibecoder.domain.accounts import auth
+from vibecoder.domain.catalog import files as listing_files
+from vibecoder.domain.catalog import listings as catalog
+from vibecoder.domain.errors import NotFound, RateLimited, ValidationFailed
+from vibecoder.domain.sandbox_runs.runs import request_run, runnable_files
 from vibecoder.models.analytics import AnalyticsEvent
 from vibecoder.models.sandbox import SandboxRun
 from vibecoder.models.users import Role
-from vibecoder.services import auth, catalog, listing_files
-from vibecoder.services.errors import NotFound, RateLimited, ValidationFailed
-from vibecoder.services.sandbox_runs import request_run, runnable_files
 
 PASSWORD = "tangerine-bicycle-42"
 MAIN = """import sys
@@ -215,7 +217,7 @@ def test_cli_runs_a_file_and_prints_json(tmp_path):
 
 
 def test_failing_tests_show_on_the_version_with_their_output(db, celery_worker):
-    from vibecoder.services.listing_detail import listing_view
+    from vibecoder.domain.catalog.detail import listing_view
 
     broken = TESTS.replace('== "!"', '== "?"')
     listing = _listing(db, {"main.py": MAIN, "test_main.py": broken})

@@ -10,13 +10,14 @@ from starlette.testclient import TestClient
 
 from tests.conftest import run_cli
 from tests.integration.test_catalog import make_user, publish_listing
+from vibecoder.domain.catalog import listings as catalog
+from vibecoder.domain.catalog.browse import BrowseFilters
+from vibecoder.domain.errors import ValidationFailed
+from vibecoder.domain.search import embeddings
+from vibecoder.domain.search.index import embed_listing, reindex
+from vibecoder.domain.search.query import search, similar_listings
 from vibecoder.models.catalog import Listing
 from vibecoder.models.users import User
-from vibecoder.services import catalog, embeddings
-from vibecoder.services.browse import BrowseFilters
-from vibecoder.services.errors import ValidationFailed
-from vibecoder.services.search import search, similar_listings
-from vibecoder.services.search_index import embed_listing, reindex
 
 CORPUS = [
     {
@@ -177,7 +178,7 @@ def test_bad_queries_get_clear_errors(db, redis_client, query, limit, code):
 
 
 def test_reindex_is_idempotent(db, corpus):
-    from vibecoder.db import session_scope
+    from vibecoder.infra.db import session_scope
 
     assert reindex(session_factory=session_scope).as_dict() == {
         "total": 6,

@@ -25,14 +25,17 @@ from tests.fakes.commerce import (
     stripe_fake_fixture,  # noqa: F401 - the `stripe_fake` fixture
 )
 from tests.fakes.stripe_server import event
+from vibecoder.domain.accounts import auth
+from vibecoder.domain.analytics.live import channel
+from vibecoder.domain.analytics.rollup import rollup_seller, set_timezone
+from vibecoder.domain.analytics.seller import dashboard, listings_table, resolve_range, scope_for
+from vibecoder.domain.catalog import listings as catalog
+from vibecoder.domain.catalog import reviews
+from vibecoder.domain.commerce import ledger
+from vibecoder.domain.errors import PermissionDenied, ValidationFailed
 from vibecoder.models.analytics import AnalyticsEvent, AnalyticsRollupState
 from vibecoder.models.commerce import Purchase
 from vibecoder.models.users import Profile, Role
-from vibecoder.services import auth, catalog, ledger, reviews
-from vibecoder.services.analytics_live import channel
-from vibecoder.services.analytics_rollup import rollup_seller, set_timezone
-from vibecoder.services.errors import PermissionDenied, ValidationFailed
-from vibecoder.services.seller_analytics import dashboard, listings_table, resolve_range, scope_for
 
 PASSWORD = "tangerine-bicycle-42"
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # a Friday afternoon
@@ -498,7 +501,7 @@ def test_a_review_is_announced_to_the_sellers_channel_after_commit(db, redis_cli
 
 def test_subscription_renewals_count_as_revenue_but_not_as_new_sales(db, api, stripe_fake):
     """Through the real path: Stripe invoice webhooks → fulfilment → events → the dashboard."""
-    from vibecoder.services import fulfilment
+    from vibecoder.domain.commerce import fulfilment
 
     seller = make_user(db, "subs@example.com")
     buyer = make_user(db, "buyer@example.com", role=Role.buyer)
@@ -523,7 +526,7 @@ def test_subscription_renewals_count_as_revenue_but_not_as_new_sales(db, api, st
 
 def test_partial_refunds_net_revenue_and_a_full_refund_adds_only_the_rest(db, api, stripe_fake):
     """Refunds made in the Stripe dashboard: $4 of $10 back, then the rest, then a replay."""
-    from vibecoder.services import fulfilment
+    from vibecoder.domain.commerce import fulfilment
 
     seller = make_user(db, "partial@example.com")
     buyer = make_user(db, "buyer@example.com", role=Role.buyer)

@@ -9,14 +9,14 @@ import zipfile
 
 import pytest
 
-from vibecoder.services.archive import (
+from vibecoder.domain.catalog.archive import (
     UploadLimits,
     UploadRejected,
     UploadSource,
     build_zip_stream,
     ingest_upload,
 )
-from vibecoder.services.storage import LocalBlobStore
+from vibecoder.infra.storage import LocalBlobStore
 
 LIMITS = UploadLimits(
     max_upload_bytes=10 * 1024 * 1024,

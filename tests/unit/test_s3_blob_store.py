@@ -5,7 +5,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from vibecoder.services.storage import BlobTooLarge, S3BlobStore
+from vibecoder.infra.storage import BlobTooLarge, S3BlobStore
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from vibecoder.services.scanning import has_blocking, scan_text
+from vibecoder.domain.catalog.scanning import has_blocking, scan_text
 
 # Assembled at run time so this test file itself does not look like a leak to other scanners.
 LIVE = {

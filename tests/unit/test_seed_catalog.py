@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from vibecoder.services import semver
-from vibecoder.services.catalog import CATEGORIES
-from vibecoder.toolchain import node_binary
+from vibecoder.domain.catalog import semver
+from vibecoder.domain.catalog.listings import CATEGORIES
+from vibecoder.infra.toolchain import node_binary
 
 SEED = Path(__file__).resolve().parents[2] / "vibecoder" / "seed_data"
 LISTING_DIRS = sorted(p for p in (SEED / "listings").iterdir() if (p / "listing.json").exists())

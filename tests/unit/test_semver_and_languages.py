@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from vibecoder.services import semver
-from vibecoder.services.languages import detect_language, is_binary
-from vibecoder.services.money import format_price
+from vibecoder.domain.catalog import semver
+from vibecoder.domain.catalog.languages import detect_language, is_binary
+from vibecoder.domain.commerce.money import format_price
 
 
 @pytest.mark.parametrize("text", ["1.0", "01.0.0", "1.0.0.0", "v1.0.0", "1.0.0-", "", "a.b.c"])

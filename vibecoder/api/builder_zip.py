@@ -8,9 +8,9 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from vibecoder.api.owned_version import load_owned_version, not_found
-from vibecoder.services.archive import build_zip_stream
-from vibecoder.services.builder_export import version_zip
-from vibecoder.services.storage import get_blob_store
+from vibecoder.builder.service.export import version_zip
+from vibecoder.domain.catalog.archive import build_zip_stream
+from vibecoder.infra.storage import get_blob_store
 
 
 async def builder_zip(request: Request) -> Response:

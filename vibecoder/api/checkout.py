@@ -13,9 +13,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from vibecoder.db import session_scope
-from vibecoder.services import fulfilment
-from vibecoder.services.errors import ServiceError
+from vibecoder.domain.commerce import fulfilment
+from vibecoder.domain.errors import ServiceError
+from vibecoder.infra.db import session_scope
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;background:#111;color:#eee;margin:0}

@@ -4,8 +4,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from vibecoder.db import session_scope
-from vibecoder.services.covers import cover_for_serving
+from vibecoder.domain.catalog.covers import cover_for_serving
+from vibecoder.infra.db import session_scope
 
 
 def _load(sha256: str):

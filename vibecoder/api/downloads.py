@@ -9,9 +9,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from vibecoder.db import session_scope
-from vibecoder.services import downloads
-from vibecoder.services.errors import ServiceError
+from vibecoder.domain.commerce import downloads
+from vibecoder.domain.errors import ServiceError
+from vibecoder.infra.db import session_scope
 
 
 def _int(value: str | None) -> int | None:

@@ -11,9 +11,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from vibecoder.db import session_scope
-from vibecoder.services import auth, exports
-from vibecoder.services.errors import ServiceError
+from vibecoder.domain.accounts import auth
+from vibecoder.domain.commerce import exports
+from vibecoder.domain.errors import ServiceError
+from vibecoder.infra.db import session_scope
 
 KINDS = {"sales": exports.sales_csv, "ledger": exports.ledger_csv}
 

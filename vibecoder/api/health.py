@@ -4,7 +4,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from vibecoder.services.health import health_report
+from vibecoder.infra.health import health_report
 
 
 async def health(request: Request) -> JSONResponse:

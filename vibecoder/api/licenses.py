@@ -16,10 +16,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from vibecoder.db import session_scope
-from vibecoder.services import licensing, ratelimit
-from vibecoder.services.errors import RateLimited, ServiceError
-from vibecoder.services.redis_client import get_redis
+from vibecoder.domain.commerce import licensing
+from vibecoder.domain.errors import RateLimited, ServiceError
+from vibecoder.infra import ratelimit
+from vibecoder.infra.db import session_scope
+from vibecoder.infra.redis_client import get_redis
 from vibecoder.settings import get_settings
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from vibecoder.db import session_scope
-from vibecoder.services import auth
+from vibecoder.domain.accounts import auth
+from vibecoder.infra.db import session_scope
 
 T = TypeVar("T")
 

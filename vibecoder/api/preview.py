@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from vibecoder.api.owned_version import load_owned_version, not_found
-from vibecoder.services.builder_preview import preview_page
+from vibecoder.builder.service.preview import preview_page
 from vibecoder.settings import get_settings
 
 

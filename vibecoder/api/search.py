@@ -7,11 +7,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from vibecoder.db import session_scope
-from vibecoder.services.browse import BrowseFilters
-from vibecoder.services.errors import ServiceError, ValidationFailed
-from vibecoder.services.redis_client import get_redis
-from vibecoder.services.search import search as run_search
+from vibecoder.domain.catalog.browse import BrowseFilters
+from vibecoder.domain.errors import ServiceError, ValidationFailed
+from vibecoder.domain.search.query import search as run_search
+from vibecoder.infra.db import session_scope
+from vibecoder.infra.redis_client import get_redis
 
 _FILTER_PARAMS = {
     "category": "category",

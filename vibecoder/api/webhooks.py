@@ -15,9 +15,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from vibecoder.db import session_scope
-from vibecoder.services.fulfilment import record_event
-from vibecoder.services.payments.stripe_gateway import HANDLED_EVENT_TYPES, verify_signature
+from vibecoder.domain.commerce.fulfilment import record_event
+from vibecoder.domain.commerce.gateways.stripe import HANDLED_EVENT_TYPES, verify_signature
+from vibecoder.infra.db import session_scope
 from vibecoder.settings import get_settings
 
 log = logging.getLogger(__name__)

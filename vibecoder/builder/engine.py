@@ -47,10 +47,10 @@ from vibecoder.builder.runtime import (
     save_state,
 )
 from vibecoder.builder.sections import sections_named_in
+from vibecoder.builder.service import projects as store
 from vibecoder.builder.steps import StepCancelled, check_component, interface_of, run_step
-from vibecoder.db import session_scope
+from vibecoder.infra.db import session_scope
 from vibecoder.models.builder import BuilderProject
-from vibecoder.services import builder_projects as store
 from vibecoder.settings import get_settings
 
 log = logging.getLogger(__name__)

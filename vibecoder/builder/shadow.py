@@ -31,8 +31,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vibecoder.infra.toolchain import TOOLS_BIN, node_binary
 from vibecoder.settings import PROJECT_ROOT, get_settings
-from vibecoder.toolchain import TOOLS_BIN, node_binary
 
 RUNTIME_MODULES = ("react", "react-dom", "framer-motion", "lucide-react", "tailwindcss", "postcss")
 SERVER_SCRIPT = Path(__file__).with_name("shadow_server.cjs")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vibecoder.services.seller_analytics import Card, Source
+from vibecoder.domain.analytics.seller import Card, Source
 from vibecoder.state.auth import AuthState
 
 CHART_HEIGHT = 260

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
-from vibecoder.services.listing_cards import ListingCard
+from vibecoder.domain.catalog.cards import ListingCard
 
 __all__ = ["ListingCard", "listing_card", "listing_grid"]
 

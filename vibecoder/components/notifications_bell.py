@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vibecoder.services.notifications import NotificationView
+from vibecoder.domain.accounts.notifications import NotificationView
 from vibecoder.state.notifications import NotificationsState as N
 
 

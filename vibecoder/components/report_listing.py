@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vibecoder.services.moderation import CATEGORY_LABELS, MAX_DETAILS
+from vibecoder.domain.moderation.reports import CATEGORY_LABELS, MAX_DETAILS
 from vibecoder.state.listing import ListingState
 from vibecoder.state.report import ReportState as R
 

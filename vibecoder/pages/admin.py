@@ -6,14 +6,14 @@ import reflex as rx
 
 from vibecoder.components.filters import pager
 from vibecoder.components.layout import page
-from vibecoder.models.moderation import AuditAction
-from vibecoder.services.admin import (
+from vibecoder.domain.moderation.admin import (
     AdminListingRow,
     AdminPurchaseRow,
     AdminUserRow,
     AuditRow,
     ReportRow,
 )
+from vibecoder.models.moderation import AuditAction
 from vibecoder.state.admin import AdminState as S
 from vibecoder.state.auth import AuthState
 

@@ -13,7 +13,7 @@ from vibecoder.components.analytics import (
     top_listings_chart,
 )
 from vibecoder.components.layout import page
-from vibecoder.services.seller_analytics import ListingRow
+from vibecoder.domain.analytics.seller import ListingRow
 from vibecoder.state.dashboard import DashboardState as S
 
 # Offered in the timezone box; any IANA name is accepted (and checked on the server).

@@ -4,8 +4,8 @@ import reflex as rx
 
 from vibecoder.components.layout import page
 from vibecoder.components.listing_card import ListingCard, listing_grid
-from vibecoder.db import session_scope
-from vibecoder.services.listing_cards import featured_listings
+from vibecoder.domain.catalog.cards import featured_listings
+from vibecoder.infra.db import session_scope
 from vibecoder.state.auth import AuthState
 
 

@@ -6,7 +6,7 @@ import reflex as rx
 
 from vibecoder.components.filters import pager
 from vibecoder.components.layout import page
-from vibecoder.services.library import ActivationEntry, LibraryEntry, VersionDownload
+from vibecoder.domain.commerce.library import ActivationEntry, LibraryEntry, VersionDownload
 from vibecoder.state.library import LibraryState as S
 
 LICENSE_COLORS = {"active": "green", "inactive": "gray", "expired": "amber", "disabled": "red"}

@@ -10,7 +10,7 @@ from vibecoder.components.code_view import code_view
 from vibecoder.components.filters import pager
 from vibecoder.components.layout import page
 from vibecoder.components.listing_card import cover_image
-from vibecoder.services.listing_detail import FileEntry, PromptEntry, ReviewEntry, VersionEntry
+from vibecoder.domain.catalog.detail import FileEntry, PromptEntry, ReviewEntry, VersionEntry
 from vibecoder.state.listing import ListingState
 
 L = ListingState.listing

@@ -7,7 +7,7 @@ import reflex as rx
 from vibecoder.components.filters import pager
 from vibecoder.components.layout import field_error, page
 from vibecoder.components.listing_card import API_URL
-from vibecoder.services.catalog import CATEGORIES
+from vibecoder.domain.catalog.listings import CATEGORIES
 from vibecoder.state.account import AccountState
 from vibecoder.state.browse import LICENSE_LABELS, PRICING_LABELS
 from vibecoder.state.sell import FindingRow, SellerListingRow, SellState, VersionRow

@@ -5,10 +5,10 @@ from __future__ import annotations
 import reflex as rx
 from pydantic import BaseModel
 
-from vibecoder.db import session_scope
+from vibecoder.domain.accounts import auth
+from vibecoder.domain.errors import ServiceError
+from vibecoder.infra.db import session_scope
 from vibecoder.models.users import Profile, User
-from vibecoder.services import auth
-from vibecoder.services.errors import ServiceError
 from vibecoder.state.auth import AuthState
 
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vibecoder.db import session_scope
-from vibecoder.models.users import User
-from vibecoder.services import admin
-from vibecoder.services.admin import (
+from vibecoder.domain.errors import PermissionDenied, ServiceError
+from vibecoder.domain.moderation import admin
+from vibecoder.domain.moderation.admin import (
     AdminListingRow,
     AdminPurchaseRow,
     AdminUserRow,
@@ -19,7 +18,8 @@ from vibecoder.services.admin import (
     PlatformMetrics,
     ReportRow,
 )
-from vibecoder.services.errors import PermissionDenied, ServiceError
+from vibecoder.infra.db import session_scope
+from vibecoder.models.users import User
 from vibecoder.state.auth import AuthState
 
 # action -> (dialog title, confirm button, sentence shown after success)

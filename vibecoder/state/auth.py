@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vibecoder.db import session_scope
+from vibecoder.domain.accounts import auth
+from vibecoder.domain.errors import ServiceError
+from vibecoder.infra.db import session_scope
+from vibecoder.infra.redis_client import get_redis
 from vibecoder.models.users import User
-from vibecoder.services import auth
-from vibecoder.services.errors import ServiceError
-from vibecoder.services.redis_client import get_redis
 
 
 class AuthState(rx.State):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vibecoder.db import session_scope
-from vibecoder.services.browse import BrowseFilters, browse, facet_values
-from vibecoder.services.listing_cards import ListingCard
+from vibecoder.domain.catalog.browse import BrowseFilters, browse, facet_values
+from vibecoder.domain.catalog.cards import ListingCard
+from vibecoder.infra.db import session_scope
 from vibecoder.state.auth import AuthState
 
 SORT_LABELS = {

@@ -9,16 +9,17 @@ import time
 import reflex as rx
 from pydantic import BaseModel
 
-from vibecoder.db import session_scope
-from vibecoder.models.builder import BuilderVersion
-from vibecoder.services import builder_models, builder_runs
-from vibecoder.services.builder_listing import (
+from vibecoder.builder.service import models as builder_models
+from vibecoder.builder.service import runs as builder_runs
+from vibecoder.builder.service.listing import (
     list_projects,
     recent_messages,
     versions_page,
 )
-from vibecoder.services.errors import ServiceError
-from vibecoder.services.redis_client import get_redis
+from vibecoder.domain.errors import ServiceError
+from vibecoder.infra.db import session_scope
+from vibecoder.infra.redis_client import get_redis
+from vibecoder.models.builder import BuilderVersion
 from vibecoder.state.auth import AuthState
 from vibecoder.state.build_events import RunView
 
@@ -333,7 +334,7 @@ class BuildProjectState(AuthState):
 
     @rx.event
     def restore(self, number: int):
-        from vibecoder.services.builder_projects import restore_version
+        from vibecoder.builder.service.projects import restore_version
 
         owner_id = self._user_id()
         if owner_id is None:

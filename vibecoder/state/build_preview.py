@@ -1,7 +1,7 @@
 """/build/[project]: the Preview and Code tabs and "Sell this" (a substate of the builder page).
 
 The browser's shadow tester: the version to show next (`candidate_version`) first loads in a
-hidden iframe; its page reports ready or error (vibecoder/services/builder_preview.py), which
+hidden iframe; its page reports ready or error (vibecoder/builder/service/preview.py), which
 assets/builder_preview.js forwards into `bridge`. Only "ready" makes it the visible version;
 on error the visible one stays and the error is shown. While a run builds, every version a
 finished step made (validated on the server first) becomes the candidate, so the page grows
@@ -16,13 +16,14 @@ import reflex as rx
 from pydantic import BaseModel
 from sqlmodel import select
 
-from vibecoder.db import session_scope
+from vibecoder.builder.service import runs as builder_runs
+from vibecoder.builder.service.listing import version_file_paths, version_file_text
+from vibecoder.domain.accounts import auth
+from vibecoder.domain.catalog.code_viewer import HIGHLIGHT_NAMES
+from vibecoder.domain.catalog.languages import detect_language
+from vibecoder.domain.errors import PermissionDenied, ServiceError
+from vibecoder.infra.db import session_scope
 from vibecoder.models.builder import BuilderProject, BuilderVersion
-from vibecoder.services import auth, builder_runs
-from vibecoder.services.builder_listing import version_file_paths, version_file_text
-from vibecoder.services.code_viewer import HIGHLIGHT_NAMES
-from vibecoder.services.errors import PermissionDenied, ServiceError
-from vibecoder.services.languages import detect_language
 from vibecoder.settings import get_settings
 from vibecoder.state.build import BuildProjectState
 
@@ -225,7 +226,7 @@ class BuildPreviewState(BuildProjectState):
     # --- "Sell this" ------------------------------------------------------------------------
 
     def _sell(self, user, *, promote: bool):
-        from vibecoder.services.builder_export import sell_project
+        from vibecoder.builder.service.export import sell_project
 
         self.sell_error, self.sell_needs_seller = "", False
         try:

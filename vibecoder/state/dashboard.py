@@ -1,6 +1,6 @@
 """/dashboard and /dashboard/listings/[slug]: the seller's numbers, refreshed live.
 
-Thin: every number comes from vibecoder.services.seller_analytics, which refuses non-sellers
+Thin: every number comes from vibecoder.domain.analytics.seller, which refuses non-sellers
 and other sellers' listings. The state keeps one range's cards and series (at most 366
 points), the top five listings, eight sources each and one page of the listings table.
 """
@@ -13,10 +13,10 @@ from typing import Any
 
 import reflex as rx
 
-from vibecoder.db import session_scope
-from vibecoder.services import seller_analytics as sa
-from vibecoder.services.analytics_rollup import set_timezone
-from vibecoder.services.errors import ServiceError
+from vibecoder.domain.analytics import seller as sa
+from vibecoder.domain.analytics.rollup import set_timezone
+from vibecoder.domain.errors import ServiceError
+from vibecoder.infra.db import session_scope
 from vibecoder.settings import get_settings
 from vibecoder.state.auth import AuthState
 
@@ -202,8 +202,8 @@ class DashboardState(AuthState):
         """Reload the numbers when the worker announces a sale, refund or review."""
         import redis.asyncio as aioredis
 
-        from vibecoder.services.analytics_live import channel
-        from vibecoder.services.redis_client import redis_url
+        from vibecoder.domain.analytics.live import channel
+        from vibecoder.infra.redis_client import redis_url
 
         async with self:
             user = self.current_user()

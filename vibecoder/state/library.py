@@ -6,10 +6,10 @@ import asyncio
 
 import reflex as rx
 
-from vibecoder.db import session_scope
-from vibecoder.services import downloads, licensing
-from vibecoder.services.errors import ServiceError
-from vibecoder.services.library import LibraryEntry, key_for_owner, library_page
+from vibecoder.domain.commerce import downloads, licensing
+from vibecoder.domain.commerce.library import LibraryEntry, key_for_owner, library_page
+from vibecoder.domain.errors import ServiceError
+from vibecoder.infra.db import session_scope
 from vibecoder.state.auth import AuthState
 from vibecoder.state.notifications import NotificationsState
 from vibecoder.state.purchase import go_to

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vibecoder.db import session_scope
-from vibecoder.services import reviews as review_service
-from vibecoder.services.code_viewer import read_for_viewer
-from vibecoder.services.errors import ServiceError
-from vibecoder.services.listing_detail import (
+from vibecoder.domain.catalog import reviews as review_service
+from vibecoder.domain.catalog.code_viewer import read_for_viewer
+from vibecoder.domain.catalog.detail import (
     ListingView,
     ReviewEntry,
     listing_view,
     reviews_page,
 )
-from vibecoder.services.moderation import removed_notice
+from vibecoder.domain.errors import ServiceError
+from vibecoder.domain.moderation.reports import removed_notice
+from vibecoder.infra.db import session_scope
 from vibecoder.state.auth import AuthState
 
 
@@ -70,7 +70,7 @@ class ListingState(AuthState):
     def count_view(self, referrer: str = ""):
         if self.listing is None:
             return
-        from vibecoder.services.analytics import record_view_later
+        from vibecoder.domain.analytics.events import record_view_later
 
         viewer = self.current_user()
         record_view_later(

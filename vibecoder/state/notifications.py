@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vibecoder.db import session_scope
-from vibecoder.services import notifications
-from vibecoder.services.notifications import NotificationView
+from vibecoder.domain.accounts import notifications
+from vibecoder.domain.accounts.notifications import NotificationView
+from vibecoder.infra.db import session_scope
 from vibecoder.state.auth import AuthState
 
 

@@ -2,15 +2,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vibecoder.db import session_scope
-from vibecoder.services.errors import ServiceError
-from vibecoder.services.listing_cards import ListingCard
-from vibecoder.services.profiles import (
+from vibecoder.domain.accounts.profiles import (
     PROFILE_PAGE_SIZE,
     CreatorProfile,
     creator_listings,
     creator_profile,
 )
+from vibecoder.domain.catalog.cards import ListingCard
+from vibecoder.domain.errors import ServiceError
+from vibecoder.infra.db import session_scope
 from vibecoder.state.auth import AuthState
 
 

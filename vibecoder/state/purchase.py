@@ -6,12 +6,13 @@ import json
 
 import reflex as rx
 
-from vibecoder.db import session_scope
+from vibecoder.domain.catalog import listings as catalog
+from vibecoder.domain.commerce import fulfilment
+from vibecoder.domain.commerce.gateways import gateway_name
+from vibecoder.domain.commerce.money import format_price
+from vibecoder.domain.errors import ServiceError
+from vibecoder.infra.db import session_scope
 from vibecoder.models.catalog import PricingModel
-from vibecoder.services import catalog, fulfilment
-from vibecoder.services.errors import ServiceError
-from vibecoder.services.money import format_price
-from vibecoder.services.payments import gateway_name
 from vibecoder.state.auth import AuthState
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vibecoder.db import session_scope
-from vibecoder.services import catalog, moderation
-from vibecoder.services.errors import ServiceError
+from vibecoder.domain.catalog import listings as catalog
+from vibecoder.domain.errors import ServiceError
+from vibecoder.domain.moderation import reports as moderation
+from vibecoder.infra.db import session_scope
 from vibecoder.state.auth import AuthState
 
 

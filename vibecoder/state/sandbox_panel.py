@@ -7,12 +7,9 @@ import shlex
 
 import reflex as rx
 
-from vibecoder.db import session_scope
-from vibecoder.models.catalog import Listing
-from vibecoder.services import catalog
-from vibecoder.services.errors import ServiceError
-from vibecoder.services.redis_client import get_redis
-from vibecoder.services.sandbox_runs import (
+from vibecoder.domain.catalog import listings as catalog
+from vibecoder.domain.errors import ServiceError
+from vibecoder.domain.sandbox_runs.runs import (
     RunView,
     get_run,
     latest_test_run,
@@ -20,6 +17,9 @@ from vibecoder.services.sandbox_runs import (
     run_view,
     runnable_files,
 )
+from vibecoder.infra.db import session_scope
+from vibecoder.infra.redis_client import get_redis
+from vibecoder.models.catalog import Listing
 from vibecoder.state.auth import AuthState
 
 POLL_SECONDS = 0.25
@@ -122,8 +122,8 @@ class SandboxPanelState(AuthState):
         """Follow a run through the worker's Redis events; read the stored result on each."""
         import redis.asyncio as aioredis
 
-        from vibecoder.services.redis_client import redis_url
-        from vibecoder.services.sandbox_runs import EVENTS_CHANNEL
+        from vibecoder.domain.sandbox_runs.runs import EVENTS_CHANNEL
+        from vibecoder.infra.redis_client import redis_url
 
         client = aioredis.from_url(redis_url())
         pubsub = client.pubsub()

@@ -6,10 +6,10 @@ import json
 
 import reflex as rx
 
-from vibecoder.db import session_scope
-from vibecoder.services.errors import ServiceError
-from vibecoder.services.redis_client import get_redis
-from vibecoder.services.search import MAX_QUERY_CHARS, SearchResultCard, result_cards, search
+from vibecoder.domain.errors import ServiceError
+from vibecoder.domain.search.query import MAX_QUERY_CHARS, SearchResultCard, result_cards, search
+from vibecoder.infra.db import session_scope
+from vibecoder.infra.redis_client import get_redis
 from vibecoder.state.auth import AuthState
 from vibecoder.state.browse import ListingFilters
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import reflex as rx
 from pydantic import BaseModel
 
-from vibecoder.db import session_scope
+from vibecoder.domain.catalog import files as listing_files
+from vibecoder.domain.catalog import listings as catalog
+from vibecoder.domain.commerce.money import format_price
+from vibecoder.domain.errors import ServiceError
+from vibecoder.infra.db import session_scope
 from vibecoder.models.catalog import Listing
-from vibecoder.services import catalog, listing_files
-from vibecoder.services.errors import ServiceError
-from vibecoder.services.money import format_price
 from vibecoder.state.auth import AuthState
 
 PAGE_SIZE = 20
@@ -172,7 +173,7 @@ class SellState(AuthState):
         self._fill_versions(session, listing.id)
 
     def _fill_versions(self, session, listing_id: int) -> None:
-        from vibecoder.services.sandbox_runs import latest_test_runs, test_label
+        from vibecoder.domain.sandbox_runs.runs import latest_test_runs, test_label
 
         versions = catalog.versions_of(session=session, listing_id=listing_id, published_only=False)
         runs = latest_test_runs(session=session, version_ids=[v.id for v in versions])
@@ -306,7 +307,7 @@ class SellState(AuthState):
         user = self.refreshed_user()
         if user is None or not self.listing_id or not files:
             return
-        from vibecoder.services.covers import set_cover
+        from vibecoder.domain.catalog.covers import set_cover
 
         try:
             with session_scope() as session:

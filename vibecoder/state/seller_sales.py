@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vibecoder.db import session_scope
+from vibecoder.domain.commerce import fulfilment, ledger
+from vibecoder.domain.commerce.fulfilment import SaleRow
+from vibecoder.domain.commerce.ledger import Balance, LedgerRow, PayoutRow
+from vibecoder.domain.errors import ServiceError
+from vibecoder.infra.db import session_scope
+from vibecoder.infra.deferred import after_commit
 from vibecoder.models.commerce import SellerPayoutAccount
-from vibecoder.services import fulfilment, ledger
-from vibecoder.services.deferred import after_commit
-from vibecoder.services.errors import ServiceError
-from vibecoder.services.fulfilment import SaleRow
-from vibecoder.services.ledger import Balance, LedgerRow, PayoutRow
 from vibecoder.state.auth import AuthState
 from vibecoder.state.purchase import go_to
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import reflex as rx
 from sqlmodel import select
 
-from vibecoder.db import session_scope
+from vibecoder.domain.catalog.cards import ListingCard
+from vibecoder.domain.search.query import similar_listings
+from vibecoder.infra.db import session_scope
 from vibecoder.models.catalog import Listing
-from vibecoder.services.listing_cards import ListingCard
-from vibecoder.services.search import similar_listings
 
 
 class SimilarListingsState(rx.State):

@@ -1,0 +1,1 @@
+"""The builder's service layer: projects, runs, previews, exports and "sell this"."""

@@ -1,0 +1,150 @@
+"""The page of one builder version, for the sandboxed preview iframe.
+
+The bundle and the compiled CSS are inlined and allowed by their SHA-256 hashes, so the page
+loads nothing else: a sandboxed frame has an opaque origin and its own sub-requests would not
+carry the owner's session cookie anyway. Only the project's owner may see it; any other caller
+gets the same answer as for a project that does not exist.
+
+A small reporter script runs before the bundle and tells the builder page, by postMessage to
+the app's origin only, whether the page came up ("ready": `#root` shows something and no error
+within a moment) or failed, and forwards later runtime errors. The builder page's shadow tester
+swaps a new version in only on "ready" (assets/builder_preview.js).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from vibecoder.builder.service.projects import version_bundle
+from vibecoder.models.builder import BuilderProject, BuilderVersion
+
+
+@dataclass(frozen=True)
+class PreviewPage:
+    html: str
+    csp: str
+
+
+def _csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+# Runs before the bundle, so errors thrown while the bundle starts are caught too. Errors keep
+# being forwarded after "ready": those are the runtime errors shown under the preview.
+REPORTER = """(function () {
+  var target = %s, settled = false;
+  function post(kind, message) {
+    try {
+      window.parent.postMessage(
+        { vibecoderPreview: 1, kind: kind, path: location.pathname,
+          message: String(message || "").slice(0, 2000) },
+        target
+      );
+    } catch (e) {}
+  }
+  function fail(message) { settled = true; post("error", message); }
+  window.addEventListener("error", function (e) {
+    var err = e.error;
+    fail(err && err.message ? (err.name || "Error") + ": " + err.message
+      : e.message || "Script error");
+  });
+  window.addEventListener("unhandledrejection", function (e) {
+    var r = e.reason;
+    fail("Unhandled promise rejection: " + ((r && (r.message || r)) || "unknown"));
+  });
+  window.addEventListener("load", function () {
+    var tries = 0;
+    (function check() {
+      if (settled) return;
+      var root = document.getElementById("root");
+      var shown = root && (root.innerText.trim() ||
+        root.querySelector("svg,img,canvas,video,picture,input,button,textarea,select"));
+      if (shown) {
+        setTimeout(function () { if (!settled) { settled = true; post("ready"); } }, 150);
+      } else if (++tries > 60) {
+        fail("The page rendered nothing.");
+      } else {
+        setTimeout(check, 50);
+      }
+    })();
+  });
+})();"""
+
+
+def reporter_script(app_origin: str) -> str:
+    return REPORTER % json.dumps(app_origin)
+
+
+def content_security_policy(
+    *, script: str, style: str, frame_ancestors: str, reporter: str = ""
+) -> str:
+    scripts = " ".join(_csp_hash(text) for text in (reporter, script) if text)
+    return "; ".join(
+        [
+            "default-src 'none'",
+            f"script-src {scripts}",
+            f"style-src {_csp_hash(style)}",
+            "img-src data: https:",
+            "font-src data:",
+            "connect-src 'none'",
+            "form-action 'none'",
+            "base-uri 'none'",
+            "object-src 'none'",
+            f"frame-ancestors {frame_ancestors}",
+        ]
+    )
+
+
+def render_page(*, title: str, js: str, css: str, frame_ancestors: str) -> PreviewPage:
+    # Inline text must not close its own element early; `<\/` means `</` in JS strings.
+    script = re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE)
+    style = re.sub(r"</(style)", r"<\\/\1", css, flags=re.IGNORECASE)
+    safe_title = html.escape(title[:120] or "Preview")
+    reporter = reporter_script(frame_ancestors)
+    page = (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{safe_title}</title>\n<style>{style}</style>\n<script>{reporter}</script>\n"
+        "</head>\n"
+        f'<body>\n<div id="root"></div>\n<script>{script}</script>\n</body>\n</html>\n'
+    )
+    return PreviewPage(
+        html=page,
+        csp=content_security_policy(
+            script=script, style=style, frame_ancestors=frame_ancestors, reporter=reporter
+        ),
+    )
+
+
+def owned_version(
+    session: Session, *, user_id: int, public_id: str, number: int
+) -> tuple[BuilderProject, BuilderVersion] | None:
+    """The project's version `number` when `user_id` owns the project, else None."""
+    row = session.exec(
+        select(BuilderProject, BuilderVersion)
+        .join(BuilderVersion, BuilderVersion.project_id == BuilderProject.id)
+        .where(
+            BuilderProject.public_id == public_id,
+            BuilderProject.owner_id == user_id,
+            BuilderVersion.number == number,
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def preview_page(
+    session: Session, *, user_id: int, public_id: str, number: int, frame_ancestors: str
+) -> PreviewPage | None:
+    found = owned_version(session, user_id=user_id, public_id=public_id, number=number)
+    if found is None:
+        return None
+    project, version = found
+    js, css = version_bundle(version)
+    return render_page(title=project.name, js=js, css=css, frame_ancestors=frame_ancestors)

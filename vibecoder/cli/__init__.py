@@ -1,0 +1,318 @@
+"""`python -m vibecoder COMMAND`: the operator's entry point.
+
+Every command uses DATABASE_URL/REDIS_URL when set, else the embedded services of
+VIBECODER_DATA_DIR (joined when another process runs them, started otherwise).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+from vibecoder.infra import runtime, toolchain
+from vibecoder.settings import PROJECT_ROOT, get_settings
+
+log = logging.getLogger("vibecoder")
+
+WORKER_QUEUES = "default,agent,embeddings,sandbox"
+CommandHandler = Callable[[argparse.Namespace], int]
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def register_commands(add: Callable[[argparse._SubParsersAction], None]) -> None:
+    """Let feature modules add their subcommands (reindex, search, build, sandbox, …)."""
+    _EXTRA_COMMANDS.append(add)
+
+
+def _with_services(handler: CommandHandler) -> CommandHandler:
+    def wrapped(args: argparse.Namespace) -> int:
+        runtime.ensure_services()
+        try:
+            return handler(args)
+        finally:
+            runtime.stop_owned_services()
+
+    return wrapped
+
+
+# --- db ---------------------------------------------------------------------------------------
+
+
+def upgrade_database() -> None:
+    from alembic.config import Config
+
+    from alembic import command
+
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    config.attributes["skip_logging"] = True
+    command.upgrade(config, "head")
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    if args.db_command == "upgrade":
+        upgrade_database()
+        print("database is at the latest migration")
+    return 0
+
+
+# --- seed / users -----------------------------------------------------------------------------
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    from vibecoder.domain.catalog.seed import seed_demo_data
+
+    summary = seed_demo_data(only_if_empty=args.if_empty)
+    print(json.dumps(summary) if args.json else summary.get("message", summary))
+    return 0
+
+
+def cmd_createuser(args: argparse.Namespace) -> int:
+    from vibecoder.domain.accounts import auth
+    from vibecoder.domain.errors import ServiceError
+    from vibecoder.infra.db import session_scope
+    from vibecoder.models.users import Role
+
+    if not args.password_stdin:
+        print(
+            "createuser: pass the password on standard input with --password-stdin", file=sys.stderr
+        )
+        return 2
+    password = sys.stdin.readline().rstrip("\n")
+    try:
+        with session_scope() as session:
+            user = auth.register(
+                session=session,
+                email=args.email,
+                password=password,
+                username=args.username,
+                role=Role(args.role),
+            )
+            print(f"created {user.role} {user.email} (username {user.username}, id {user.id})")
+    except ServiceError as exc:
+        print(f"createuser: {exc.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+# --- long-running processes -------------------------------------------------------------------
+
+
+def worker_command(*, concurrency: int = 2, queues: str = WORKER_QUEUES) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "workers.celery_app",
+        "worker",
+        "-Q",
+        queues,
+        "-c",
+        str(concurrency),
+        "--loglevel",
+        "INFO",
+        "--without-gossip",
+        "--without-mingle",
+        "-n",
+        f"vibecoder-{os.getpid()}@%h",
+    ]
+
+
+def beat_command() -> list[str]:
+    """Celery beat: the periodic jobs (session purge, analytics rollups), its schedule file in
+    the data dir so a restart does not re-run everything at once."""
+    schedule = get_settings().data_dir / "celerybeat-schedule"
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "workers.celery_app",
+        "beat",
+        "--schedule",
+        str(schedule),
+        "--loglevel",
+        "INFO",
+    ]
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    runtime.ensure_services()
+    env = dict(os.environ)
+    proc = subprocess.Popen(
+        worker_command(concurrency=args.concurrency, queues=args.queues), env=env, cwd=PROJECT_ROOT
+    )
+    return _supervise([proc], names=["celery"])
+
+
+def cmd_services(args: argparse.Namespace) -> int:
+    urls = runtime.ensure_services()
+    if not runtime.owns_services():
+        print("# embedded services already run by another process of this data dir", flush=True)
+    for key, value in urls.as_env().items():
+        print(f"{key}={value}", flush=True)
+    if not runtime.owns_services():
+        return 0
+    stop = _install_stop_handlers()
+    while not stop["requested"]:
+        time.sleep(0.2)
+    runtime.stop_owned_services()
+    return 0
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    urls = runtime.ensure_services()
+    try:
+        upgrade_database()
+        from vibecoder.domain.catalog.seed import seed_demo_data
+
+        summary = seed_demo_data(only_if_empty=True)
+        print(summary.get("message", summary), flush=True)
+    except BaseException:
+        runtime.stop_owned_services()
+        raise
+    settings = get_settings()
+    env = toolchain.reflex_env()
+    env.update(urls.as_env())
+    worker = subprocess.Popen(worker_command(), env=env, cwd=PROJECT_ROOT)
+    beat = subprocess.Popen(beat_command(), env=env, cwd=PROJECT_ROOT)
+    reflex_cmd = [
+        sys.executable,
+        "-m",
+        "reflex",
+        "run",
+        "--env",
+        args.env,
+        "--frontend-port",
+        str(settings.frontend_port),
+        "--backend-port",
+        str(settings.backend_port),
+        "--loglevel",
+        "info",
+    ]
+    app = subprocess.Popen(reflex_cmd, env=env, cwd=PROJECT_ROOT, start_new_session=True)
+    print(
+        f"VibeCoder starting at http://localhost:{settings.frontend_port} "
+        f"(API on :{settings.backend_port}); Ctrl-C stops everything",
+        flush=True,
+    )
+    return _supervise([app, worker, beat], names=["reflex", "celery", "celery beat"])
+
+
+def _install_stop_handlers() -> dict[str, bool]:
+    state = {"requested": False}
+
+    def handler(signum: int, frame: object) -> None:
+        state["requested"] = True
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+    return state
+
+
+def _terminate(proc: subprocess.Popen, name: str, timeout: float = 20.0) -> None:
+    if proc.poll() is not None:
+        return
+    # Whole process group: reflex runs node/bun and the backend server as its children.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        pgid = os.getpgid(proc.pid)
+        if pgid == proc.pid:
+            os.killpg(pgid, signal.SIGTERM)
+        else:
+            proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        log.warning("%s did not stop in %ss; killing it", name, timeout)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(os.getpgid(proc.pid), signal.SIGKILL)
+        proc.kill()
+        proc.wait()
+    # Anything left in the group (a node grandchild ignoring SIGTERM) goes too.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _supervise(procs: list[subprocess.Popen], *, names: list[str]) -> int:
+    """Run until a signal or until any child dies; then stop all children, then the services."""
+    stop = _install_stop_handlers()
+    exit_code = 0
+    try:
+        while not stop["requested"]:
+            for proc, name in zip(procs, names, strict=True):
+                code = proc.poll()
+                if code is not None:
+                    print(f"{name} exited with code {code}; stopping", file=sys.stderr, flush=True)
+                    exit_code = code or 1
+                    stop["requested"] = True
+                    break
+            time.sleep(0.3)
+    finally:
+        for proc, name in zip(procs, names, strict=True):
+            _terminate(proc, name)
+        runtime.stop_owned_services()
+    return exit_code
+
+
+# --- parser -----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m vibecoder", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    dev = sub.add_parser("dev", help="start everything: services, migrations, worker, Reflex")
+    dev.add_argument("--env", choices=["dev", "prod"], default="dev")
+    dev.set_defaults(handler=cmd_dev)
+
+    services = sub.add_parser(
+        "services", help="run only the embedded Postgres and Redis, print their URLs"
+    )
+    services.set_defaults(handler=cmd_services)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply all migrations (alembic upgrade head)")
+    db.set_defaults(handler=_with_services(cmd_db))
+
+    seed = sub.add_parser("seed", help="load the demo catalog")
+    seed.add_argument("--if-empty", action="store_true", help="only when there are no listings")
+    seed.add_argument("--json", action="store_true")
+    seed.set_defaults(handler=_with_services(cmd_seed))
+
+    worker = sub.add_parser("worker", help="run a Celery worker")
+    worker.add_argument("--concurrency", type=int, default=2)
+    worker.add_argument("--queues", default=WORKER_QUEUES)
+    worker.set_defaults(handler=cmd_worker)
+
+    createuser = sub.add_parser("createuser", help="create an account")
+    createuser.add_argument("--email", required=True)
+    createuser.add_argument("--username")
+    createuser.add_argument("--password-stdin", action="store_true")
+    createuser.add_argument("--role", choices=["buyer", "seller", "admin"], default="buyer")
+    createuser.set_defaults(handler=_with_services(cmd_createuser))
+
+    import vibecoder.cli.build  # noqa: F401
+    import vibecoder.cli.commands  # noqa: F401 - registers feature subcommands
+    import vibecoder.cli.sandbox  # noqa: F401
+
+    for add in _EXTRA_COMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    toolchain.ensure_tools_on_path()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args) or 0)

@@ -1,0 +1,1 @@
+"""Accounts: sign-up and sessions, profiles, notifications and emails."""

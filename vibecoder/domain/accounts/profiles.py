@@ -1,0 +1,77 @@
+"""Creator profiles: public identity, their published listings, sales, rating, reputation."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+from sqlalchemy import desc, func
+from sqlmodel import Session, select
+
+from vibecoder.domain.catalog import reputation
+from vibecoder.domain.catalog.cards import ListingCard, card_query, to_card
+from vibecoder.domain.errors import NotFound
+from vibecoder.models.catalog import Listing, ListingStatus
+from vibecoder.models.users import Profile, User
+
+PROFILE_PAGE_SIZE = 12
+
+
+class CreatorProfile(BaseModel):
+    username: str
+    display_name: str
+    bio: str
+    avatar_url: str
+    links: list[str]
+    member_since: str
+    total_sales: int
+    rating_avg: float
+    rating_count: int
+    reputation: int
+    listing_count: int
+
+
+def creator_profile(*, session: Session, username: str) -> CreatorProfile:
+    user = session.exec(select(User).where(User.username == username.lower())).first()
+    if user is None or user.is_suspended:
+        raise NotFound("user_not_found", "No such creator.")
+    profile = session.get(Profile, user.id)
+    sales, rating_weighted, rating_count, listings = session.exec(
+        select(
+            func.coalesce(func.sum(Listing.sales_count), 0),
+            func.coalesce(func.sum(Listing.rating_avg * Listing.rating_count), 0),
+            func.coalesce(func.sum(Listing.rating_count), 0),
+            func.count(Listing.id),
+        ).where(Listing.seller_id == user.id, Listing.status == ListingStatus.published)
+    ).one()
+    return CreatorProfile(
+        username=user.username,
+        display_name=(profile.display_name if profile else "") or user.username,
+        bio=profile.bio if profile else "",
+        avatar_url=(profile.avatar_url or "") if profile else "",
+        links=[str(link) for link in (profile.links if profile else [])][:10],
+        member_since=user.created_at.strftime("%B %Y"),
+        total_sales=int(sales),
+        rating_avg=round(float(rating_weighted) / rating_count, 2) if rating_count else 0.0,
+        rating_count=int(rating_count),
+        reputation=reputation.seller_reputation(session=session, seller_id=user.id),
+        listing_count=int(listings),
+    )
+
+
+def creator_listings(
+    *, session: Session, username: str, page: int = 1
+) -> tuple[list[ListingCard], int]:
+    base = (
+        card_query()
+        .where(User.username == username.lower(), Listing.status == ListingStatus.published)
+        .order_by(desc(Listing.published_at), desc(Listing.id))
+    )
+    total = session.exec(
+        select(func.count())
+        .select_from(Listing)
+        .join(User, User.id == Listing.seller_id)
+        .where(User.username == username.lower(), Listing.status == ListingStatus.published)
+    ).one()
+    rows = session.exec(
+        base.offset((max(page, 1) - 1) * PROFILE_PAGE_SIZE).limit(PROFILE_PAGE_SIZE)
+    )
+    return [to_card(r) for r in rows], int(total)

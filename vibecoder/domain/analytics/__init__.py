@@ -1,0 +1,1 @@
+"""Seller and platform analytics: events, live updates, daily rollups, the seller dashboard."""

@@ -1,0 +1,1 @@
+"""The catalog: listings and versions, their files and archives, browse, reviews, reputation."""

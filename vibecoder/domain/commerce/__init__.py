@@ -1,0 +1,1 @@
+"""Commerce: checkout, fulfilment, licenses, downloads, the ledger, payouts and gateways."""

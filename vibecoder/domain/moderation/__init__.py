@@ -1,0 +1,1 @@
+"""Moderation: listing reports (any user) and the admin desk (takedowns, suspensions, audit)."""

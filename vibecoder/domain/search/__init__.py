@@ -1,0 +1,1 @@
+"""Search: embeddings, the search index and hybrid ranking."""

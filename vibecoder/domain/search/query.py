@@ -1,0 +1,337 @@
+"""Hybrid "vibe" search: full-text + typo-tolerant title match + vector similarity, fused by RRF.
+
+Ranking (docs/search.md):
+1. Exact title or slug matches first.
+2. Every other candidate is scored by reciprocal rank fusion (k=60) over three ranked lists:
+   Postgres full-text (title A > summary B > description C; rows with every query term, then
+   rows with any), pg_trgm word similarity of short queries to titles (typos, only when the
+   words as typed do not fill the list), and cosine distance of the all-MiniLM-L6-v2
+   embeddings (HNSW, iterative scan so filters never starve the result).
+Filters are the browse filters and apply inside every list, so an excluded row can never
+surface through any of them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import unicodedata
+
+import numpy as np
+import redis
+from pydantic import BaseModel
+from sqlalchemy import func, literal, text
+from sqlmodel import Session, select
+
+from vibecoder.domain.catalog.browse import BrowseFilters, apply_filters
+from vibecoder.domain.catalog.cards import ListingCard, card_query, to_card
+from vibecoder.domain.catalog.listings import slugify
+from vibecoder.domain.errors import ValidationFailed
+from vibecoder.domain.search import embeddings
+from vibecoder.models.catalog import Listing, ListingStatus
+from vibecoder.settings import get_settings
+
+RRF_K = 60
+# The full-text and typo lists each contribute at most this many candidates to the fusion.
+CANDIDATES = 100
+# Nearest neighbours fused per query: a filtered iterative scan walks about limit / selectivity
+# graph nodes, and ranks past 50 add little to the first pages of a reciprocal-rank fusion.
+SEMANTIC_CANDIDATES = 50
+MAX_QUERY_CHARS = 200
+MAX_LIMIT = 50
+# Cosine similarity below which a vector neighbour is noise, not "similar meaning"
+# (all-MiniLM-L6-v2 puts unrelated short texts at 0.0-0.2; see docs/search.md).
+MIN_SIMILARITY = 0.25
+# pg_trgm word similarity of the query to a title that counts as a (misspelt) keyword hit.
+MIN_WORD_SIMILARITY = 0.4
+MAX_TYPO_TERMS = 3
+# HNSW candidate list per query (pgvector's default is 40); see docs/search.md for the trade-off.
+EF_SEARCH = 300
+MAX_TERMS = 16
+# Matched rows ranked per full-text tier (see _keyword_ids).
+KEYWORD_POOL = 500
+EXACT_BOOST = 1.0
+CACHE_PREFIX = "vibecoder:search:qvec:v1:"
+
+_TERM = re.compile(r"[0-9a-z]+")
+
+
+class SearchHit(BaseModel):
+    slug: str
+    title: str
+    score: float
+    matched: list[str]
+
+    def public(self) -> dict:
+        return self.model_dump()
+
+
+class SearchResultCard(ListingCard):
+    score: float
+    keyword: bool
+    semantic: bool
+
+
+class SearchResults(BaseModel):
+    query: str
+    hits: list[SearchHit]
+    total: int
+
+
+def normalize_query(raw: str) -> str:
+    """NFKC, lower case, single spaces; the cache key and the exact-match text."""
+    if not isinstance(raw, str):
+        raise ValidationFailed("invalid_query", "The query must be text.", field="q")
+    query = " ".join(unicodedata.normalize("NFKC", raw).lower().split())
+    if not query:
+        raise ValidationFailed("empty_query", "Type what you are looking for.", field="q")
+    if len(query) > MAX_QUERY_CHARS:
+        raise ValidationFailed(
+            "query_too_long", f"Keep the query under {MAX_QUERY_CHARS} characters.", field="q"
+        )
+    return query
+
+
+def query_embedding(*, redis_client: redis.Redis, query: str) -> tuple[list[float], bool]:
+    """The query's vector and whether it came from the cache (TTL from settings)."""
+    key = CACHE_PREFIX + hashlib.sha256(query.encode()).hexdigest()
+    cached = redis_client.get(key)
+    if cached:
+        vector = np.frombuffer(base64.b64decode(cached), dtype=np.float32)
+        return vector.tolist(), True
+    [vector] = embeddings.encode([query])
+    packed = base64.b64encode(np.asarray(vector, dtype=np.float32).tobytes()).decode()
+    redis_client.set(key, packed, ex=get_settings().query_embedding_ttl_seconds)
+    return vector, False
+
+
+def _terms(query: str) -> list[str]:
+    return _TERM.findall(query)[:MAX_TERMS]
+
+
+_trigram_by_database: dict[str, bool] = {}
+
+
+def trigram_available(session: Session) -> bool:
+    """pg_trgm is optional (docs/search.md): without it typos are left to the vector search."""
+    key = str(session.get_bind().url)
+    if key not in _trigram_by_database:
+        _trigram_by_database[key] = bool(
+            session.exec(text("SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'")).one()[
+                0
+            ]
+        )
+    return _trigram_by_database[key]
+
+
+def _exact_ids(session: Session, query: str, filters: BrowseFilters) -> list[int]:
+    # Two index lookups (lower(title) btree, unique slug); an OR of both would scan the table.
+    found: list[int] = []
+    for condition in (func.lower(Listing.title) == query, Listing.slug == slugify(query)):
+        for listing_id in session.exec(apply_filters(select(Listing.id), filters).where(condition)):
+            if listing_id not in found:
+                found.append(listing_id)
+    return found
+
+
+def _keyword_ids(session: Session, query: str, filters: BrowseFilters) -> tuple[list[int], bool]:
+    """Full-text candidates (rows with every term first, then rows with any term), and whether
+    the rows with every term filled the list by themselves (then there is no typo to forgive).
+
+    websearch_to_tsquery's AND alone drops most natural-language queries to nothing, and an
+    OR over common words matches most of a large catalog, where reading every matched row to
+    rank it is what costs. So each tier ranks (ts_rank_cd: more terms, closer together) at
+    most KEYWORD_POOL matched rows; the all-terms tier usually fills the list by itself.
+    """
+    terms = _terms(query)
+    if not terms:
+        return [], False
+    found: list[int] = []
+    for operator in ("&", "|") if len(terms) > 1 else ("&",):
+        tsquery = func.to_tsquery("english", f" {operator} ".join(terms))
+        pool = apply_filters(
+            select(Listing.id.label("id"), Listing.search_vector.label("document")), filters
+        ).where(Listing.search_vector.op("@@")(tsquery))
+        if found:
+            pool = pool.where(Listing.id.not_in(found))
+        pool = pool.limit(KEYWORD_POOL).subquery("keyword_pool")
+        found += session.exec(
+            select(pool.c.id)
+            .order_by(func.ts_rank_cd(pool.c.document, tsquery).desc(), pool.c.id.desc())
+            .limit(CANDIDATES - len(found))
+        )
+        if len(found) >= CANDIDATES:
+            return found, operator == "&"
+    return found, False
+
+
+def _typo_ids(session: Session, query: str, filters: BrowseFilters) -> list[int]:
+    # Typos matter in short, title-like queries; a long description's misspellings are left to
+    # the vector search (trigram lookups grow with the query's length).
+    if len(_terms(query)) > MAX_TYPO_TERMS or not trigram_available(session):
+        return []
+    session.exec(text(f"SET LOCAL pg_trgm.word_similarity_threshold = {MIN_WORD_SIMILARITY}"))
+    title = func.lower(Listing.title)
+    rows = session.exec(
+        apply_filters(select(Listing.id), filters)
+        # `<%` is the indexable form of word_similarity(query, title) >= threshold.
+        .where(literal(query).op("<%")(title))
+        .order_by(func.word_similarity(query, title).desc(), Listing.id.desc())
+        .limit(CANDIDATES)
+    )
+    return list(rows)
+
+
+def nearest_ids(
+    session: Session,
+    vector: list[float],
+    filters: BrowseFilters,
+    *,
+    limit: int = SEMANTIC_CANDIDATES,
+    exclude_id: int | None = None,
+    min_similarity: float = MIN_SIMILARITY,
+) -> list[int]:
+    """Published listings nearest to `vector` that pass the filters, nearest first."""
+    # Iterative scans keep walking the HNSW graph until enough rows pass the filters; relaxed
+    # order is re-sorted by the outer ORDER BY on the exact distance.
+    session.exec(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
+    session.exec(text(f"SET LOCAL hnsw.ef_search = {int(EF_SEARCH)}"))
+    distance = Listing.embedding.cosine_distance(vector)
+    inner = (
+        apply_filters(select(Listing.id.label("id"), distance.label("distance")), filters)
+        .where(Listing.embedding.is_not(None))
+        .order_by(distance)
+        .limit(limit)
+    )
+    if exclude_id is not None:
+        inner = inner.where(Listing.id != exclude_id)
+    ranked = inner.cte("nearest").prefix_with("MATERIALIZED")
+    rows = session.exec(
+        select(ranked.c.id)
+        .where(ranked.c.distance <= 1 - min_similarity)
+        .order_by(ranked.c.distance, ranked.c.id)
+    )
+    return list(rows)
+
+
+def _fuse(*ranked_lists: list[int]) -> dict[int, float]:
+    scores: dict[int, float] = {}
+    for ranked in ranked_lists:
+        for rank, listing_id in enumerate(ranked, start=1):
+            scores[listing_id] = scores.get(listing_id, 0.0) + 1.0 / (RRF_K + rank)
+    return scores
+
+
+def rank(
+    *,
+    session: Session,
+    query: str,
+    vector: list[float] | None,
+    filters: BrowseFilters,
+    methods: tuple[str, ...] = ("keyword", "semantic"),
+) -> list[tuple[int, float, list[str]]]:
+    """(listing id, score, matched) best first. `methods` lets the benchmark compare each alone."""
+    exact = _exact_ids(session, query, filters) if "keyword" in methods else []
+    keyword, every_term_found = (
+        _keyword_ids(session, query, filters) if "keyword" in methods else ([], True)
+    )
+    typo = [] if every_term_found else _typo_ids(session, query, filters)
+    semantic = (
+        nearest_ids(session, vector, filters)
+        if "semantic" in methods and vector is not None
+        else []
+    )
+    scores = _fuse(keyword, typo, semantic)
+    for listing_id in exact:
+        scores[listing_id] = scores.get(listing_id, 0.0) + EXACT_BOOST
+    keyword_set, semantic_set = set(exact) | set(keyword) | set(typo), set(semantic)
+    ordered = sorted(scores.items(), key=lambda item: (-item[1], -item[0]))
+    return [
+        (
+            listing_id,
+            round(score, 6),
+            [
+                label
+                for label, hit in (
+                    ("keyword", listing_id in keyword_set),
+                    ("semantic", listing_id in semantic_set),
+                )
+                if hit
+            ],
+        )
+        for listing_id, score in ordered
+    ]
+
+
+def _check_limit(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationFailed(
+            "invalid_limit", f"limit must be between 1 and {MAX_LIMIT}.", field="limit"
+        )
+    if offset < 0:
+        raise ValidationFailed("invalid_offset", "offset cannot be negative.", field="offset")
+
+
+def search(
+    *,
+    session: Session,
+    redis_client: redis.Redis,
+    query: str,
+    filters: BrowseFilters | None = None,
+    limit: int = 10,
+    offset: int = 0,
+) -> SearchResults:
+    """The ranking shared by the search page, GET /api/search and `vibecoder search`."""
+    _check_limit(limit, offset)
+    normalized = normalize_query(query)
+    vector, _cached = query_embedding(redis_client=redis_client, query=normalized)
+    filters = filters or BrowseFilters()
+    ranked = rank(session=session, query=normalized, vector=vector, filters=filters)
+    page = ranked[offset : offset + limit]
+    names = {
+        listing_id: (slug, title)
+        for listing_id, slug, title in session.exec(
+            select(Listing.id, Listing.slug, Listing.title).where(
+                Listing.id.in_([listing_id for listing_id, _, _ in page])
+            )
+        )
+    }
+    hits = [
+        SearchHit(slug=names[i][0], title=names[i][1], score=score, matched=matched)
+        for i, score, matched in page
+    ]
+    return SearchResults(query=normalized, hits=hits, total=len(ranked))
+
+
+def result_cards(*, session: Session, hits: list[SearchHit]) -> list[SearchResultCard]:
+    """Cards for a page of hits, in the hits' order."""
+    if not hits:
+        return []
+    rows = session.exec(card_query().where(Listing.slug.in_([h.slug for h in hits])))
+    cards = {card.slug: card for card in (to_card(row) for row in rows)}
+    return [
+        SearchResultCard(
+            **cards[h.slug].model_dump(),
+            score=h.score,
+            keyword="keyword" in h.matched,
+            semantic="semantic" in h.matched,
+        )
+        for h in hits
+        if h.slug in cards
+    ]
+
+
+def similar_listings(*, session: Session, listing_id: int, limit: int = 4) -> list[ListingCard]:
+    """Nearest published neighbours of a listing by embedding, never the listing itself."""
+    vector = session.exec(select(Listing.embedding).where(Listing.id == listing_id)).first()
+    if vector is None:
+        return []
+    ids = nearest_ids(session, list(vector), BrowseFilters(), limit=limit, exclude_id=listing_id)
+    if not ids:
+        return []
+    rows = session.exec(
+        card_query().where(Listing.id.in_(ids), Listing.status == ListingStatus.published)
+    )
+    by_id = {row[0].id: to_card(row) for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
