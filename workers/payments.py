@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from vibecoder.domain.accounts import notifications
-from vibecoder.domain.commerce import fulfilment, ledger
+from vibecoder.domain.commerce import events, ledger, purchases
 from vibecoder.infra.db import session_scope
 from vibecoder.models.commerce import (
     CheckoutAttempt,
@@ -38,12 +38,12 @@ MAX_EVENT_RETRIES = 12
 def process_payment_event(self, event_row_id: int) -> str | None:
     try:
         with session_scope() as session:
-            return fulfilment.process_event(session=session, event_row_id=event_row_id)
+            return events.process_event(session=session, event_row_id=event_row_id)
     except Exception as exc:  # NotReady (out of order) or a transient database error
         if self.request.retries >= self.max_retries:
             log.error("payment event %s gave up: %s", event_row_id, exc)
             with session_scope() as session:
-                fulfilment.mark_event_failed(
+                events.mark_event_failed(
                     session=session,
                     event_row_id=event_row_id,
                     error=f"{type(exc).__name__}: {exc}",
@@ -102,7 +102,7 @@ def sweep() -> dict[str, int]:
         ).scalars()
         closed = 0
         for attempt in expired:
-            fulfilment.expire_attempt(session, attempt)
+            purchases.expire_attempt(session, attempt)
             closed += 1
     for row_id in stuck_ids:
         process_payment_event.delay(row_id)

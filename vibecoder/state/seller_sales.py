@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vibecoder.domain.commerce import fulfilment, ledger
-from vibecoder.domain.commerce.fulfilment import SaleRow
+from vibecoder.domain.commerce import ledger
 from vibecoder.domain.commerce.ledger import Balance, LedgerRow, PayoutRow
+from vibecoder.domain.commerce.payouts import start_payout_onboarding
+from vibecoder.domain.commerce.refunds import refund_purchase
+from vibecoder.domain.commerce.sales import SaleRow, seller_sales
 from vibecoder.domain.errors import ServiceError
 from vibecoder.infra.db import session_scope
 from vibecoder.infra.deferred import after_commit
@@ -30,7 +32,7 @@ class SellerSalesState(AuthState):
             self.sales, self.balances, self.entries, self.payouts = [], [], [], []
             return
         with session_scope() as session:
-            self.sales = fulfilment.seller_sales(session=session, seller=user, limit=50)
+            self.sales = seller_sales(session=session, seller=user, limit=50)
             self.balances = ledger.balances(session=session, seller_id=user.id)
             self.entries = ledger.entries(session=session, seller_id=user.id, limit=30)
             self.payouts = ledger.payouts_of(session=session, seller_id=user.id, limit=20)
@@ -58,9 +60,7 @@ class SellerSalesState(AuthState):
             return
         try:
             with session_scope() as session:
-                fulfilment.refund_purchase(
-                    session=session, actor=user, purchase_id=int(purchase_id)
-                )
+                refund_purchase(session=session, actor=user, purchase_id=int(purchase_id))
         except ServiceError as exc:
             self.error = exc.message
             return
@@ -97,7 +97,7 @@ class SellerSalesState(AuthState):
             return
         try:
             with session_scope() as session:
-                url = fulfilment.start_payout_onboarding(session=session, seller=user)
+                url = start_payout_onboarding(session=session, seller=user)
         except ServiceError as exc:
             self.error = exc.message
             return
