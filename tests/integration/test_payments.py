@@ -226,6 +226,24 @@ def test_double_clicks_and_retries_create_one_purchase_and_one_session(db, strip
     assert "application_fee_amount" not in params["payment_intent_data"]
 
 
+def test_the_sweep_closes_checkouts_abandoned_past_their_expiry(db, stripe_fake):
+    """The beat sweep: an attempt nobody finished frees its pending purchase (a later Buy
+    starts afresh), but only after a grace period in which the gateway may still report it."""
+    seller, buyer = _seller_buyer(db)
+    listing = publish(db, seller)
+    start = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+    expires_at = db.get(CheckoutAttempt, start.attempt_id).expires_at
+    assert checkout.close_stale_attempts(session=db, now=expires_at + timedelta(minutes=1)) == 0
+    db.commit()
+    assert checkout.close_stale_attempts(session=db, now=expires_at + timedelta(minutes=6)) == 1
+    db.commit()
+    db.expire_all()
+    assert db.get(CheckoutAttempt, start.attempt_id).status == "expired"
+    assert db.get(Purchase, start.purchase_id).status == "canceled"
+    again = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+    assert again.attempt_id != start.attempt_id
+
+
 def test_gateway_failure_closes_the_attempt_and_says_why(db, stripe_fake):
     seller, buyer = _seller_buyer(db)
     listing = publish(db, seller)

@@ -10,8 +10,8 @@ from vibecoder.domain.commerce.payouts import start_payout_onboarding
 from vibecoder.domain.commerce.refunds import refund_purchase
 from vibecoder.domain.commerce.sales import SaleRow, seller_sales
 from vibecoder.domain.errors import ServiceError
+from vibecoder.infra import dispatch
 from vibecoder.infra.db import session_scope
-from vibecoder.infra.deferred import after_commit
 from vibecoder.models.commerce import SellerPayoutAccount
 from vibecoder.state.auth import AuthState
 from vibecoder.state.purchase import go_to
@@ -76,13 +76,7 @@ class SellerSalesState(AuthState):
         try:
             with session_scope() as session:
                 request = ledger.request_payout(session=session, seller=user, currency=currency)
-
-                def settle(payout_id: int = request.payout_id) -> None:
-                    from workers.payments import settle_payout_task
-
-                    settle_payout_task.delay(payout_id)
-
-                after_commit(session, settle)
+                dispatch.send("workers.payments.settle_payout", request.payout_id, session=session)
         except ServiceError as exc:
             self.error = exc.message
             return

@@ -50,6 +50,8 @@ from vibecoder.models.users import User
 from vibecoder.settings import get_settings
 
 REUSE_MARGIN = timedelta(minutes=2)
+# Grace past an attempt expiry before the sweep closes it (the gateway may still report it).
+STALE_AFTER = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -230,6 +232,25 @@ def begin_checkout(*, buyer_id: int, listing_id: int) -> CheckoutStart:
         raise PaymentUnavailable("payment_unavailable", exc.message) from exc
     assert purchase_id is not None
     return CheckoutStart(url=url, purchase_id=purchase_id, attempt_id=attempt_id)
+
+
+def close_stale_attempts(*, session: Session, now: datetime | None = None) -> int:
+    """Expire open attempts well past their expiry (cancelling their pending purchases).
+
+    Rows another sweep is closing are skipped, not waited for. Returns how many were closed.
+    """
+    now = now or datetime.now(UTC)
+    stale = session.exec(
+        select(CheckoutAttempt)
+        .where(
+            CheckoutAttempt.status == CheckoutStatus.open,
+            CheckoutAttempt.expires_at < now - STALE_AFTER,
+        )
+        .with_for_update(skip_locked=True)
+    ).all()
+    for attempt in stale:
+        expire_attempt(session, attempt)
+    return len(stale)
 
 
 def claim_free(

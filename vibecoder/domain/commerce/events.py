@@ -7,7 +7,7 @@ a Celery task calls `process_event`, which applies it through `handlers.apply_ev
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
@@ -15,14 +15,12 @@ from sqlmodel import Session, select
 
 from vibecoder.domain.commerce.gateways import parse_event
 from vibecoder.domain.commerce.handlers import apply_event
-from vibecoder.infra.deferred import after_commit
+from vibecoder.infra import dispatch
 from vibecoder.models.commerce import ProcessedWebhookEvent, WebhookEventStatus
 
-
-def _enqueue(event_row_id: int) -> None:
-    from workers.payments import process_payment_event
-
-    process_payment_event.delay(event_row_id)
+PROCESS_TASK = "workers.payments.process_event"
+# An event still unapplied this long after it came in missed its task (the queue was down).
+STUCK_AFTER = timedelta(minutes=5)
 
 
 def record_event(
@@ -45,7 +43,7 @@ def record_event(
     ).first()
     if inserted is not None:
         row_id = int(inserted[0])
-        after_commit(session, lambda: _enqueue(row_id))
+        dispatch.send(PROCESS_TASK, row_id, session=session)
         return row_id, True
     row_id, status = session.exec(
         select(ProcessedWebhookEvent.id, ProcessedWebhookEvent.status).where(
@@ -55,7 +53,7 @@ def record_event(
     if status == WebhookEventStatus.received:
         # A redelivery of an event we stored but have not applied (say the queue was down
         # when it first came): kick it again. Processing is idempotent, so this is safe.
-        after_commit(session, lambda: _enqueue(int(row_id)))
+        dispatch.send(PROCESS_TASK, int(row_id), session=session)
     return int(row_id), False
 
 
@@ -91,3 +89,17 @@ def mark_event_failed(*, session: Session, event_row_id: int, error: str, attemp
         )
         .values(status=WebhookEventStatus.failed, error=error[:1000], attempts=attempts)
     )
+
+
+def requeue_stuck_events(*, session: Session, now: datetime | None = None) -> int:
+    """Queue again (after commit) events stored but never applied; how many."""
+    now = now or datetime.now(UTC)
+    stuck = session.exec(
+        select(ProcessedWebhookEvent.id).where(
+            ProcessedWebhookEvent.status == WebhookEventStatus.received,
+            ProcessedWebhookEvent.received_at < now - STUCK_AFTER,
+        )
+    ).all()
+    for row_id in stuck:
+        dispatch.send(PROCESS_TASK, int(row_id), session=session)
+    return len(stuck)
