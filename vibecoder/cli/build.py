@@ -168,9 +168,9 @@ def _confirm(args: argparse.Namespace) -> bool:
 
 def _run_on_worker(client, run_id: str, events, args) -> dict:
     from vibecoder.builder.runtime import load_state
-    from workers.agent import approve_run, plan_run
+    from vibecoder.builder.service.queue import queue_approval, queue_plan
 
-    plan_run.delay(run_id)
+    queue_plan(run_id)
     deadline = time.monotonic() + args.timeout
     approved = False
     while time.monotonic() < deadline:
@@ -180,7 +180,7 @@ def _run_on_worker(client, run_id: str, events, args) -> dict:
         if state["status"] == "awaiting_approval" and not approved:
             if not _confirm(args):
                 return state
-            approve_run.delay(run_id)
+            queue_approval(run_id)
             approved = True
         if state["status"] not in ("queued", "awaiting_approval", "running"):
             return state

@@ -30,7 +30,7 @@ def check_redis() -> str:
 
 def check_worker() -> str:
     try:
-        from workers.celery_app import app
+        from vibecoder.infra.celery_app import app
 
         replies = app.control.ping(timeout=WORKER_PING_TIMEOUT_SECONDS)
         return "ok" if replies else "error: no worker answered within 2s"

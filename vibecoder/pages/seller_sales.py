@@ -6,8 +6,8 @@ import reflex as rx
 
 from vibecoder.components.analytics import csv_exports
 from vibecoder.components.layout import page
-from vibecoder.domain.commerce.fulfilment import SaleRow
 from vibecoder.domain.commerce.ledger import Balance, LedgerRow, PayoutRow
+from vibecoder.domain.commerce.sales import SaleRow
 from vibecoder.state.seller_sales import SellerSalesState as S
 
 

@@ -15,6 +15,7 @@ import reflex as rx
 
 from vibecoder.domain.analytics import seller as sa
 from vibecoder.domain.analytics.rollup import set_timezone
+from vibecoder.domain.analytics.scope import RANGES
 from vibecoder.domain.errors import ServiceError
 from vibecoder.infra.db import session_scope
 from vibecoder.settings import get_settings
@@ -148,7 +149,7 @@ class DashboardState(AuthState):
 
     @rx.event
     def set_range(self, key: str | list[str]):
-        if not isinstance(key, str) or key not in (*sa.RANGES, "custom"):
+        if not isinstance(key, str) or key not in (*RANGES, "custom"):
             return
         self.range_key = key
         if key != "custom":

@@ -7,7 +7,7 @@ import json
 import reflex as rx
 
 from vibecoder.domain.catalog import listings as catalog
-from vibecoder.domain.commerce import fulfilment
+from vibecoder.domain.commerce import access, checkout
 from vibecoder.domain.commerce.gateways import gateway_name
 from vibecoder.domain.commerce.money import format_price
 from vibecoder.domain.errors import ServiceError
@@ -50,7 +50,7 @@ class PurchaseState(AuthState):
             free = listing.pricing_model == PricingModel.free or listing.price_cents == 0
             if viewer is not None and viewer.id == listing.seller_id:
                 self.action = "own_listing"
-            elif viewer is not None and fulfilment.owned_purchase(
+            elif viewer is not None and access.owned_purchase(
                 session=session, buyer_id=viewer.id, listing_id=listing.id
             ):
                 self.action = "owned"
@@ -67,7 +67,7 @@ class PurchaseState(AuthState):
         self.busy = True
         yield
         try:
-            start = fulfilment.begin_checkout(buyer_id=user.id, listing_id=self.listing_id)
+            start = checkout.begin_checkout(buyer_id=user.id, listing_id=self.listing_id)
         except ServiceError as exc:
             self.busy, self.error = False, exc.message
             if exc.code == "already_owned":
@@ -83,7 +83,7 @@ class PurchaseState(AuthState):
             return rx.redirect(f"/signin?next={self.router.url.path}")
         try:
             with session_scope() as session:
-                fulfilment.claim_free(session=session, buyer=user, listing_id=self.listing_id)
+                checkout.claim_free(session=session, buyer=user, listing_id=self.listing_id)
         except ServiceError as exc:
             self.error = exc.message
             return

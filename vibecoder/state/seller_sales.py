@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vibecoder.domain.commerce import fulfilment, ledger
-from vibecoder.domain.commerce.fulfilment import SaleRow
+from vibecoder.domain.commerce import ledger
 from vibecoder.domain.commerce.ledger import Balance, LedgerRow, PayoutRow
+from vibecoder.domain.commerce.payouts import start_payout_onboarding
+from vibecoder.domain.commerce.refunds import refund_purchase
+from vibecoder.domain.commerce.sales import SaleRow, seller_sales
 from vibecoder.domain.errors import ServiceError
+from vibecoder.infra import dispatch
 from vibecoder.infra.db import session_scope
-from vibecoder.infra.deferred import after_commit
 from vibecoder.models.commerce import SellerPayoutAccount
 from vibecoder.state.auth import AuthState
 from vibecoder.state.purchase import go_to
@@ -30,7 +32,7 @@ class SellerSalesState(AuthState):
             self.sales, self.balances, self.entries, self.payouts = [], [], [], []
             return
         with session_scope() as session:
-            self.sales = fulfilment.seller_sales(session=session, seller=user, limit=50)
+            self.sales = seller_sales(session=session, seller=user, limit=50)
             self.balances = ledger.balances(session=session, seller_id=user.id)
             self.entries = ledger.entries(session=session, seller_id=user.id, limit=30)
             self.payouts = ledger.payouts_of(session=session, seller_id=user.id, limit=20)
@@ -58,9 +60,7 @@ class SellerSalesState(AuthState):
             return
         try:
             with session_scope() as session:
-                fulfilment.refund_purchase(
-                    session=session, actor=user, purchase_id=int(purchase_id)
-                )
+                refund_purchase(session=session, actor=user, purchase_id=int(purchase_id))
         except ServiceError as exc:
             self.error = exc.message
             return
@@ -76,13 +76,7 @@ class SellerSalesState(AuthState):
         try:
             with session_scope() as session:
                 request = ledger.request_payout(session=session, seller=user, currency=currency)
-
-                def settle(payout_id: int = request.payout_id) -> None:
-                    from workers.payments import settle_payout_task
-
-                    settle_payout_task.delay(payout_id)
-
-                after_commit(session, settle)
+                dispatch.send("workers.payments.settle_payout", request.payout_id, session=session)
         except ServiceError as exc:
             self.error = exc.message
             return
@@ -97,7 +91,7 @@ class SellerSalesState(AuthState):
             return
         try:
             with session_scope() as session:
-                url = fulfilment.start_payout_onboarding(session=session, seller=user)
+                url = start_payout_onboarding(session=session, seller=user)
         except ServiceError as exc:
             self.error = exc.message
             return

@@ -12,6 +12,7 @@ from vibecoder.builder import engine
 from vibecoder.builder.planning import PlanError, validate_plan
 from vibecoder.builder.runtime import ProjectBusy, load_state, request_cancel
 from vibecoder.builder.service import projects as builder_projects
+from vibecoder.builder.service import queue
 from vibecoder.domain.errors import Conflict, NotFound, ValidationFailed
 from vibecoder.infra.db import session_scope
 from vibecoder.infra.redis_client import get_redis
@@ -73,7 +74,6 @@ def create_project(
 def start_run(*, owner_id: int, public_id: str, prompt: str) -> str:
     """Record the prompt, take the project lock and queue the plan; returns the run id."""
     from vibecoder.builder.service.models import provider_config
-    from workers.agent import plan_run
 
     prompt = _clean_prompt(prompt)
     with session_scope() as session:
@@ -84,7 +84,7 @@ def start_run(*, owner_id: int, public_id: str, prompt: str) -> str:
         state = engine.start_run(get_redis(), project_id=project_id, prompt=prompt, provider=config)
     except ProjectBusy as exc:
         raise Conflict("busy", "This project is already building; wait or cancel it.") from exc
-    plan_run.delay(state["run_id"])
+    queue.queue_plan(state["run_id"])
     return state["run_id"]
 
 
@@ -102,8 +102,6 @@ def approve_plan(
     *, owner_id: int, public_id: str, run_id: str, plan: list[dict] | None = None
 ) -> None:
     """Start the steps; `plan` is the user's edited plan (checked here, so errors show at once)."""
-    from workers.agent import approve_run
-
     state = _owned_run(owner_id, public_id, run_id)
     if state["status"] != "awaiting_approval":
         raise Conflict("not_awaiting_approval", "This plan is not waiting for approval.")
@@ -113,7 +111,7 @@ def approve_plan(
         except PlanError as exc:
             raise ValidationFailed("invalid_plan", f"Plan: {exc}.", field="plan") from None
         plan = [item.as_dict() for item in items]
-    approve_run.delay(run_id, plan)
+    queue.queue_approval(run_id, plan)
 
 
 def retry_step(*, owner_id: int, public_id: str, run_id: str) -> int:
@@ -122,7 +120,6 @@ def retry_step(*, owner_id: int, public_id: str, run_id: str) -> int:
     Returns the index of the step retried.
     """
     from vibecoder.builder.service.models import provider_config
-    from workers.agent import enqueue_steps
 
     state = _owned_run(owner_id, public_id, run_id)
     with session_scope() as session:
@@ -134,7 +131,7 @@ def retry_step(*, owner_id: int, public_id: str, run_id: str) -> int:
         raise Conflict("not_retryable", "No failed step to retry in this run.") from exc
     except ProjectBusy as exc:
         raise Conflict("busy", "This project is already building; wait or cancel it.") from exc
-    enqueue_steps(run_id, len(state["steps"]), start=index, generation=state["generation"])
+    queue.queue_steps(run_id, len(state["steps"]), start=index, generation=state["generation"])
     return index
 
 

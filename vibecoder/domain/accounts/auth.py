@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import redis
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -41,6 +41,8 @@ USERNAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{1,30}[a-z0-9])$")
 API_KEY_PREFIX = "vck_"
 # The browser cookie that carries the session token (set by the Reflex app, read by HTTP routes).
 SESSION_COOKIE = "vc_session"
+# Revoked sessions are kept a while so "signed out elsewhere" stays explainable in support.
+REVOKED_SESSION_RETENTION = timedelta(days=7)
 COMMON_PASSWORDS = frozenset(
     {
         "password",
@@ -260,6 +262,20 @@ def revoke_all_sessions(*, session: Session, user: User) -> None:
         .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
         .values(revoked_at=datetime.now(UTC))
     )
+
+
+def purge_expired_sessions(*, session: Session, now: datetime | None = None) -> int:
+    """Delete sessions past expiry or long revoked; idempotent, safe to retry. Returns how many."""
+    now = now or datetime.now(UTC)
+    result = session.exec(
+        delete(UserSession).where(
+            or_(
+                UserSession.expires_at < now,
+                UserSession.revoked_at < now - REVOKED_SESSION_RETENTION,
+            )
+        )
+    )
+    return int(result.rowcount or 0)
 
 
 def change_password(

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from vibecoder.domain.errors import ValidationFailed
+from vibecoder.infra import dispatch
 from vibecoder.models.analytics import AnalyticsRollupState
 from vibecoder.models.users import Profile, User
 
@@ -73,14 +74,7 @@ def set_timezone(*, session: Session, user: User, timezone: str) -> str:
     profile.timezone = name
     session.add(profile)
     session.flush()
-    from vibecoder.infra.deferred import after_commit
-
-    def rebuild(seller_id: int = user.id) -> None:
-        from workers.analytics import rollup_seller_task
-
-        rollup_seller_task.delay(seller_id)
-
-    after_commit(session, rebuild)
+    dispatch.send("workers.analytics.rollup_seller", user.id, session=session)
     return name
 
 

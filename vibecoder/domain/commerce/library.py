@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.catalog import semver
 from vibecoder.domain.commerce import downloads, licensing
-from vibecoder.domain.commerce.fulfilment import grants_access
+from vibecoder.domain.commerce.access import grants_access
 from vibecoder.domain.commerce.money import format_amount
 from vibecoder.models.catalog import Listing, ListingVersion
 from vibecoder.models.commerce import (
