@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import reflex as rx
 
-from vibecoder.domain.errors import ServiceError
+from vibecoder.domain.paging import page_count, page_offset
 from vibecoder.domain.search.query import MAX_QUERY_CHARS, SearchResultCard, result_cards, search
-from vibecoder.infra.db import session_scope
 from vibecoder.infra.redis_client import get_redis
 from vibecoder.state.auth import AuthState
 from vibecoder.state.browse import ListingFilters
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from vibecoder.models.users import User
 
 PAGE_SIZE = 12
 # Shown while the box is empty or nothing matched: each finds something in the demo catalog.
@@ -31,7 +36,7 @@ class SearchState(ListingFilters, AuthState):
     total: int = 0
     searching: bool = False
 
-    def _query(self) -> None:
+    async def _query(self) -> None:
         self.error = ""
         if not self.query.strip():
             self.results, self.total, self.pages = [], 0, 1
@@ -41,38 +46,42 @@ class SearchState(ListingFilters, AuthState):
         except ValueError:
             self.error = "Check the price range."
             return
-        try:
-            with session_scope() as session:
-                found = search(
-                    session=session,
-                    redis_client=get_redis(),
-                    query=self.query,
-                    filters=filters,
-                    limit=PAGE_SIZE,
-                    offset=(self.page - 1) * PAGE_SIZE,
-                )
-                self.results = result_cards(session=session, hits=found.hits)
-        except ServiceError as exc:
-            self.error, self.results, self.total = exc.message, [], 0
+        query, offset = self.query, page_offset(self.page, PAGE_SIZE)
+
+        def find(session: Session, _user: User | None) -> tuple[int, list[SearchResultCard]]:
+            # The query's embedding (a model run on a cache miss) happens here, off the loop.
+            found = search(
+                session=session,
+                redis_client=get_redis(),
+                query=query,
+                filters=filters,
+                limit=PAGE_SIZE,
+                offset=offset,
+            )
+            return found.total, result_cards(session=session, hits=found.hits)
+
+        outcome = await self.call(find, signed_in=False)
+        if not outcome.ok:
+            self.results, self.total = [], 0
             return
-        self.total = found.total
-        self.pages = max((found.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+        self.total, self.results = outcome.value
+        self.pages = page_count(self.total, PAGE_SIZE)
 
     @rx.event
-    def load(self):
-        self.load_user()
+    async def load(self):
+        await self.load_user()
         self.query = self.router.url.query_parameters.get("q", "")[:MAX_QUERY_CHARS]
         self.page = 1
-        self._load_facets()
-        self._query()
+        await self._load_facets()
+        await self._query()
 
     @rx.event
-    def set_query(self, value: str):
+    async def set_query(self, value: str):
         """Called by the debounced search box: results follow the typing."""
         self.query = value[:MAX_QUERY_CHARS]
         self.searching = True
         yield
-        self._refresh()
+        await self._refresh()
         self.searching = False
         # Keep the address shareable without a page reload.
         url = "/search?q=" if self.query else "/search"
@@ -84,5 +93,6 @@ class SearchState(ListingFilters, AuthState):
         )
 
     @rx.event
-    def use_suggestion(self, text: str):
-        yield from self.set_query(text)
+    async def use_suggestion(self, text: str):
+        async for update in self.set_query(text):
+            yield update

@@ -12,6 +12,7 @@ from vibecoder.domain.catalog import semver
 from vibecoder.domain.commerce import downloads, licensing
 from vibecoder.domain.commerce.fulfilment import grants_access
 from vibecoder.domain.commerce.money import format_amount
+from vibecoder.domain.paging import page_offset
 from vibecoder.models.catalog import Listing, ListingVersion
 from vibecoder.models.commerce import (
     CheckoutAttempt,
@@ -110,8 +111,7 @@ def library_page(
             or (purchase.status == PurchaseStatus.pending and purchase.id not in completed)
         )
     ]
-    page = max(int(page), 1)
-    start = (page - 1) * page_size
+    start = page_offset(page, page_size)
     entries: list[LibraryEntry] = []
     for purchase, listing, lic in visible[start : start + page_size]:
         versions = catalog.versions_of(session=session, listing_id=listing.id, published_only=True)
