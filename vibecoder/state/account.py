@@ -7,10 +7,13 @@ from typing import TYPE_CHECKING
 import reflex as rx
 from pydantic import BaseModel
 
+from vibecoder.domain import dates
 from vibecoder.domain.accounts import auth, profiles
 from vibecoder.state.auth import AuthState
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from sqlmodel import Session
 
     from vibecoder.models.users import ApiKey, User
@@ -42,15 +45,15 @@ class AccountState(AuthState):
         def open_account(session: Session, user: User):
             return (
                 profiles.own_profile(session=session, user=user),
-                _key_rows(auth.list_api_keys(session=session, user=user)),
+                _key_rows(auth.list_api_keys(session=session, user=user), _zone(session, user)),
+                dates.local(user.created_at, _zone(session, user), dates.MONTH),
             )
 
         outcome = await self.call(open_account, error=None)
         if outcome.signed_out:
             return self.signin_redirect("/account")
         self.new_key_plaintext = ""
-        self.member_since = outcome.user.created_at.strftime("%B %Y")
-        profile, self.api_keys = outcome.value
+        profile, self.api_keys, self.member_since = outcome.value
         self.bio, self.avatar_url = profile.bio, profile.avatar_url
         self.links = "\n".join(profile.links)
 
@@ -126,7 +129,8 @@ class AccountState(AuthState):
             plaintext, _ = auth.create_api_key(
                 session=session, user=user, name=str(form.get("name", ""))
             )
-            return plaintext, _key_rows(auth.list_api_keys(session=session, user=user))
+            keys = auth.list_api_keys(session=session, user=user)
+            return plaintext, _key_rows(keys, _zone(session, user))
 
         outcome = await self.call(create, error="api_key_error")
         if outcome.signed_out:
@@ -140,7 +144,7 @@ class AccountState(AuthState):
     async def revoke_api_key(self, key_id: int):
         def revoke(session: Session, user: User) -> list[ApiKeyRow]:
             auth.revoke_api_key(session=session, user=user, key_id=int(key_id))
-            return _key_rows(auth.list_api_keys(session=session, user=user))
+            return _key_rows(auth.list_api_keys(session=session, user=user), _zone(session, user))
 
         outcome = await self.call(revoke, error="api_key_error")
         if outcome.signed_out:
@@ -149,14 +153,18 @@ class AccountState(AuthState):
             self.api_keys = outcome.value
 
 
-def _key_rows(keys: list[ApiKey]) -> list[ApiKeyRow]:
+def _zone(session: Session, user: User) -> ZoneInfo:
+    return dates.zone_of(session, user.id)
+
+
+def _key_rows(keys: list[ApiKey], tz: ZoneInfo) -> list[ApiKeyRow]:
     return [
         ApiKeyRow(
             id=key.id,
             name=key.name,
             prefix=key.prefix,
-            created=key.created_at.strftime("%Y-%m-%d"),
-            last_used=key.last_used_at.strftime("%Y-%m-%d") if key.last_used_at else "never",
+            created=dates.local(key.created_at, tz, dates.DATE),
+            last_used=dates.local(key.last_used_at, tz, dates.DATE, empty="never"),
             revoked=key.revoked_at is not None,
         )
         for key in keys

@@ -18,6 +18,7 @@ from vibecoder.builder.service.listing import (
     version_number,
     versions_page,
 )
+from vibecoder.domain import dates
 from vibecoder.domain.errors import ServiceError
 from vibecoder.domain.paging import page_count
 from vibecoder.infra.redis_client import get_redis
@@ -99,19 +100,23 @@ class BuildListState(AuthState):
     async def _fill(self) -> None:
         page = self.page
         outcome = await self.call(
-            lambda session, user: list_projects(session, owner_id=user.id, page=page), error=None
+            lambda session, user: (
+                list_projects(session, owner_id=user.id, page=page),
+                dates.zone_of(session, user.id),
+            ),
+            error=None,
         )
         if outcome.signed_out:
             self.signed_out, self.projects = True, []
             return
         self.signed_out = False
-        found = outcome.value
+        found, tz = outcome.value
         self.page, self.pages = found.page, found.pages
         self.projects = [
             ProjectItem(
                 public_id=r.public_id,
                 name=r.name,
-                updated=r.updated_at.strftime("%Y-%m-%d %H:%M"),
+                updated=dates.local(r.updated_at, tz),
                 latest=f"v{r.latest_version}" if r.latest_version else "no version yet",
             )
             for r in found.rows
@@ -589,6 +594,7 @@ def project_view(
         session, project_id=project.id, page=history_page, page_size=HISTORY_PAGE_SIZE
     )
     choice = builder_models.choice_for(project.provider, project.model)
+    tz = dates.zone_of(session, owner_id)
     return ProjectView(
         name=project.name,
         messages=[
@@ -600,7 +606,7 @@ def project_view(
             VersionItem(
                 number=v.number,
                 message=v.message,
-                when=v.created_at.strftime("%Y-%m-%d %H:%M"),
+                when=dates.local(v.created_at, tz),
                 model=v.model,
                 tokens=v.tokens,
             )

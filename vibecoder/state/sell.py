@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import reflex as rx
 from pydantic import BaseModel
 
+from vibecoder.domain import dates
 from vibecoder.domain.catalog import files as listing_files
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.commerce.money import format_price
@@ -15,6 +16,8 @@ from vibecoder.domain.paging import page_count, page_offset
 from vibecoder.state.auth import AuthState
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from sqlmodel import Session
 
     from vibecoder.models.catalog import Listing
@@ -101,7 +104,8 @@ class SellState(AuthState):
                 session=session, seller=user, offset=page_offset(page, PAGE_SIZE), limit=PAGE_SIZE
             )
             total = catalog.count_seller_listings(session=session, seller=user)
-            return total, [_listing_row(session, listing) for listing in listings]
+            tz = dates.zone_of(session, user.id)
+            return total, [_listing_row(session, listing, tz) for listing in listings]
 
         outcome = await self.call(rows, error=None)
         if outcome.signed_out:
@@ -268,7 +272,7 @@ class SellState(AuthState):
                 changelog=changelog,
                 uploads=uploads,
             )
-            return result, version_rows(session, listing_id)
+            return result, version_rows(session, listing_id, dates.zone_of(session, user.id))
 
         outcome = await self.call(ingest, error="upload_error", heavy=True)
         self.uploading = False
@@ -393,11 +397,11 @@ def editor_view(session: Session, listing: Listing) -> EditorView:
         price=f"{listing.price_cents / 100:.2f}",
         cover_path=f"/api/covers/{listing.cover_image_sha}" if listing.cover_image_sha else "",
         technologies=", ".join(catalog.technologies_of(session=session, listing_id=listing.id)),
-        versions=version_rows(session, listing.id),
+        versions=version_rows(session, listing.id, dates.zone_of(session, listing.seller_id)),
     )
 
 
-def version_rows(session: Session, listing_id: int) -> list[VersionRow]:
+def version_rows(session: Session, listing_id: int, tz: ZoneInfo) -> list[VersionRow]:
     from vibecoder.domain.sandbox_runs.runs import latest_test_runs, test_label
 
     versions = catalog.versions_of(session=session, listing_id=listing_id, published_only=False)
@@ -409,7 +413,7 @@ def version_rows(session: Session, listing_id: int) -> list[VersionRow]:
             is_latest=v.is_latest,
             is_published=v.is_published,
             files=len(catalog.files_of(session=session, version_id=v.id)),
-            published=v.published_at.strftime("%Y-%m-%d") if v.published_at else "draft",
+            published=dates.local(v.published_at, tz, dates.DATE, empty="draft"),
             tests=test_label(runs.get(v.id)),
             # Failures are shown to the seller with the output (capped for the page).
             test_output=(
@@ -422,7 +426,7 @@ def version_rows(session: Session, listing_id: int) -> list[VersionRow]:
     ]
 
 
-def _listing_row(session: Session, listing: Listing) -> SellerListingRow:
+def _listing_row(session: Session, listing: Listing, tz: ZoneInfo) -> SellerListingRow:
     latest = catalog.latest_version(session=session, listing_id=listing.id)
     return SellerListingRow(
         id=listing.id,
@@ -431,5 +435,5 @@ def _listing_row(session: Session, listing: Listing) -> SellerListingRow:
         status=listing.status,
         price_label=format_price(listing.price_cents, listing.currency, listing.pricing_model),
         latest_version=latest.version if latest else "—",
-        updated=listing.updated_at.strftime("%Y-%m-%d"),
+        updated=dates.local(listing.updated_at, tz, dates.DATE),
     )

@@ -6,6 +6,7 @@ from pydantic import BaseModel
 from sqlalchemy import desc, func
 from sqlmodel import Session, select
 
+from vibecoder.domain import dates
 from vibecoder.domain.catalog import reputation
 from vibecoder.domain.catalog.cards import ListingCard, card_query, to_card
 from vibecoder.domain.errors import NotFound, ValidationFailed
@@ -48,7 +49,7 @@ def creator_profile(*, session: Session, username: str) -> CreatorProfile:
         bio=profile.bio if profile else "",
         avatar_url=(profile.avatar_url or "") if profile else "",
         links=[str(link) for link in (profile.links if profile else [])][:10],
-        member_since=user.created_at.strftime("%B %Y"),
+        member_since=dates.local(user.created_at, None, dates.MONTH),
         total_sales=int(sales),
         rating_avg=round(float(rating_weighted) / rating_count, 2) if rating_count else 0.0,
         rating_count=int(rating_count),
