@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import TypeVar
 
 import reflex as rx
+from reflex.istate.proxy import StateProxy
 from sqlmodel import Session
 
 from vibecoder.domain.accounts import auth
@@ -84,13 +87,21 @@ class AuthState(rx.State):
             outcome = await in_thread(run, heavy=heavy)
         except Refused as refused:
             outcome = Outcome(error=refused.error, viewer=refused.viewer)
-        self._show(outcome.viewer)
-        if outcome.error is not None:
-            if callable(error):
-                error(outcome.error)
-            elif error:
-                setattr(self, error, outcome.error.message)
+        async with self.writing():
+            self._show(outcome.viewer)
+            if outcome.error is not None:
+                if callable(error):
+                    error(outcome.error)
+                elif error:
+                    setattr(self, error, outcome.error.message)
         return outcome
+
+    def writing(self) -> AbstractAsyncContextManager:
+        """`async with self` in a background event (its state is read-only until entered, and
+        the lock is free while the work runs); nothing to do in a normal event, which holds it."""
+        if isinstance(self, StateProxy) and not self._is_mutable():
+            return self
+        return contextlib.nullcontext()
 
     def _show(self, viewer: Viewer | None) -> None:
         if viewer is None:
@@ -154,32 +165,37 @@ class SignInState(AuthState):
     error: str = ""
     loading: bool = False
 
-    @rx.event
+    @rx.event(background=True)
     async def submit(self, form: dict):
-        self.error = ""
+        """A background event: the tab's state is not locked while argon2 checks the password
+        in the (small) pool for heavy work, however many people sign in at once."""
         email = str(form.get("email", "")).strip()
         password = str(form.get("password", ""))
-        if not email or not password:
-            self.error = "Enter your email and password."
-            return
-        self.loading = True
-        yield
-        ip, start_session = self.client_ip(), self.session_starter()
+        async with self:
+            self.error = ""
+            if not email or not password:
+                self.error = "Enter your email and password."
+                return
+            if self.loading:
+                return  # the first click is being checked
+            self.loading = True
+            ip, start_session = self.client_ip(), self.session_starter()
+            next_path = safe_next(self.router.url.query_parameters.get("next"))
 
         def sign_in(session: Session, _nobody: User | None) -> tuple[str, Viewer | None]:
-            # argon2 verification: the slow part, here in a worker thread.
             user = auth.authenticate(
                 session=session, redis_client=get_redis(), email=email, password=password, ip=ip
             )
             return start_session(session, user), Viewer.of(session, user)
 
         outcome = await self.call(sign_in, signed_in=False, heavy=True)
-        self.loading = False
-        if not outcome.ok:
-            return
-        token, viewer = outcome.value
-        self.sign_in_as(token, viewer)
-        yield rx.redirect(safe_next(self.router.url.query_parameters.get("next")))
+        async with self:
+            self.loading = False
+            if not outcome.ok:
+                return
+            token, viewer = outcome.value
+            self.sign_in_as(token, viewer)
+        yield rx.redirect(next_path)
 
 
 class SignUpState(AuthState):

@@ -37,16 +37,19 @@ class SearchState(ListingFilters, AuthState):
     searching: bool = False
 
     async def _query(self) -> None:
-        self.error = ""
-        if not self.query.strip():
-            self.results, self.total, self.pages = [], 0, 1
-            return
-        try:
-            filters = self._filters()
-        except ValueError:
-            self.error = "Check the price range."
-            return
-        query, offset = self.query, page_offset(self.page, PAGE_SIZE)
+        """Run the search for the current query and filters; works in the background
+        `set_query` (which holds no lock while the search runs) as in normal events."""
+        async with self.writing():
+            self.error = ""
+            if not self.query.strip():
+                self.results, self.total, self.pages = [], 0, 1
+                return
+            try:
+                filters = self._filters()
+            except ValueError:
+                self.error = "Check the price range."
+                return
+            query, page = self.query, self.page
 
         def find(session: Session, _user: User | None) -> tuple[int, list[SearchResultCard]]:
             # The query's embedding (a model run on a cache miss) happens here, off the loop.
@@ -56,16 +59,19 @@ class SearchState(ListingFilters, AuthState):
                 query=query,
                 filters=filters,
                 limit=PAGE_SIZE,
-                offset=offset,
+                offset=page_offset(page, PAGE_SIZE),
             )
             return found.total, result_cards(session=session, hits=found.hits)
 
         outcome = await self.call(find, signed_in=False)
-        if not outcome.ok:
-            self.results, self.total = [], 0
-            return
-        self.total, self.results = outcome.value
-        self.pages = page_count(self.total, PAGE_SIZE)
+        async with self.writing():
+            if (self.query, self.page) != (query, page):
+                return  # the visitor typed on meanwhile: the newer search shows its own results
+            if not outcome.ok:
+                self.results, self.total = [], 0
+                return
+            self.total, self.results = outcome.value
+            self.pages = page_count(self.total, PAGE_SIZE)
 
     @rx.event
     async def load(self):
@@ -75,24 +81,28 @@ class SearchState(ListingFilters, AuthState):
         await self._load_facets()
         await self._query()
 
-    @rx.event
+    @rx.event(background=True)
     async def set_query(self, value: str):
-        """Called by the debounced search box: results follow the typing."""
-        self.query = value[:MAX_QUERY_CHARS]
-        self.searching = True
-        yield
-        await self._refresh()
-        self.searching = False
+        """Called by the debounced search box: results follow the typing. A background event,
+        so the tab's state is not locked while the query is embedded (the first query after a
+        start loads the model) and searched; a newer query supersedes an older one."""
+        async with self:
+            self.query = query = value[:MAX_QUERY_CHARS]
+            self.searching, self.page = True, 1
+        await self._query()
+        async with self:
+            if self.query != query:
+                return
+            self.searching = False
         # Keep the address shareable without a page reload.
-        url = "/search?q=" if self.query else "/search"
+        url = "/search?q=" if query else "/search"
         yield rx.call_script(
             f"window.history.replaceState(null, '', {json.dumps(url)}"
-            f" + encodeURIComponent({json.dumps(self.query)}))"
-            if self.query
+            f" + encodeURIComponent({json.dumps(query)}))"
+            if query
             else f"window.history.replaceState(null, '', {json.dumps(url)})"
         )
 
     @rx.event
-    async def use_suggestion(self, text: str):
-        async for update in self.set_query(text):
-            yield update
+    def use_suggestion(self, text: str):
+        return SearchState.set_query(text)
