@@ -49,9 +49,9 @@ class AccountState(AuthState):
                 dates.local(user.created_at, _zone(session, user), dates.MONTH),
             )
 
-        outcome = await self.call(open_account, error=None)
+        outcome = await self._call(open_account, error=None)
         if outcome.signed_out:
-            return self.signin_redirect("/account")
+            return self._signin_redirect("/account")
         self.new_key_plaintext = ""
         profile, self.api_keys, self.member_since = outcome.value
         self.bio, self.avatar_url = profile.bio, profile.avatar_url
@@ -63,7 +63,7 @@ class AccountState(AuthState):
         bio = str(form.get("bio", "")).strip()
         avatar_url = str(form.get("avatar_url", "")).strip()
         links = [line.strip() for line in str(form.get("links", "")).splitlines() if line.strip()]
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: profiles.save_profile(
                 session=session,
                 user=user,
@@ -87,12 +87,12 @@ class AccountState(AuthState):
     async def change_password(self, form: dict):
         self.password_error = self.password_message = ""
         if form.get("new_password") != form.get("new_password_confirm"):
-            if await self.current_user() is None:
+            if await self._current_user() is None:
                 return rx.redirect("/signin")
             self.password_error = "The two new passwords do not match."
             return
         # argon2 twice (check the old, hash the new): in the worker thread.
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: auth.change_password(
                 session=session,
                 user=user,
@@ -111,7 +111,7 @@ class AccountState(AuthState):
 
     @rx.event
     async def become_seller(self):
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: auth.become_seller(session=session, user=user), error=None
         )
         if outcome.signed_out:
@@ -132,7 +132,7 @@ class AccountState(AuthState):
             keys = auth.list_api_keys(session=session, user=user)
             return plaintext, _key_rows(keys, _zone(session, user))
 
-        outcome = await self.call(create, error="api_key_error")
+        outcome = await self._call(create, error="api_key_error")
         if outcome.signed_out:
             return rx.redirect("/signin")
         if not outcome.ok:
@@ -146,7 +146,7 @@ class AccountState(AuthState):
             auth.revoke_api_key(session=session, user=user, key_id=int(key_id))
             return _key_rows(auth.list_api_keys(session=session, user=user), _zone(session, user))
 
-        outcome = await self.call(revoke, error="api_key_error")
+        outcome = await self._call(revoke, error="api_key_error")
         if outcome.signed_out:
             return rx.redirect("/signin")
         if outcome.ok:

@@ -118,7 +118,7 @@ class AdminState(AuthState):
         self.dialog_open = False
 
     async def _admin(self) -> bool:
-        user = await self.current_user()
+        user = await self._current_user()
         if user is None or user.role != "admin":
             self._refuse()
             return False
@@ -162,7 +162,7 @@ class AdminState(AuthState):
             else:
                 self.error = exc.message
 
-        outcome = await self.call(fill, error=refused)
+        outcome = await self._call(fill, error=refused)
         is_admin = outcome.viewer is not None and outcome.viewer.role == "admin"
         if not is_admin or (outcome.ok and outcome.value is None):
             self._refuse()
@@ -295,7 +295,7 @@ class AdminState(AuthState):
 
         self.busy = True
         yield
-        outcome = await self.call(run, error=refused)
+        outcome = await self._call(run, error=refused)
         self.busy = False
         if outcome.signed_out or (outcome.ok and not outcome.value):
             self._refuse()

@@ -50,13 +50,13 @@ class AuthState(rx.State):
         """The one place the browser's session token is read."""
         return self.session_token
 
-    async def current_user(self) -> User | None:
+    async def _current_user(self) -> User | None:
         """Resolve the session afresh (off the loop), so logout and revocation take effect at once;
         the navbar's view of the user is brought up to date on the way."""
-        outcome = await self.call(lambda session, user: user, signed_in=False)
+        outcome = await self._call(lambda session, user: user, signed_in=False)
         return outcome.user
 
-    async def call(
+    async def _call(
         self,
         work: Callable[[Session, User | None], T],
         *,
@@ -87,7 +87,7 @@ class AuthState(rx.State):
             outcome = await in_thread(run, heavy=heavy)
         except Refused as refused:
             outcome = Outcome(error=refused.error, viewer=refused.viewer)
-        async with self.writing():
+        async with self._writing():
             self._show(outcome.viewer)
             if outcome.error is not None:
                 if callable(error):
@@ -96,7 +96,7 @@ class AuthState(rx.State):
                     setattr(self, error, outcome.error.message)
         return outcome
 
-    def writing(self) -> AbstractAsyncContextManager:
+    def _writing(self) -> AbstractAsyncContextManager:
         """`async with self` in a background event (its state is read-only until entered, and
         the lock is free while the work runs); nothing to do in a normal event, which holds it."""
         if isinstance(self, StateProxy) and not self._is_mutable():
@@ -110,25 +110,25 @@ class AuthState(rx.State):
         self.username, self.display_name = viewer.username, viewer.display_name
         self.email, self.role = viewer.email, viewer.role
 
-    def signin_redirect(self, next_path: str | None = None):
+    def _signin_redirect(self, next_path: str | None = None):
         """Where a handler sends a visitor whose session is gone."""
         self.session_token = ""
         return rx.redirect(f"/signin?next={next_path or self.router.url.path}")
 
     @rx.event
     async def load_user(self):
-        user = await self.current_user()
+        user = await self._current_user()
         if user is None and self._token():
             self.session_token = ""
 
     @rx.event
     async def require_login(self):
-        if await self.current_user() is None:
-            return self.signin_redirect()
+        if await self._current_user() is None:
+            return self._signin_redirect()
 
-    def session_starter(self) -> Callable[[Session, User], str]:
+    def _session_starter(self) -> Callable[[Session, User], str]:
         """Opens a server-side session for this browser (read here, on the loop; called in the
-        worker thread); the caller keeps the token in the cookie with `sign_in_as`."""
+        worker thread); the caller keeps the token in the cookie with `_sign_in_as`."""
         ip, user_agent = self.client_ip(), self.router.headers.user_agent
 
         def start(session: Session, user: User) -> str:
@@ -136,7 +136,7 @@ class AuthState(rx.State):
 
         return start
 
-    def sign_in_as(self, token: str, viewer: Viewer) -> None:
+    def _sign_in_as(self, token: str, viewer: Viewer) -> None:
         self.session_token = token
         self._show(viewer)
 
@@ -179,7 +179,7 @@ class SignInState(AuthState):
             if self.loading:
                 return  # the first click is being checked
             self.loading = True
-            ip, start_session = self.client_ip(), self.session_starter()
+            ip, start_session = self.client_ip(), self._session_starter()
             next_path = safe_next(self.router.url.query_parameters.get("next"))
 
         def sign_in(session: Session, _nobody: User | None) -> tuple[str, Viewer | None]:
@@ -188,13 +188,13 @@ class SignInState(AuthState):
             )
             return start_session(session, user), Viewer.of(session, user)
 
-        outcome = await self.call(sign_in, signed_in=False, heavy=True)
+        outcome = await self._call(sign_in, signed_in=False, heavy=True)
         async with self:
             self.loading = False
             if not outcome.ok:
                 return
             token, viewer = outcome.value
-            self.sign_in_as(token, viewer)
+            self._sign_in_as(token, viewer)
         yield rx.redirect(next_path)
 
 
@@ -217,7 +217,7 @@ class SignUpState(AuthState):
         if password != str(form.get("password_confirm", "")):
             self.password_error = "The two passwords do not match."
             return
-        start_session = self.session_starter()
+        start_session = self._session_starter()
 
         def sign_up(session: Session, _nobody: User | None) -> tuple[str, Viewer | None]:
             user = auth.register(
@@ -230,9 +230,9 @@ class SignUpState(AuthState):
                 auth.become_seller(session=session, user=user)
             return start_session(session, user), Viewer.of(session, user)
 
-        outcome = await self.call(sign_up, error=self._field_error, signed_in=False, heavy=True)
+        outcome = await self._call(sign_up, error=self._field_error, signed_in=False, heavy=True)
         if not outcome.ok:
             return
         token, viewer = outcome.value
-        self.sign_in_as(token, viewer)
+        self._sign_in_as(token, viewer)
         return rx.redirect("/account")

@@ -99,7 +99,7 @@ class BuildListState(AuthState):
 
     async def _fill(self) -> None:
         page = self.page
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: (
                 list_projects(session, owner_id=user.id, page=page),
                 dates.zone_of(session, user.id),
@@ -143,7 +143,7 @@ class BuildListState(AuthState):
     async def create(self, form: dict):
         self.error = ""
         model_key = form.get("model") or self.default_model or None
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: builder_runs.create_project(
                 owner_id=user.id,
                 name=form.get("name", ""),
@@ -208,7 +208,7 @@ class BuildProjectState(AuthState):
         return int(100 * done / len(self.steps))
 
     async def _user_id(self) -> int | None:
-        user = await self.current_user()
+        user = await self._current_user()
         return user.id if user else None
 
     async def _reload_project(self, owner_id: int) -> bool:
@@ -332,7 +332,7 @@ class BuildProjectState(AuthState):
             project = builder_runs.owned_project(session, owner_id=user.id, public_id=public_id)
             return restore_version_number(session, project_id=project.id, number=number)
 
-        outcome = await self.call(restore, error=None)
+        outcome = await self._call(restore, error=None)
         if not outcome.ok or not outcome.value:
             return
         self.history_page = 1
@@ -344,7 +344,7 @@ class BuildProjectState(AuthState):
     async def send(self, form: dict):
         self.error = ""
         public_id = self.public_id
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: builder_runs.start_run(
                 owner_id=user.id, public_id=public_id, prompt=form.get("prompt", "")
             )
@@ -411,7 +411,7 @@ class BuildProjectState(AuthState):
         # Events from here on are new to this page; the follower replays older ones silently.
         self._messages_at = time.time()
         public_id, run_id = self.public_id, self.run_id
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: builder_runs.approve_plan(
                 owner_id=user.id if user else 0,
                 public_id=public_id,
@@ -432,7 +432,7 @@ class BuildProjectState(AuthState):
     @rx.event
     async def cancel(self):
         public_id, run_id = self.public_id, self.run_id
-        await self.call(
+        await self._call(
             lambda session, user: builder_runs.cancel_run(
                 owner_id=user.id if user else 0, public_id=public_id, run_id=run_id
             ),
@@ -444,7 +444,7 @@ class BuildProjectState(AuthState):
         self.error = ""
         self._messages_at = time.time()
         public_id, run_id = self.public_id, self.run_id
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: builder_runs.retry_step(
                 owner_id=user.id if user else 0, public_id=public_id, run_id=run_id
             ),
@@ -460,7 +460,7 @@ class BuildProjectState(AuthState):
     async def choose_model(self, key: str):
         self.error = ""
         public_id = self.public_id
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: builder_models.set_project_model(
                 owner_id=user.id if user else 0, public_id=public_id, key=key
             ),

@@ -181,7 +181,7 @@ class BuildPreviewState(BuildProjectState):
 
     async def _owned_project_id(self) -> int | None:
         public_id = self.public_id
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: (
                 builder_runs.owned_project(session, owner_id=user.id, public_id=public_id).id
             ),
@@ -240,7 +240,7 @@ class BuildPreviewState(BuildProjectState):
         from vibecoder.builder.service.export import sell_project
 
         public_id = self.public_id
-        if await self.current_user() is None:
+        if await self._current_user() is None:
             yield rx.redirect(f"/signin?next=/build/{public_id}")
             return
         self.sell_error, self.sell_needs_seller = "", False
@@ -257,7 +257,7 @@ class BuildPreviewState(BuildProjectState):
                 self.sell_needs_seller = exc.code == "not_a_seller"
             self.sell_error = exc.message
 
-        outcome = await self.call(sell, error=refused)
+        outcome = await self._call(sell, error=refused)
         self.selling = False
         if not outcome.ok:
             return

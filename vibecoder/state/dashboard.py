@@ -117,7 +117,7 @@ class DashboardState(AuthState):
             else:
                 self.error = exc.message
 
-        outcome = await self.call(numbers, error=refused, signed_in=False)
+        outcome = await self._call(numbers, error=refused, signed_in=False)
         if not outcome.ok:
             return False
         board, (rows, total) = outcome.value
@@ -142,7 +142,7 @@ class DashboardState(AuthState):
     async def load(self):
         self.slug = str(self.router.page.params.get("slug", "") or "")
         self.page, self.error, self.tz_message, self.last_live = 1, "", "", ""
-        if await self.current_user() is None:
+        if await self._current_user() is None:
             return rx.redirect(f"/signin?next={self.router.url.path}")
         if await self._fill():
             self.live_token += 1
@@ -187,7 +187,7 @@ class DashboardState(AuthState):
     @rx.event
     async def save_timezone(self, form: dict):
         self.tz_message = ""
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: set_timezone(
                 session=session, user=user, timezone=str(form.get("tz", ""))
             ),
@@ -207,7 +207,7 @@ class DashboardState(AuthState):
         from vibecoder.infra.redis_client import redis_url
 
         async with self:
-            user = await self.current_user()
+            user = await self._current_user()
         if user is None:
             return
         client = aioredis.from_url(redis_url())

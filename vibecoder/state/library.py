@@ -39,7 +39,7 @@ class LibraryState(AuthState):
 
     async def _fill(self) -> bool:
         page = self.page
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: library_page(
                 session=session, user=user, page=page, page_size=PAGE_SIZE
             ),
@@ -92,7 +92,7 @@ class LibraryState(AuthState):
 
     @rx.event
     async def reveal(self, purchase_id: int):
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: key_for_owner(
                 session=session, user=user, purchase_id=int(purchase_id)
             ),
@@ -110,7 +110,7 @@ class LibraryState(AuthState):
     @rx.event
     async def free_slot(self, activation_id: int):
         self.message = self.error = ""
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: licensing.free_activation(
                 session=session, owner=user, activation_id=int(activation_id)
             )
@@ -123,7 +123,7 @@ class LibraryState(AuthState):
     @rx.event
     async def download(self, purchase_id: int, version_id: int):
         self.error = ""
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: downloads.create_link(
                 session=session,
                 user=user,

@@ -56,7 +56,7 @@ class ListingState(AuthState):
             view = listing_view(session=session, slug=slug, viewer=viewer)
             return view, reviews_page(session=session, listing_id=view.id, page=1)
 
-        outcome = await self.call(open_listing, error=None, signed_in=False)
+        outcome = await self._call(open_listing, error=None, signed_in=False)
         if not outcome.ok:
             self.listing = None
             self.not_found = True
@@ -73,7 +73,7 @@ class ListingState(AuthState):
         return rx.call_script("document.referrer", callback=ListingState.count_view)
 
     async def _removed_notice(self, slug: str) -> str:
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, viewer: removed_notice(session=session, slug=slug, viewer=viewer),
             signed_in=False,
         )
@@ -85,7 +85,7 @@ class ListingState(AuthState):
             return
         from vibecoder.domain.analytics.events import record_view_later
 
-        viewer = await self.current_user()
+        viewer = await self._current_user()
         record_view_later(
             listing_id=self.listing.id,
             visitor=self.router.session.client_token or self.client_ip(),
@@ -134,7 +134,7 @@ class ListingState(AuthState):
         except ValueError:
             rating = 0
         listing_id = self.listing.id
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: review_service.upsert_review(
                 session=session,
                 buyer=user,
@@ -153,7 +153,7 @@ class ListingState(AuthState):
 
     @rx.event
     async def reply(self, review_id: int, form: dict):
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: review_service.reply_to_review(
                 session=session,
                 seller=user,

@@ -15,7 +15,7 @@ class NotificationsState(AuthState):
 
     @rx.event
     async def load(self):
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: notifications.unread_count(session=session, user_id=user.id)
         )
         self.unread = outcome.value if outcome.ok else 0
@@ -33,6 +33,6 @@ class NotificationsState(AuthState):
             notifications.mark_all_read(session=session, user_id=user.id)
             return items
 
-        outcome = await self.call(read)
+        outcome = await self._call(read)
         if outcome.ok:
             self.items, self.unread = outcome.value, 0

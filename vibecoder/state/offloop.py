@@ -3,7 +3,7 @@
 Reflex serves every connected browser from one asyncio loop. A handler that verifies a password
 (argon2 is slow on purpose), embeds a search query or unpacks a 50 MB zip right on that loop
 freezes every other user's events for as long. Handlers are therefore async and await their
-service work through `in_thread` (usually via `AuthState.call`, which also resolves the
+service work through `in_thread` (usually via `AuthState._call`, which also resolves the
 signed-in user and maps `ServiceError` to the handler's error text): the work runs in a thread
 of the default executor with its own database session, as Reflex's docs do for long work with
 `asyncio.to_thread`. The tab's own state lock stays held meanwhile, so one user's events still

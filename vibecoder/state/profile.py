@@ -38,7 +38,7 @@ class ProfileState(AuthState):
                 creator_listings(session=session, username=username, page=1),
             )
 
-        outcome = await self.call(open_profile, error=None, signed_in=False)
+        outcome = await self._call(open_profile, error=None, signed_in=False)
         if not outcome.ok:
             self.creator, self.not_found = None, True
             return

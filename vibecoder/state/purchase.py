@@ -30,7 +30,7 @@ class PurchaseState(AuthState):
     async def load(self):
         slug = str(self.router.page.params.get("slug", ""))
         self.error, self.busy, self.action = "", False, "unavailable"
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, viewer: offer_for(session=session, slug=slug, viewer=viewer),
             signed_in=False,
         )
@@ -48,12 +48,12 @@ class PurchaseState(AuthState):
         yield
         listing_id = self.listing_id
         # Checkout talks to the payment gateway over the network: in the worker thread.
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: fulfilment.begin_checkout(buyer_id=user.id, listing_id=listing_id)
         )
         if outcome.signed_out:
             self.busy = False
-            yield self.signin_redirect()
+            yield self._signin_redirect()
             return
         if not outcome.ok:
             self.busy = False
@@ -66,13 +66,13 @@ class PurchaseState(AuthState):
     async def get_free(self):
         self.error = ""
         listing_id = self.listing_id
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: fulfilment.claim_free(
                 session=session, buyer=user, listing_id=listing_id
             )
         )
         if outcome.signed_out:
-            return self.signin_redirect()
+            return self._signin_redirect()
         if not outcome.ok:
             return
         self.action = "owned"

@@ -54,7 +54,7 @@ class ReportState(AuthState):
 
         self.busy = True
         yield
-        outcome = await self.call(report)
+        outcome = await self._call(report)
         self.busy = False
         if outcome.signed_out:
             self.error = "Sign in to report a listing."

@@ -33,7 +33,7 @@ class SandboxPanelState(AuthState):
     async def load(self):
         slug = str(self.router.page.params.get("slug", ""))
         self.result, self.error, self.status, self.running = None, "", "", False
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, viewer: panel_for(session=session, slug=slug, viewer=viewer),
             signed_in=False,
         )
@@ -73,7 +73,7 @@ class SandboxPanelState(AuthState):
             "stdin": self.stdin,
             "args": args,
         }
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, viewer: (
                 request_run(
                     session=session, redis_client=get_redis(), viewer=viewer, **run_request

@@ -39,7 +39,7 @@ class SearchState(ListingFilters, AuthState):
     async def _query(self) -> None:
         """Run the search for the current query and filters; works in the background
         `set_query` (which holds no lock while the search runs) as in normal events."""
-        async with self.writing():
+        async with self._writing():
             self.error = ""
             if not self.query.strip():
                 self.results, self.total, self.pages = [], 0, 1
@@ -63,8 +63,8 @@ class SearchState(ListingFilters, AuthState):
             )
             return found.total, result_cards(session=session, hits=found.hits)
 
-        outcome = await self.call(find, signed_in=False)
-        async with self.writing():
+        outcome = await self._call(find, signed_in=False)
+        async with self._writing():
             if (self.query, self.page) != (query, page):
                 return  # the visitor typed on meanwhile: the newer search shows its own results
             if not outcome.ok:

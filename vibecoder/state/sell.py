@@ -107,9 +107,9 @@ class SellState(AuthState):
             tz = dates.zone_of(session, user.id)
             return total, [_listing_row(session, listing, tz) for listing in listings]
 
-        outcome = await self.call(rows, error=None)
+        outcome = await self._call(rows, error=None)
         if outcome.signed_out:
-            return self.signin_redirect("/sell")
+            return self._signin_redirect("/sell")
         if outcome.ok and outcome.value is not None:
             self.total, self.rows = outcome.value
 
@@ -150,9 +150,9 @@ class SellState(AuthState):
             listing = catalog.get_own_listing(session=session, seller=user, listing_id=listing_id)
             return editor_view(session, listing)
 
-        outcome = await self.call(editor, error=None)
+        outcome = await self._call(editor, error=None)
         if outcome.signed_out:
-            return self.signin_redirect(f"/sell/{raw_id}")
+            return self._signin_redirect(f"/sell/{raw_id}")
         self._reset_editor()
         if raw_id == "new":
             return
@@ -177,8 +177,8 @@ class SellState(AuthState):
         try:
             price_cents = int(round(float(str(form.get("price") or "0")) * 100))
         except ValueError:
-            if await self.current_user() is None:
-                return self.signin_redirect("/sell")
+            if await self._current_user() is None:
+                return self._signin_redirect("/sell")
             self.form_error = "Enter the price as a number, e.g. 19.00."
             return
         data = {
@@ -205,9 +205,9 @@ class SellState(AuthState):
             session.flush()
             return editor_view(session, listing)
 
-        outcome = await self.call(save, error="form_error")
+        outcome = await self._call(save, error="form_error")
         if outcome.signed_out:
-            return self.signin_redirect("/sell")
+            return self._signin_redirect("/sell")
         if not outcome.ok:
             return
         self._show_editor(outcome.value)
@@ -274,7 +274,7 @@ class SellState(AuthState):
             )
             return result, version_rows(session, listing_id, dates.zone_of(session, user.id))
 
-        outcome = await self.call(ingest, error="upload_error", heavy=True)
+        outcome = await self._call(ingest, error="upload_error", heavy=True)
         self.uploading = False
         if outcome.signed_out:
             self.upload_error = "Save the listing before uploading files."
@@ -297,7 +297,7 @@ class SellState(AuthState):
 
         listing_id, stream = self.listing_id, files[0].file
         # Pillow decodes and re-encodes the image: in the worker thread.
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: (
                 set_cover(
                     session=session, seller=user, listing_id=listing_id, stream=stream
@@ -328,7 +328,7 @@ class SellState(AuthState):
                 self.findings = [FindingRow(**f) for f in exc.findings]
             self.upload_error = exc.message
 
-        outcome = await self.call(publish, error=refused)
+        outcome = await self._call(publish, error=refused)
         if outcome.signed_out:
             return rx.redirect("/signin")
         if not outcome.ok:
@@ -343,7 +343,7 @@ class SellState(AuthState):
         listing_id = self.listing_id
         if not listing_id:
             return False
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: editor_view(
                 session, change(session=session, seller=user, listing_id=listing_id)
             ),

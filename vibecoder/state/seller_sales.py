@@ -43,7 +43,7 @@ class SellerSalesState(AuthState):
                 payout_account_summary(session=session, seller=user),
             )
 
-        outcome = await self.call(books, error=None)
+        outcome = await self._call(books, error=None)
         if not outcome.ok or outcome.value is None:
             self.sales, self.balances, self.entries, self.payouts = [], [], [], []
             return
@@ -57,7 +57,7 @@ class SellerSalesState(AuthState):
     @rx.event
     async def refund(self, purchase_id: int):
         self.message = self.error = ""
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: fulfilment.refund_purchase(
                 session=session, actor=user, purchase_id=int(purchase_id)
             )
@@ -70,7 +70,7 @@ class SellerSalesState(AuthState):
     @rx.event
     async def request_payout(self, currency: str):
         self.message = self.error = ""
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: request_payout_and_settle(
                 session=session, seller=user, currency=currency
             )
@@ -84,7 +84,7 @@ class SellerSalesState(AuthState):
     async def connect_payouts(self):
         self.message = self.error = ""
         # Onboarding asks the payment gateway for a link: in the worker thread.
-        outcome = await self.call(
+        outcome = await self._call(
             lambda session, user: fulfilment.start_payout_onboarding(session=session, seller=user)
         )
         if outcome.ok:
