@@ -11,7 +11,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test bench bench-search bench-builder bench-sandbox bench-commerce bench-analytics \
+.PHONY: run test bench bench-search bench-builder bench-sandbox bench-commerce bench-analytics bench-event-loop \
         bootstrap lint format clean-data
 
 run: bootstrap
@@ -37,6 +37,9 @@ bench-search: bootstrap
 
 bench-analytics: bootstrap
 	$(PY) -m bench.analytics
+
+bench-event-loop: bootstrap
+	$(PY) -m bench.event_loop
 
 bootstrap: $(VENV)/.installed $(TOOLS)/.installed $(TOOLS)/preview/.installed
 

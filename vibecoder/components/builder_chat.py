@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from vibecoder.state.build import BuildProjectState as S
-from vibecoder.state.build import ChatItem, DraftStep, ModelOption, StepItem
+from vibecoder.state.build_views import ChatItem, DraftStep, ModelOption, StepItem
 
 STEP_COLORS = {
     "queued": "gray",

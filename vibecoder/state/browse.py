@@ -6,8 +6,8 @@ import reflex as rx
 
 from vibecoder.domain.catalog.browse import BrowseFilters, browse, facet_values
 from vibecoder.domain.catalog.cards import ListingCard
-from vibecoder.infra.db import session_scope
 from vibecoder.state.auth import AuthState
+from vibecoder.state.offloop import in_thread
 
 SORT_LABELS = {
     "newest": "Newest",
@@ -73,69 +73,68 @@ class ListingFilters(rx.State, mixin=True):
             sort=self.sort if self.sort in SORT_LABELS else "newest",
         )
 
-    def _query(self) -> None:
+    async def _query(self) -> None:
         raise NotImplementedError
 
-    def _load_facets(self) -> None:
+    async def _load_facets(self) -> None:
         params = self.router.url.query_parameters
         self.category = params.get("category", ANY) or ANY
         self.technology = params.get("tech", ANY) or ANY
-        with session_scope() as session:
-            facets = facet_values(session=session)
+        facets = await in_thread(lambda session: facet_values(session=session))
         self.categories = facets["categories"]
         self.technologies = facets["technologies"]
 
-    def _refresh(self):
+    async def _refresh(self):
         self.page = 1
-        self._query()
+        await self._query()
 
     @rx.event
-    def set_category(self, value: str):
+    async def set_category(self, value: str):
         self.category = value
-        self._refresh()
+        await self._refresh()
 
     @rx.event
-    def set_technology(self, value: str):
+    async def set_technology(self, value: str):
         self.technology = value
-        self._refresh()
+        await self._refresh()
 
     @rx.event
-    def set_pricing(self, value: str):
+    async def set_pricing(self, value: str):
         self.pricing = value
-        self._refresh()
+        await self._refresh()
 
     @rx.event
-    def set_license(self, value: str):
+    async def set_license(self, value: str):
         self.license = value
-        self._refresh()
+        await self._refresh()
 
     @rx.event
-    def set_min_rating(self, value: str):
+    async def set_min_rating(self, value: str):
         self.min_rating = value
-        self._refresh()
+        await self._refresh()
 
     @rx.event
-    def set_sort(self, value: str):
+    async def set_sort(self, value: str):
         self.sort = value
-        self._refresh()
+        await self._refresh()
 
     @rx.event
-    def apply_price(self, form: dict):
+    async def apply_price(self, form: dict):
         self.min_price = str(form.get("min_price", "")).strip()
         self.max_price = str(form.get("max_price", "")).strip()
-        self._refresh()
+        await self._refresh()
 
     @rx.event
-    def clear_filters(self):
+    async def clear_filters(self):
         self.category = self.technology = self.pricing = self.license = self.min_rating = ANY
         self.min_price = self.max_price = ""
         self.sort = "newest"
-        self._refresh()
+        await self._refresh()
 
     @rx.event
-    def go_to_page(self, page: int):
+    async def go_to_page(self, page: int):
         self.page = int(page)
-        self._query()
+        await self._query()
 
 
 class BrowseState(ListingFilters, AuthState):
@@ -143,26 +142,28 @@ class BrowseState(ListingFilters, AuthState):
     total: int = 0
     loading: bool = False
 
-    def _query(self) -> None:
+    async def _query(self) -> None:
         self.error = ""
         try:
             filters = self._filters()
         except ValueError:
             self.error = "Check the price range."
             return
-        with session_scope() as session:
-            result = browse(session=session, filters=filters, page=self.page)
+        page = self.page
+        result = await in_thread(
+            lambda session: browse(session=session, filters=filters, page=page)
+        )
         self.items, self.total = result.items, result.total
         self.page, self.pages = result.page, result.pages
 
     @rx.event
-    def load(self):
-        self.load_user()
+    async def load(self):
+        await self.load_user()
         params = self.router.url.query_parameters
         self.sort = params.get("sort", "newest")
         try:
             self.page = max(int(params.get("page", "1")), 1)
         except ValueError:
             self.page = 1
-        self._load_facets()
-        self._query()
+        await self._load_facets()
+        await self._query()

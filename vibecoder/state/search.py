@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import reflex as rx
 
-from vibecoder.domain.errors import ServiceError
+from vibecoder.domain.paging import page_count, page_offset
 from vibecoder.domain.search.query import MAX_QUERY_CHARS, SearchResultCard, result_cards, search
-from vibecoder.infra.db import session_scope
 from vibecoder.infra.redis_client import get_redis
 from vibecoder.state.auth import AuthState
 from vibecoder.state.browse import ListingFilters
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from vibecoder.models.users import User
 
 PAGE_SIZE = 12
 # Shown while the box is empty or nothing matched: each finds something in the demo catalog.
@@ -31,58 +36,73 @@ class SearchState(ListingFilters, AuthState):
     total: int = 0
     searching: bool = False
 
-    def _query(self) -> None:
-        self.error = ""
-        if not self.query.strip():
-            self.results, self.total, self.pages = [], 0, 1
-            return
-        try:
-            filters = self._filters()
-        except ValueError:
-            self.error = "Check the price range."
-            return
-        try:
-            with session_scope() as session:
-                found = search(
-                    session=session,
-                    redis_client=get_redis(),
-                    query=self.query,
-                    filters=filters,
-                    limit=PAGE_SIZE,
-                    offset=(self.page - 1) * PAGE_SIZE,
-                )
-                self.results = result_cards(session=session, hits=found.hits)
-        except ServiceError as exc:
-            self.error, self.results, self.total = exc.message, [], 0
-            return
-        self.total = found.total
-        self.pages = max((found.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    async def _query(self) -> None:
+        """Run the search for the current query and filters; works in the background
+        `set_query` (which holds no lock while the search runs) as in normal events."""
+        async with self._writing():
+            self.error = ""
+            if not self.query.strip():
+                self.results, self.total, self.pages = [], 0, 1
+                return
+            try:
+                filters = self._filters()
+            except ValueError:
+                self.error = "Check the price range."
+                return
+            query, page = self.query, self.page
+
+        def find(session: Session, _user: User | None) -> tuple[int, list[SearchResultCard]]:
+            # The query's embedding (a model run on a cache miss) happens here, off the loop.
+            found = search(
+                session=session,
+                redis_client=get_redis(),
+                query=query,
+                filters=filters,
+                limit=PAGE_SIZE,
+                offset=page_offset(page, PAGE_SIZE),
+            )
+            return found.total, result_cards(session=session, hits=found.hits)
+
+        outcome = await self._call(find, signed_in=False)
+        async with self._writing():
+            if (self.query, self.page) != (query, page):
+                return  # the visitor typed on meanwhile: the newer search shows its own results
+            if not outcome.ok:
+                self.results, self.total = [], 0
+                return
+            self.total, self.results = outcome.value
+            self.pages = page_count(self.total, PAGE_SIZE)
 
     @rx.event
-    def load(self):
-        self.load_user()
+    async def load(self):
+        await self.load_user()
         self.query = self.router.url.query_parameters.get("q", "")[:MAX_QUERY_CHARS]
         self.page = 1
-        self._load_facets()
-        self._query()
+        await self._load_facets()
+        await self._query()
 
-    @rx.event
-    def set_query(self, value: str):
-        """Called by the debounced search box: results follow the typing."""
-        self.query = value[:MAX_QUERY_CHARS]
-        self.searching = True
-        yield
-        self._refresh()
-        self.searching = False
+    @rx.event(background=True)
+    async def set_query(self, value: str):
+        """Called by the debounced search box: results follow the typing. A background event,
+        so the tab's state is not locked while the query is embedded (the first query after a
+        start loads the model) and searched; a newer query supersedes an older one."""
+        async with self:
+            self.query = query = value[:MAX_QUERY_CHARS]
+            self.searching, self.page = True, 1
+        await self._query()
+        async with self:
+            if self.query != query:
+                return
+            self.searching = False
         # Keep the address shareable without a page reload.
-        url = "/search?q=" if self.query else "/search"
+        url = "/search?q=" if query else "/search"
         yield rx.call_script(
             f"window.history.replaceState(null, '', {json.dumps(url)}"
-            f" + encodeURIComponent({json.dumps(self.query)}))"
-            if self.query
+            f" + encodeURIComponent({json.dumps(query)}))"
+            if query
             else f"window.history.replaceState(null, '', {json.dumps(url)})"
         )
 
     @rx.event
     def use_suggestion(self, text: str):
-        yield from self.set_query(text)
+        return SearchState.set_query(text)

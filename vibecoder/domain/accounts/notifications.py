@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
 
+from vibecoder.domain import dates
 from vibecoder.infra import dispatch
 from vibecoder.infra.deferred import after_commit
 from vibecoder.models.catalog import Listing, ListingVersion
@@ -80,6 +81,7 @@ def unread_count(*, session: Session, user_id: int) -> int:
 
 
 def recent(*, session: Session, user_id: int, limit: int = 15) -> list[NotificationView]:
+    tz = dates.zone_of(session, user_id)
     rows = session.exec(
         select(Notification)
         .where(Notification.user_id == user_id)
@@ -93,7 +95,7 @@ def recent(*, session: Session, user_id: int, limit: int = 15) -> list[Notificat
             body=row.body,
             link=row.link or "",
             unread=row.read_at is None,
-            date=row.created_at.strftime("%b %d, %H:%M"),
+            date=dates.local(row.created_at, tz, dates.SHORT),
         )
         for row in rows
     ]

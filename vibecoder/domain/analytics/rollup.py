@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from vibecoder.domain import dates
 from vibecoder.domain.errors import ValidationFailed
 from vibecoder.infra import dispatch
 from vibecoder.models.analytics import AnalyticsRollupState
@@ -26,12 +27,8 @@ LOCK_NAMESPACE = 74209  # pg_advisory_xact_lock(namespace, seller_id)
 REFERRER_HOST_PATTERN = r"^[a-zA-Z][a-zA-Z0-9+.-]*://([^/:?#]+)"
 
 
-def zone(name: str | None) -> ZoneInfo:
-    """The seller's zone; a name the tz database no longer knows falls back to UTC."""
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+# The seller's zone; a name the tz database no longer knows falls back to UTC.
+zone = dates.zone
 
 
 def validate_timezone(name: str) -> str:

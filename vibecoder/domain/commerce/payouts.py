@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
+from vibecoder.domain.commerce import ledger
 from vibecoder.domain.commerce.errors import PaymentUnavailable
 from vibecoder.domain.commerce.gateways import GatewayError, get_gateway
 from vibecoder.domain.errors import PermissionDenied
+from vibecoder.infra import dispatch
 from vibecoder.models.commerce import SellerPayoutAccount
 from vibecoder.models.users import Role, User
 from vibecoder.settings import get_settings
@@ -53,3 +55,22 @@ def start_payout_onboarding(*, session: Session, seller: User) -> str:
         )
     except GatewayError as exc:
         raise PaymentUnavailable("onboarding_failed", exc.message) from exc
+
+
+def payout_account_summary(*, session: Session, seller: User) -> str:
+    """A sentence on where payouts go."""
+    account = session.get(SellerPayoutAccount, seller.id)
+    if account is None:
+        return "No payout account connected yet."
+    if account.payouts_enabled:
+        return f"Payouts go to {account.gateway} account {account.account_ref}."
+    return f"{account.gateway} account {account.account_ref} cannot receive payouts yet" + (
+        f" ({account.disabled_reason})." if account.disabled_reason else "."
+    )
+
+
+def request_payout_and_settle(*, session: Session, seller: User, currency: str) -> int:
+    """Request a payout of the unpaid balance; the worker settles it once this commits."""
+    request = ledger.request_payout(session=session, seller=seller, currency=currency)
+    dispatch.send("workers.payments.settle_payout", request.payout_id, session=session)
+    return request.payout_id
