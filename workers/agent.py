@@ -43,16 +43,16 @@ def enqueue_steps(run_id: str, steps: int, *, start: int = 0, generation: int = 
 def plan_run(run_id: str) -> None:
     with _abort_on_error(run_id):
         state = engine.plan_phase(get_redis(), run_id)
-    if state is not None and state["status"] == "running":
-        enqueue_steps(run_id, len(state["steps"]))
+    if state is not None and state.status == "running":
+        enqueue_steps(run_id, len(state.steps))
 
 
 @app.task(name="workers.agent.approve_run", **TASK_OPTIONS)
 def approve_run(run_id: str, plan: list[dict] | None = None) -> None:
     with _abort_on_error(run_id):
         state = engine.approve(get_redis(), run_id, plan=plan)
-    if state is not None and state["status"] == "running":
-        enqueue_steps(run_id, len(state["steps"]))
+    if state is not None and state.status == "running":
+        enqueue_steps(run_id, len(state.steps))
 
 
 @app.task(name="workers.agent.run_step", **TASK_OPTIONS)

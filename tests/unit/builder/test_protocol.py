@@ -8,16 +8,12 @@ import pytest
 
 from vibecoder.builder import prompts
 from vibecoder.builder.ghost import remove_overlap, stitch, strip_preamble
+from vibecoder.builder.intent import classify_intent
 from vibecoder.builder.llm import Completion, Usage, collect
 from vibecoder.builder.llm.scripted import ScriptedProvider
-from vibecoder.builder.planning import (
-    PlanError,
-    classify_intent,
-    make_plan,
-    needs_architect,
-    parse_plan,
-)
-from vibecoder.builder.sections import SECTIONS, Brief, plan_for, write_section
+from vibecoder.builder.llm.scripted.templates import SECTIONS, plan_for, write_section
+from vibecoder.builder.llm.scripted.themes import Brief
+from vibecoder.builder.planning import PlanError, make_plan, needs_architect, parse_plan
 from vibecoder.builder.steps import (
     MAX_CONTINUATIONS,
     check_component,
