@@ -136,12 +136,46 @@ def validate_plan(data: object) -> list[PlanItem]:
     return plan
 
 
+def pascal_case(name: str) -> str:
+    """`hero section`, `hero-section`, `heroSection` → `HeroSection`; PascalCase stays."""
+    if PASCAL.match(name):
+        return name
+    words = re.findall(r"[A-Za-z0-9]+", name)
+    return "".join(w[:1].upper() + w[1:] for w in words)
+
+
+def normalise_plan(data: object) -> object:
+    """Mend what real models get wrong in a plan, so it need not be asked for again.
+
+    Names in another case or with spaces become PascalCase, an `App` (or other reserved)
+    entry goes (the app root is assembled for the model), a component listed twice keeps its
+    first entry. Anything else is left for `validate_plan` to reject with a clear message.
+    """
+    if isinstance(data, list):
+        data = {"components": data}
+    if not isinstance(data, dict) or not isinstance(data.get("components"), list):
+        return data
+    mended: list[object] = []
+    seen: set[str] = set()
+    for item in data["components"]:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            mended.append(item)
+            continue
+        name = pascal_case(item["name"].strip())
+        if name in RESERVED or name in seen:
+            continue
+        seen.add(name)
+        mended.append({**item, "name": name})
+    return {"components": mended}
+
+
 def parse_plan(text: str) -> list[PlanItem]:
+    """A model's plan answer: JSON (fences and chatter around it tolerated), mended, checked."""
     try:
         data = json.loads(json_object(text))
     except ValueError as exc:
         raise PlanError(f"not valid JSON ({exc})") from None
-    return validate_plan(data)
+    return validate_plan(normalise_plan(data))
 
 
 @dataclass
