@@ -34,16 +34,16 @@ def _abort_on_error(run_id: str):
 def plan_run(run_id: str) -> None:
     with _abort_on_error(run_id):
         state = engine.plan_phase(get_redis(), run_id)
-    if state is not None and state["status"] == "running":
-        queue_steps(run_id, len(state["steps"]))
+    if state is not None and state.status == "running":
+        queue_steps(run_id, len(state.steps))
 
 
 @app.task(name="workers.agent.approve_run", **TASK_OPTIONS)
 def approve_run(run_id: str, plan: list[dict] | None = None) -> None:
     with _abort_on_error(run_id):
         state = engine.approve(get_redis(), run_id, plan=plan)
-    if state is not None and state["status"] == "running":
-        queue_steps(run_id, len(state["steps"]))
+    if state is not None and state.status == "running":
+        queue_steps(run_id, len(state.steps))
 
 
 @app.task(name="workers.agent.run_step", **TASK_OPTIONS)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from vibecoder.builder import sections, shadow
+from vibecoder.builder import shadow
 from vibecoder.builder.llm.scripted import inject_code_fault
+from vibecoder.builder.llm.scripted import templates as sections
 
 PROMPT = "A dark storefront for a jewelry shop called Aurum with every section"
 NAMES = list(sections.SECTIONS)
