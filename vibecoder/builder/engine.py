@@ -55,6 +55,7 @@ from vibecoder.settings import get_settings
 
 log = logging.getLogger(__name__)
 MAX_FIXES_PER_STEP = 2
+TOOL_FAULT_NOTE = "This is a fault of the server's tools, not of the generated code: retry the step"
 
 __all__ = [
     "ProjectBusy",
@@ -494,7 +495,11 @@ def step_phase(client: redis.Redis, run_id: str, index: int, generation: int = 0
         return _fail(client, state, str(exc), status="budget_exceeded")
     except LockLost as exc:
         return _fail(client, state, str(exc))
-    except (shadow.RuntimeMissing, ValueError) as exc:
+    except shadow.ToolUnavailable as exc:
+        # The server's own bundler/renderer failed, not the generated code: no FIX call (the
+        # model cannot repair a missing browser), the step stops now and stays retryable.
+        return _step_failed(client, state, index, f"{exc}. {TOOL_FAULT_NOTE}")
+    except ValueError as exc:
         return _fail(client, state, str(exc))
 
 
