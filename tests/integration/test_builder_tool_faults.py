@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 
+import pytest
+
 from tests.conftest import run_cli
 from vibecoder.builder import engine
 from vibecoder.builder.runtime import load_state, lock_holder
@@ -62,9 +64,25 @@ def test_missing_renderer_ends_the_step_at_once_and_can_be_retried(services, red
         assert len(builder_projects.list_versions(session, state["project_id"])) == 1
 
 
-def test_missing_bundler_ends_the_step_at_once(services, redis_client):
-    summary = build_without("VIBECODER_ESBUILD", "/nonexistent/esbuild")
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/nonexistent/esbuild", "esbuild not found at VIBECODER_ESBUILD=/nonexistent/esbuild. "),
+        # Installed but broken: the warm bundler sees its esbuild service die, the one-shot
+        # esbuild exits 1 without a word; neither is a code error.
+        ("/bin/false", "the bundler (esbuild) failed with exit 1. "),
+    ],
+)
+def test_missing_or_broken_bundler_ends_the_step_at_once(services, redis_client, path, message):
+    summary = build_without("VIBECODER_ESBUILD", path)
+    assert_failed_first_step_without_fix(summary)
+    assert summary["error"].startswith(f"step 1 (Hero) failed: {message}")
+
+
+def test_broken_renderer_ends_the_step_at_once(services, redis_client):
+    # An executable that is not a browser: Playwright's launch fails, the code is not blamed.
+    summary = build_without("VIBECODER_CHROMIUM", "/bin/false")
     assert_failed_first_step_without_fix(summary)
     assert summary["error"].startswith(
-        "step 1 (Hero) failed: esbuild not found at VIBECODER_ESBUILD=/nonexistent/esbuild. "
+        "step 1 (Hero) failed: the preview renderer (Chromium, /bin/false) could not start: "
     )

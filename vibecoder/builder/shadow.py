@@ -23,6 +23,7 @@ import json
 import os
 import queue
 import re
+import select
 import shutil
 import subprocess
 import tempfile
@@ -52,6 +53,8 @@ TAILWIND_CONFIG = """module.exports = {
 };
 """
 INDEX_CSS = "@tailwind base;\n@tailwind components;\n@tailwind utilities;\n"
+# The one-shot tools' limit too (esbuild/Tailwind on a few components take well under a second).
+BUNDLE_TIMEOUT_SECONDS = 60.0
 
 
 class ToolUnavailable(RuntimeError):
@@ -221,10 +224,15 @@ def bundle(
         )
         try:
             esbuild = subprocess.run(
-                es_cmd, cwd=work, env=env, capture_output=True, text=True, timeout=60
+                es_cmd,
+                cwd=work,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=BUNDLE_TIMEOUT_SECONDS,
             )
             bundle_seconds = time.perf_counter() - started
-            tw_out, tw_err = tailwind.communicate(timeout=60)
+            tw_out, tw_err = tailwind.communicate(timeout=BUNDLE_TIMEOUT_SECONDS)
             tailwind_seconds = time.perf_counter() - started
         finally:
             if tailwind.poll() is None:
@@ -317,13 +325,20 @@ class BundlerProcess:
             try:
                 self._proc.stdin.write(json.dumps(request) + "\n")
                 self._proc.stdin.flush()
+                # One answer line per request, so nothing sits in the pipe's buffer: select
+                # bounds the wait; a bundler that hangs is the server's fault, not the code's.
+                ready, _, _ = select.select([self._proc.stdout], [], [], BUNDLE_TIMEOUT_SECONDS)
+                if not ready:
+                    self._proc.kill()
+                    raise OSError(f"no answer within {BUNDLE_TIMEOUT_SECONDS:.0f} s")
                 line = self._proc.stdout.readline()
                 answer = json.loads(line)
             except (OSError, ValueError) as exc:
                 self.close()
                 raise ToolUnavailable(f"the warm bundler stopped: {exc}") from exc
-        if answer.get("kind") == "tailwind":
-            raise ToolUnavailable(f"the bundler (tailwind) failed: {answer.get('error', '')}")
+        if answer.get("kind") in ("tailwind", "toolchain"):
+            # The tool broke, not the code; fast_bundle gives the one-shot tools a go.
+            raise ToolUnavailable(f"the bundler failed: {answer.get('error', '')}")
         return BundleResult(
             ok=answer.get("ok", False),
             js=answer.get("js", ""),
