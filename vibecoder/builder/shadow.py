@@ -517,6 +517,8 @@ class Renderer:
 
 
 def _render_once(browser, html: str, timeout: float) -> RenderResult:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     started = time.perf_counter()
     context = browser.new_context(java_script_enabled=True, viewport={"width": 1280, "height": 900})
     result = RenderResult(ok=False)
@@ -539,6 +541,13 @@ def _render_once(browser, html: str, timeout: float) -> RenderResult:
                 timeout=min(timeout, 3.0) * 1000,
             )
         page.wait_for_timeout(150)  # effects and first animation frame
+        try:
+            # evaluate() below has no time limit: a page whose script never yields would hang
+            # the renderer, and that is the code's fault, not the tool's.
+            page.wait_for_function("() => true", timeout=min(timeout, 3.0) * 1000)
+        except PlaywrightTimeout:
+            result.errors.append("error: the page stopped responding (an endless loop?)")
+            return result
         stats = page.evaluate(
             """() => {
               const root = document.getElementById('root');
