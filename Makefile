@@ -26,13 +26,13 @@ test: system-deps bootstrap
 system-deps:
 	scripts/system-deps.sh
 
-bench: bootstrap
+bench: system-deps bootstrap
 	$(PY) -m bench
 
-bench-sandbox: bootstrap
+bench-sandbox: system-deps bootstrap
 	$(PY) -m bench.sandbox
 
-bench-builder: bootstrap
+bench-builder: system-deps bootstrap
 	$(PY) -m bench.builder
 
 bench-commerce: bootstrap

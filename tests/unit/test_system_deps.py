@@ -133,3 +133,16 @@ def test_an_install_that_did_not_provide_the_command_is_an_error(world):
     assert out.stderr.splitlines()[-1] == (
         "system-deps: apt-get finished but chromium bubblewrap still cannot be found"
     )
+
+
+def test_make_run_and_test_start_with_this_step_and_ci_relies_on_it():
+    for target, command in (("run", "-m vibecoder dev"), ("test", "-m pytest tests")):
+        out = subprocess.run(
+            ["make", "-n", target], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60
+        )
+        lines = out.stdout.splitlines()
+        assert lines[0] == "scripts/system-deps.sh", out.stdout[:500]
+        assert any(command in line for line in lines)
+    ci = (PROJECT_ROOT / ".ci" / "run").read_text()
+    # CI installs nothing by itself: `make test` does, as on a fresh machine.
+    assert "apt-get" not in ci and "\nmake test\n" in ci
