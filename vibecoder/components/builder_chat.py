@@ -298,7 +298,16 @@ def chat_panel() -> rx.Component:
                     width="100%",
                 ),
                 rx.cond(S.error != "", rx.text(S.error, color_scheme="red", role="alert")),
-                rx.button("Send", type="submit", disabled=S.following),
+                rx.cond(
+                    S.tools_unavailable != "",
+                    rx.callout(
+                        S.tools_unavailable,
+                        icon="triangle-alert",
+                        color_scheme="amber",
+                        data_testid="builder-unavailable",
+                    ),
+                    rx.button("Send", type="submit", disabled=S.following),
+                ),
                 width="100%",
             ),
             on_submit=S.send,

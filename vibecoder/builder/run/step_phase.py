@@ -23,6 +23,8 @@ from vibecoder.builder.steps import StepCancelled, interface_of, run_step
 from vibecoder.infra.db import session_scope
 from vibecoder.settings import get_settings
 
+TOOL_FAULT_NOTE = "This is a fault of the server's tools, not of the generated code: retry the step"
+
 
 def step_phase(
     client: redis.Redis, run_id: str, index: int, generation: int = 0
@@ -111,7 +113,11 @@ def step_phase(
         return fail(client, state, str(exc), status="budget_exceeded")
     except LockLost as exc:
         return fail(client, state, str(exc))
-    except (shadow.RuntimeMissing, ValueError) as exc:
+    except shadow.ToolUnavailable as exc:
+        # The server's own bundler/renderer failed, not the generated code: no FIX call (the
+        # model cannot repair a missing browser), the step stops now and stays retryable.
+        return _step_failed(client, state, index, f"{exc}. {TOOL_FAULT_NOTE}")
+    except ValueError as exc:
         return fail(client, state, str(exc))
 
 
