@@ -46,6 +46,17 @@ class Settings(BaseSettings):
     # Public address of the HTTP API (/api/...): the same origin behind nginx in production,
     # the backend port in development. Rxconfig reads the same variable.
     api_url: str = Field(default="", validation_alias=_alias("VIBECODER_API_URL"))
+    # Public origin of builder previews (their own origin, so generated code never runs in
+    # the app's); empty in development = the API origin.
+    preview_url: str = Field(default="", validation_alias=_alias("VIBECODER_PREVIEW_URL"))
+
+    # Health: workers write a heartbeat every `worker_heartbeat_seconds`; readiness wants one
+    # seen within `health_worker_stale_seconds`; a probe result is reused this long per process
+    # so a burst of load-balancer calls costs one round of checks.
+    worker_heartbeat_seconds: float = 5.0
+    health_worker_stale_seconds: float = 30.0
+    health_cache_seconds: float = 1.0
+    health_check_timeout_seconds: float = 2.0
 
     # Auth
     session_ttl_hours: int = 24 * 14

@@ -58,6 +58,7 @@ app.conf.update(
 import workers.agent  # noqa: E402,F401
 import workers.analytics  # noqa: E402,F401
 import workers.embeddings  # noqa: E402,F401
+import workers.heartbeat  # noqa: E402,F401 - readiness reads these heartbeats
 import workers.maintenance  # noqa: E402,F401
 import workers.payments  # noqa: E402,F401
 import workers.sandbox  # noqa: E402,F401

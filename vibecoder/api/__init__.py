@@ -10,7 +10,7 @@ from vibecoder.api.checkout import dummy_checkout_page, dummy_checkout_pay
 from vibecoder.api.covers import cover
 from vibecoder.api.downloads import download
 from vibecoder.api.exports import export_csv
-from vibecoder.api.health import health
+from vibecoder.api.health import health, live, ready
 from vibecoder.api.licenses import LICENSE_ROUTES
 from vibecoder.api.preview import preview
 from vibecoder.api.search import search
@@ -18,6 +18,8 @@ from vibecoder.api.webhooks import stripe_webhook
 
 ROUTES: list[Route] = [
     Route("/api/health", health, methods=["GET"]),
+    Route("/api/health/live", live, methods=["GET"]),
+    Route("/api/health/ready", ready, methods=["GET"]),
     Route("/api/covers/{sha256:str}", cover, methods=["GET"]),
     Route("/api/search", search, methods=["GET"]),
     # The builder's sandboxed preview: one version's page, for its owner only.
