@@ -11,11 +11,15 @@ export REFLEX_TELEMETRY_ENABLED := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test bench bench-search bench-builder bench-sandbox bench-commerce bench-analytics \
+.PHONY: run prod-local test bench bench-search bench-builder bench-sandbox bench-commerce bench-analytics \
         bootstrap lint format clean-data
 
 run: bootstrap
 	$(PY) -m vibecoder dev
+
+# The production topology on this machine (nginx, 2 backends, workers per queue; README).
+prod-local: bootstrap
+	$(PY) -m vibecoder prod local
 
 test: bootstrap
 	$(PY) -m pytest tests -p no:cacheprovider
