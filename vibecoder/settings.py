@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     health_cache_seconds: float = 1.0
     health_check_timeout_seconds: float = 2.0
 
+    # Observability: Sentry when set (nothing is sent otherwise); log format "json" or "text"
+    # (default: json in production); workers serve /metrics on this port when non-zero.
+    sentry_dsn: str | None = Field(default=None, validation_alias=_alias("SENTRY_DSN"))
+    log_format: Literal["", "json", "text"] = ""
+    metrics_port: int = 0
+
     # Auth
     session_ttl_hours: int = 24 * 14
     min_password_length: int = 10
@@ -176,13 +182,29 @@ class Settings(BaseSettings):
     def uses_embedded_redis(self) -> bool:
         return not self.redis_url
 
+    # The three public origins; a `localhost` one follows the host the browser used
+    # (vibecoder/infra/urls.py), so nothing assumes which loopback name was typed.
     @property
     def public_url(self) -> str:
-        return (self.app_url or f"http://localhost:{self.frontend_port}").rstrip("/")
+        from vibecoder.infra.urls import current_request_host, localize
+
+        url = self.app_url or f"http://localhost:{self.frontend_port}"
+        return localize(url, current_request_host()).rstrip("/")
 
     @property
     def public_api_url(self) -> str:
-        return (self.api_url or f"http://localhost:{self.backend_port}").rstrip("/")
+        from vibecoder.infra.urls import current_request_host, localize
+
+        url = self.api_url or f"http://localhost:{self.backend_port}"
+        return localize(url, current_request_host()).rstrip("/")
+
+    @property
+    def public_preview_url(self) -> str:
+        from vibecoder.infra.urls import current_request_host, localize
+
+        if not self.preview_url:
+            return self.public_api_url
+        return localize(self.preview_url, current_request_host()).rstrip("/")
 
     @property
     def stripe_webhook_secrets(self) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from celery import Celery
 from kombu import Exchange, Queue
 
+import workers.observability  # noqa: F401 - before any task module: picks the metrics storage mode
 from vibecoder.infra.redis_client import redis_url
 
 QUEUES = ("default", "agent", "embeddings", "sandbox")

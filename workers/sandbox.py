@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sandbox.errors import SandboxBusy
 from vibecoder.domain.sandbox_runs.runs import execute_run
 from vibecoder.infra.db import session_scope
+from vibecoder.infra.metrics import SANDBOX_RUNS
 from vibecoder.infra.redis_client import get_redis
 from vibecoder.models.analytics import AnalyticsEvent
 from vibecoder.models.catalog import Listing
@@ -30,6 +31,8 @@ def execute_run_task(public_id: str, stdin: str) -> None:
         run = execute_run(
             session=session, redis_client=get_redis(), public_id=public_id, stdin=stdin
         )
+        if run is not None:
+            SANDBOX_RUNS.labels(str(getattr(run.status, "value", run.status))).inc()
         if run is not None and run.kind == "run" and run.status == "done":
             listing = session.get(Listing, run.listing_id)
             session.add(

@@ -50,6 +50,7 @@ from vibecoder.builder.sections import sections_named_in
 from vibecoder.builder.service import projects as store
 from vibecoder.builder.steps import StepCancelled, check_component, interface_of, run_step
 from vibecoder.infra.db import session_scope
+from vibecoder.infra.metrics import BUILDER_TOKENS
 from vibecoder.models.builder import BuilderProject
 from vibecoder.settings import get_settings
 
@@ -172,6 +173,8 @@ def _caller(client: redis.Redis, state: dict, lock: ProjectLock):
         completion: Completion = collect(provider, request, guard)
         state["tokens_in"] += completion.usage.input_tokens
         state["tokens_out"] += completion.usage.output_tokens
+        BUILDER_TOKENS.labels("input").inc(completion.usage.input_tokens)
+        BUILDER_TOKENS.labels("output").inc(completion.usage.output_tokens)
         call = {
             "purpose": request.purpose,
             "finish_reason": completion.finish_reason,

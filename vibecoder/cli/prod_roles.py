@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import logging
 import os
 import signal
@@ -64,17 +65,23 @@ def _sleep_unless_stopped(stop: _Stop, seconds: float) -> None:
 # --- waiting for dependencies -----------------------------------------------------------------
 
 
-def _database_at_head() -> str | None:
-    """None when the database answers and is migrated to head, else why not."""
+@functools.lru_cache
+def _migration_heads() -> frozenset[str]:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
+
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    return frozenset(ScriptDirectory.from_config(config).get_heads())
+
+
+def _database_at_head() -> str | None:
+    """None when the database answers and is migrated to head, else why not."""
     from sqlalchemy import create_engine, text
 
     from vibecoder.infra.db import database_url
 
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
-    heads = set(ScriptDirectory.from_config(config).get_heads())
+    heads = _migration_heads()
     engine = create_engine(database_url(), connect_args={"connect_timeout": 2})
     try:
         with engine.connect() as conn:
@@ -124,8 +131,13 @@ def wait_for_dependencies(stop: _Stop, *, migrated: bool = True) -> bool:
 
 
 def _spawn(command: list[str]) -> subprocess.Popen:
+    env = dict(os.environ)
+    # A Celery worker serves its /metrics on the port honcho gave this process.
+    if "worker" in command and "celery" in command[0] and env.get("PORT"):
+        env.setdefault("VIBECODER_METRICS_PORT", env["PORT"])
     return subprocess.Popen(
         command,
+        env=env,
         cwd=PROJECT_ROOT,
         start_new_session=True,
         preexec_fn=lambda: _die_with_parent(signal.SIGTERM),
