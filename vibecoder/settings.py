@@ -123,6 +123,10 @@ class Settings(BaseSettings):
     license_api_per_key_per_minute: int = 120
     license_api_per_ip_per_minute: int = 600
     min_payout_cents: int = 100
+    # Beat's safety net: payment events stored but not applied after this long are re-queued
+    # (processing is idempotent under a row lock), checked every `payments_sweep_seconds`.
+    payments_sweep_seconds: float = 300.0
+    payments_stuck_after_seconds: float = 300.0
 
     # AI builder
     anthropic_api_key: str | None = Field(

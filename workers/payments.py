@@ -22,6 +22,7 @@ from vibecoder.models.commerce import (
     ProcessedWebhookEvent,
     WebhookEventStatus,
 )
+from vibecoder.settings import get_settings
 from workers.celery_app import app
 
 log = logging.getLogger(__name__)
@@ -82,13 +83,15 @@ def settle_payout_task(payout_id: int) -> None:
 
 @app.task(name="workers.payments.sweep", ignore_result=True)
 def sweep() -> dict[str, int]:
-    """Re-queue events stored but never applied (the queue was down) and close stale checkouts."""
+    """Re-queue events stored but never applied (the queue was down, or a worker was killed
+    mid-fulfilment and rolled back) and close stale checkouts."""
     now = datetime.now(UTC)
+    stuck_after = timedelta(seconds=get_settings().payments_stuck_after_seconds)
     with session_scope() as session:
         stuck = session.execute(
             select(ProcessedWebhookEvent.id).where(
                 ProcessedWebhookEvent.status == WebhookEventStatus.received,
-                ProcessedWebhookEvent.received_at < now - timedelta(minutes=5),
+                ProcessedWebhookEvent.received_at < now - stuck_after,
             )
         ).scalars()
         stuck_ids = list(stuck)
@@ -110,4 +113,7 @@ def sweep() -> dict[str, int]:
 
 
 # Beat (production runs `celery beat`): the safety net behind the webhook path.
-app.conf.beat_schedule["payments-sweep"] = {"task": "workers.payments.sweep", "schedule": 300.0}
+app.conf.beat_schedule["payments-sweep"] = {
+    "task": "workers.payments.sweep",
+    "schedule": get_settings().payments_sweep_seconds,
+}

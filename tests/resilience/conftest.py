@@ -156,6 +156,9 @@ def prod_local(tmp_path_factory) -> ProdLocal:
         # Faster heartbeats so a killed worker shows in readiness within the test's patience.
         VIBECODER_WORKER_HEARTBEAT_SECONDS="1",
         VIBECODER_HEALTH_WORKER_STALE_SECONDS="10",
+        # Beat's payment sweep re-queues events a killed worker left unapplied, quickly here.
+        VIBECODER_PAYMENTS_SWEEP_SECONDS="3",
+        VIBECODER_PAYMENTS_STUCK_AFTER_SECONDS="5",
         # Sentry must never send from tests.
         SENTRY_DSN="",
     )
