@@ -62,4 +62,5 @@ import workers.embeddings  # noqa: E402,F401
 import workers.heartbeat  # noqa: E402,F401 - readiness reads these heartbeats
 import workers.maintenance  # noqa: E402,F401
 import workers.payments  # noqa: E402,F401
+import workers.reconcile  # noqa: E402,F401 - gateway calls that got no answer
 import workers.sandbox  # noqa: E402,F401

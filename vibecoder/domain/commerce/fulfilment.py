@@ -30,6 +30,7 @@ from vibecoder.domain.commerce.gateways import (
     CheckoutRequest,
     EventKind,
     GatewayError,
+    GatewayOutcomeUnknown,
     PaymentEvent,
     gateway_name,
     get_gateway,
@@ -1051,6 +1052,14 @@ def refund_purchase(
             )
             if purchase.subscription_ref:
                 gateway.cancel_subscription(subscription_ref=purchase.subscription_ref)
+        except GatewayOutcomeUnknown as exc:
+            # No answer: keep the key (no failure counted) and let the reconciler finish it.
+            from vibecoder.domain.commerce import reconcile
+
+            reconcile.record_pending_refund(
+                redis_client, purchase_id=purchase.id, actor_id=actor.id
+            )
+            raise PaymentUnavailable("refund_pending", exc.message) from exc
         except GatewayError as exc:
             # Stripe keeps an error under its idempotency key and replays it for 24 hours, so
             # the next try after a failure gets a new key. A refund that went through keeps
