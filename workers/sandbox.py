@@ -44,3 +44,18 @@ def execute_run_task(public_id: str, stdin: str) -> None:
                     created_at=datetime.now(UTC),
                 )
             )
+
+
+@app.task(name="workers.sandbox.reap_orphaned_runs", ignore_result=True)
+def reap_orphaned_runs_task() -> int:
+    """Beat: runs whose worker died get a clear failure instead of "running" forever."""
+    from vibecoder.domain.sandbox_runs.reaper import reap_orphaned_runs
+
+    with session_scope() as session:
+        return len(reap_orphaned_runs(session=session, redis_client=get_redis()))
+
+
+app.conf.beat_schedule["sandbox-reap-orphans"] = {
+    "task": "workers.sandbox.reap_orphaned_runs",
+    "schedule": 30.0,
+}
