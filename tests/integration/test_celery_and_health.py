@@ -196,3 +196,31 @@ def test_health_names_the_failing_part_with_503(services):
     )
     status, body = json.loads(out.stdout.strip().splitlines()[-1])
     assert status == 503 and body["db"].startswith("error")
+
+
+def test_routes_answer_a_clear_503_while_the_database_is_away(services):
+    env = dict(os.environ, DATABASE_URL="postgresql+psycopg://nobody:wrong@127.0.0.1:1/none")
+    code = (
+        "import json; from starlette.testclient import TestClient;"
+        "from vibecoder.api import build_api;"
+        "c = TestClient(build_api(), raise_server_exceptions=False);"
+        "k = 'VC-' + '-'.join(['AAAAA'] * 5);"
+        "v = c.post('/api/v1/licenses/validate', json={'license_key': k});"
+        "s = c.get('/api/search', params={'q': 'csv'});"
+        "print(json.dumps([v.status_code, v.json(), s.status_code, s.json(),"
+        " s.headers.get('retry-after')]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    v_status, v_body, s_status, s_body, retry_after = json.loads(
+        out.stdout.strip().splitlines()[-1]
+    )
+    assert (v_status, v_body["error"]) == (503, "service_unavailable")
+    assert (s_status, s_body["error"]) == (503, "service_unavailable")
+    assert retry_after == "5"

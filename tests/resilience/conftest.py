@@ -159,6 +159,8 @@ def prod_local(tmp_path_factory) -> ProdLocal:
         # Beat's payment sweep re-queues events a killed worker left unapplied, quickly here.
         VIBECODER_PAYMENTS_SWEEP_SECONDS="3",
         VIBECODER_PAYMENTS_STUCK_AFTER_SECONDS="5",
+        # A Postgres outage long enough to watch requests get 503s.
+        PROD_PG_RESTART_DELAY="8",
         # Sentry must never send from tests.
         SENTRY_DSN="",
     )
@@ -228,6 +230,10 @@ def prod_browser():
 
 @pytest.fixture
 def prod_page(prod_browser, prod_local):
+    from playwright.sync_api import expect
+
+    # Two backends, workers and a browser on a shared 2-core machine: be patient.
+    expect.set_options(timeout=30_000)
     context = prod_browser.new_context(viewport={"width": 1280, "height": 860})
     context.set_default_timeout(30_000)
     tab = context.new_page()

@@ -18,6 +18,7 @@ from vibecoder.api.middleware import RequestContextMiddleware
 from vibecoder.api.preview import preview
 from vibecoder.api.search import search
 from vibecoder.api.webhooks import stripe_webhook
+from vibecoder.infra.outages import BACKING_SERVICE_ERRORS, unavailable_response
 
 ROUTES: list[Route] = [
     Route("/api/health", health, methods=["GET"]),
@@ -45,4 +46,9 @@ ROUTES += [Route("/api/exports/{kind:str}.csv", export_csv, methods=["GET"])]
 
 
 def build_api() -> Starlette:
-    return Starlette(routes=list(ROUTES), middleware=[Middleware(RequestContextMiddleware)])
+    return Starlette(
+        routes=list(ROUTES),
+        middleware=[Middleware(RequestContextMiddleware)],
+        # A database or Redis restarting: a clear 503 with Retry-After, never a 500.
+        exception_handlers=dict.fromkeys(BACKING_SERVICE_ERRORS, unavailable_response),
+    )

@@ -255,8 +255,9 @@ def cmd_postgres(args: argparse.Namespace) -> int:
             time.sleep(0.2)
         if stop.requested:
             break
-        print(f"postgres exited with {proc.returncode}; restarting in 2s", file=sys.stderr)
-        _sleep_unless_stopped(stop, 2.0)
+        delay = float(os.environ.get("PROD_PG_RESTART_DELAY", "2"))
+        print(f"postgres exited with {proc.returncode}; restarting in {delay:g}s", file=sys.stderr)
+        _sleep_unless_stopped(stop, delay)
     if proc.poll() is None:
         # SIGINT is postgres's fast shutdown; SIGTERM ("smart") would wait for every client.
         _stop_group(proc, signal.SIGINT, timeout=30)
