@@ -11,7 +11,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run prod-local test bench bench-search bench-builder bench-sandbox bench-commerce bench-analytics \
+.PHONY: run prod-local test bench bench-search bench-builder bench-sandbox bench-commerce bench-analytics bench-topology \
         bootstrap lint format clean-data
 
 run: bootstrap
@@ -41,6 +41,9 @@ bench-search: bootstrap
 
 bench-analytics: bootstrap
 	$(PY) -m bench.analytics
+
+bench-topology: bootstrap
+	$(PY) -m bench.topology
 
 bootstrap: $(VENV)/.installed $(TOOLS)/.installed $(TOOLS)/preview/.installed
 
