@@ -1,9 +1,10 @@
-"""Plain HTTP routes beside Reflex's websocket: health, webhooks, licenses, downloads, preview."""
+"""Plain HTTP routes beside Reflex's websocket: health, webhooks, downloads, preview; and the
+public API v1 (vibecoder/api/v1, FastAPI) mounted at /api/v1."""
 
 from __future__ import annotations
 
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from vibecoder.api.builder_zip import builder_zip
 from vibecoder.api.checkout import dummy_checkout_page, dummy_checkout_pay
@@ -11,7 +12,6 @@ from vibecoder.api.covers import cover
 from vibecoder.api.downloads import download
 from vibecoder.api.exports import export_csv
 from vibecoder.api.health import health
-from vibecoder.api.licenses import LICENSE_ROUTES
 from vibecoder.api.preview import preview
 from vibecoder.api.search import search
 from vibecoder.api.webhooks import stripe_webhook
@@ -24,10 +24,9 @@ ROUTES: list[Route] = [
     Route("/preview/{project:str}/{version:int}/", preview, methods=["GET"]),
     Route("/api/build/{project:str}/{version:int}/zip", builder_zip, methods=["GET"]),
 ]
-# Commerce: Stripe webhooks, the license API, signed downloads, the dummy gateway's checkout.
+# Commerce: Stripe webhooks, signed downloads, the dummy gateway's checkout.
 ROUTES += [
     Route("/api/webhooks/stripe", stripe_webhook, methods=["POST"]),
-    *LICENSE_ROUTES,
     Route("/api/downloads/{purchase_id:int}/{version_id:int}", download, methods=["GET"]),
     Route("/api/checkout/dummy/{session_ref}", dummy_checkout_page, methods=["GET"]),
     Route("/api/checkout/dummy/{session_ref}", dummy_checkout_pay, methods=["POST"]),
@@ -38,4 +37,7 @@ ROUTES += [Route("/api/exports/{kind:str}.csv", export_csv, methods=["GET"])]
 
 
 def build_api() -> Starlette:
-    return Starlette(routes=list(ROUTES))
+    from vibecoder.api.v1 import PREFIX, create_app
+
+    # The public API (FastAPI, OpenAPI 3.1) incl. the license API at /api/v1/licenses/...
+    return Starlette(routes=[*ROUTES, Mount(PREFIX, app=create_app())])

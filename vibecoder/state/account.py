@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from pydantic import BaseModel
 
-from vibecoder.domain.accounts import auth
+from vibecoder.domain.accounts import api_keys, auth
 from vibecoder.domain.errors import ServiceError
 from vibecoder.infra.db import session_scope
 from vibecoder.models.users import Profile, User
@@ -16,6 +16,7 @@ class ApiKeyRow(BaseModel):
     id: int
     name: str
     prefix: str
+    scopes: str
     created: str
     last_used: str
     revoked: bool
@@ -54,11 +55,16 @@ class AccountState(AuthState):
                 id=key.id,
                 name=key.name,
                 prefix=key.prefix,
+                scopes=", ".join(key.scopes or []),
                 created=key.created_at.strftime("%Y-%m-%d"),
-                last_used=key.last_used_at.strftime("%Y-%m-%d") if key.last_used_at else "never",
+                last_used=(
+                    f"{key.last_used_at:%Y-%m-%d %H:%M} UTC from {key.last_used_ip or 'unknown'}"
+                    if key.last_used_at
+                    else "never"
+                ),
                 revoked=key.revoked_at is not None,
             )
-            for key in auth.list_api_keys(session=session, user=user)
+            for key in api_keys.list_api_keys(session=session, user=user)
         ]
 
     @rx.event
@@ -137,8 +143,11 @@ class AccountState(AuthState):
             return rx.redirect("/signin")
         try:
             with session_scope() as session:
-                plaintext, _ = auth.create_api_key(
-                    session=session, user=user, name=str(form.get("name", ""))
+                plaintext, _ = api_keys.create_api_key(
+                    session=session,
+                    user=user,
+                    name=str(form.get("name", "")),
+                    scopes=[s for s in api_keys.SCOPES if form.get(f"scope_{s}")],
                 )
                 self._load_keys(session, user)
         except ServiceError as exc:
@@ -154,7 +163,7 @@ class AccountState(AuthState):
             return rx.redirect("/signin")
         try:
             with session_scope() as session:
-                auth.revoke_api_key(session=session, user=user, key_id=int(key_id))
+                api_keys.revoke_api_key(session=session, user=user, key_id=int(key_id))
                 self._load_keys(session, user)
         except ServiceError as exc:
             self.api_key_error = exc.message
