@@ -130,6 +130,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400:
+            # A body that cannot even be parsed (bad JSON, bad encoding): same answer as an
+            # invalid one, so clients handle one status for "fix your request".
+            return problem_response(422, "invalid_request", str(exc.detail), field="body")
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return problem_response(
             exc.status_code,
