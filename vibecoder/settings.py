@@ -128,6 +128,10 @@ class Settings(BaseSettings):
     payments_sweep_seconds: float = 300.0
     payments_stuck_after_seconds: float = 300.0
 
+    # Public API (/api/v1): requests per minute per key (or signed-in user) and per address.
+    api_requests_per_key_per_minute: int = 600
+    api_requests_per_ip_per_minute: int = 1200
+
     # AI builder
     anthropic_api_key: str | None = Field(
         default=None, validation_alias=_alias("ANTHROPIC_API_KEY")

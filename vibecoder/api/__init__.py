@@ -1,10 +1,11 @@
-"""Plain HTTP routes beside Reflex's websocket: health, webhooks, licenses, downloads, preview."""
+"""Plain HTTP routes beside Reflex's websocket: health, webhooks, downloads, preview; and the
+public API v1 (vibecoder/api/v1, FastAPI) mounted at /api/v1."""
 
 from __future__ import annotations
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from vibecoder.api.builder_zip import builder_zip
 from vibecoder.api.checkout import dummy_checkout_page, dummy_checkout_pay
@@ -12,7 +13,6 @@ from vibecoder.api.covers import cover
 from vibecoder.api.downloads import download
 from vibecoder.api.exports import export_csv
 from vibecoder.api.health import health, live, ready
-from vibecoder.api.licenses import LICENSE_ROUTES
 from vibecoder.api.metrics import metrics
 from vibecoder.api.middleware import RequestContextMiddleware
 from vibecoder.api.preview import preview
@@ -32,10 +32,9 @@ ROUTES: list[Route] = [
     Route("/preview/{project:str}/{version:int}/", preview, methods=["GET"]),
     Route("/api/build/{project:str}/{version:int}/zip", builder_zip, methods=["GET"]),
 ]
-# Commerce: Stripe webhooks, the license API, signed downloads, the dummy gateway's checkout.
+# Commerce: Stripe webhooks, signed downloads, the dummy gateway's checkout.
 ROUTES += [
     Route("/api/webhooks/stripe", stripe_webhook, methods=["POST"]),
-    *LICENSE_ROUTES,
     Route("/api/downloads/{purchase_id:int}/{version_id:int}", download, methods=["GET"]),
     Route("/api/checkout/dummy/{session_ref}", dummy_checkout_page, methods=["GET"]),
     Route("/api/checkout/dummy/{session_ref}", dummy_checkout_pay, methods=["POST"]),
@@ -46,8 +45,11 @@ ROUTES += [Route("/api/exports/{kind:str}.csv", export_csv, methods=["GET"])]
 
 
 def build_api() -> Starlette:
+    from vibecoder.api.v1 import PREFIX, create_app
+
     return Starlette(
-        routes=list(ROUTES),
+        # The public API (FastAPI, OpenAPI 3.1) incl. the license API at /api/v1/licenses/...
+        routes=[*ROUTES, Mount(PREFIX, app=create_app())],
         middleware=[Middleware(RequestContextMiddleware)],
         # A database or Redis restarting: a clear 503 with Retry-After, never a 500.
         exception_handlers=dict.fromkeys(BACKING_SERVICE_ERRORS, unavailable_response),

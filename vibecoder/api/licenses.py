@@ -1,4 +1,5 @@
-"""The license API (/api/v1/licenses/...), shaped like Lemon Squeezy's.
+"""The license API (/api/v1/licenses/...), shaped like Lemon Squeezy's; served and documented
+by the /api/v1 FastAPI app (vibecoder/api/v1/licenses.py).
 
 Accepts JSON or form-encoded bodies. Every answer is JSON; failures carry a stable `error` code
 and a sentence in `message`, never a stack trace. Rate limited per key and per client IP.
@@ -14,7 +15,6 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
 
 from vibecoder.domain.commerce import licensing
 from vibecoder.domain.errors import RateLimited, ServiceError
@@ -113,7 +113,7 @@ async def _read(request: Request) -> dict[str, Any] | None:
         return None
 
 
-def _endpoint(action: str):
+def license_handler(action: str):
     flag = ACTIONS[action][0]
 
     async def handle(request: Request) -> JSONResponse:
@@ -143,8 +143,3 @@ def _endpoint(action: str):
 
     handle.__name__ = f"license_{action.replace('-', '_')}"
     return handle
-
-
-LICENSE_ROUTES = [
-    Route(f"/api/v1/licenses/{action}", _endpoint(action), methods=["POST"]) for action in ACTIONS
-]

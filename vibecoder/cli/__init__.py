@@ -311,6 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
     createuser.add_argument("--role", choices=["buyer", "seller", "admin"], default="buyer")
     createuser.set_defaults(handler=_with_services(cmd_createuser))
 
+    import vibecoder.cli.api  # noqa: F401 - apikey, get
     import vibecoder.cli.build  # noqa: F401
     import vibecoder.cli.commands  # noqa: F401 - registers feature subcommands
     import vibecoder.cli.prod_local  # noqa: F401 - `prod` (make prod-local, the Procfile roles)

@@ -1,4 +1,4 @@
-"""Accounts and sign-in: argon2id passwords, server-side sessions, login throttling, API keys.
+"""Accounts and sign-in: argon2id passwords, server-side sessions, login throttling.
 
 Bearer tokens (session tokens, API keys) are random and only their SHA-256 is stored, so a
 database leak does not hand out logins. Every failure raises a ServiceError with a stable code.
@@ -21,14 +21,13 @@ from sqlmodel import Session, select
 
 from vibecoder.domain.errors import (
     Conflict,
-    NotFound,
     PermissionDenied,
     RateLimited,
     ServiceError,
     ValidationFailed,
 )
 from vibecoder.infra import ratelimit
-from vibecoder.models.users import ApiKey, Profile, Role, User, UserSession
+from vibecoder.models.users import Profile, Role, User, UserSession
 from vibecoder.settings import get_settings
 
 # OWASP's argon2id floor is m=19 MiB, t=2, p=1; these are above it and still ~50 ms here.
@@ -38,7 +37,6 @@ _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[A-Za-z]{2,}$")
 USERNAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{1,30}[a-z0-9])$")
-API_KEY_PREFIX = "vck_"
 # The browser cookie that carries the session token (set by the Reflex app, read by HTTP routes).
 SESSION_COOKIE = "vc_session"
 # Revoked sessions are kept a while so "signed out elsewhere" stays explainable in support.
@@ -308,62 +306,13 @@ def become_seller(*, session: Session, user: User) -> User:
     return user
 
 
-def create_api_key(*, session: Session, user: User, name: str) -> tuple[str, ApiKey]:
-    """Create an API key; the plaintext is returned once and never stored."""
-    name = name.strip()
-    if not 1 <= len(name) <= 80:
-        raise ValidationFailed("invalid_name", "Name the key (1–80 characters).", field="name")
-    active = session.exec(
-        select(func.count())
-        .select_from(ApiKey)
-        .where(ApiKey.user_id == user.id, ApiKey.revoked_at.is_(None))
-    ).one()
-    if active >= 20:
-        raise ValidationFailed("too_many_keys", "Revoke an unused key before creating another.")
-    plaintext = API_KEY_PREFIX + secrets.token_urlsafe(32)
-    key = ApiKey(user_id=user.id, name=name, prefix=plaintext[:12], key_hash=token_hash(plaintext))
-    session.add(key)
-    session.flush()
-    return plaintext, key
-
-
-def list_api_keys(*, session: Session, user: User) -> list[ApiKey]:
-    return list(
-        session.exec(
-            select(ApiKey).where(ApiKey.user_id == user.id).order_by(ApiKey.created_at.desc())
-        )
-    )
-
-
-def revoke_api_key(*, session: Session, user: User, key_id: int) -> None:
-    key = session.get(ApiKey, key_id)
-    # Another user's key id looks exactly like a missing one.
-    if key is None or key.user_id != user.id:
-        raise NotFound("api_key_not_found", "No such API key.")
-    if key.revoked_at is None:
-        key.revoked_at = datetime.now(UTC)
-        session.add(key)
-        session.flush()
-
-
-def user_for_api_key(*, session: Session, key: str | None) -> User | None:
-    if not key or not key.startswith(API_KEY_PREFIX) or len(key) > 200:
-        return None
-    row = session.exec(
-        select(ApiKey, User)
-        .join(User, User.id == ApiKey.user_id)
-        .where(
-            ApiKey.key_hash == token_hash(key),
-            ApiKey.revoked_at.is_(None),
-            User.is_suspended.is_(False),
-        )
-    ).first()
-    if row is None:
-        return None
-    api_key, user = row
-    api_key.last_used_at = datetime.now(UTC)
-    session.add(api_key)
-    return user
+# API keys live in api_keys.py; these names stay importable from here for existing callers.
+from vibecoder.domain.accounts.api_keys import (  # noqa: E402, F401
+    create_api_key,
+    list_api_keys,
+    revoke_api_key,
+    user_for_api_key,
+)
 
 
 def get_user_by_email(*, session: Session, email: str) -> User | None:
