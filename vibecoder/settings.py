@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,12 +48,28 @@ class Settings(BaseSettings):
     # the backend port in development. Rxconfig reads the same variable.
     api_url: str = Field(default="", validation_alias=_alias("VIBECODER_API_URL"))
 
+    # Where builder previews are served: a separate origin, so generated code never runs in the
+    # app's. Development default: the backend on 127.0.0.1 (another host than the app's
+    # localhost, so the app's cookies are not even sent). Production: a separate registrable
+    # domain (e.g. https://vibecoder-preview.net), proxied to the backend's /preview.
+    preview_url: str = Field(default="", validation_alias=_alias("VIBECODER_PREVIEW_URL"))
+    preview_link_ttl_seconds: int = 12 * 3600
+
+    # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDR
+    # networks), and how many of them stand in front of the app. A peer outside this list is
+    # the client, whatever headers it sends.
+    trusted_proxies: str = ""
+    trusted_proxy_hops: int = 1
+
     # Auth
     session_ttl_hours: int = 24 * 14
     min_password_length: int = 10
     login_max_failures_per_account: int = 5
     login_max_failures_per_ip: int = 20
     login_lockout_seconds: int = 15 * 60
+    signups_per_ip_per_hour: int = 20
+    password_changes_per_user_per_hour: int = 10
+    search_per_ip_per_minute: int = 120
 
     # Blob storage for listing files and builder bundles
     blob_backend: Literal["local", "s3"] = "local"
@@ -98,6 +115,8 @@ class Settings(BaseSettings):
     smtp_starttls: bool = True
     # "auto": Stripe when STRIPE_SECRET_KEY is set, else the embedded dummy gateway.
     payment_gateway: Literal["auto", "stripe", "dummy"] = "auto"
+    # Production refuses the dummy (test) gateway unless this is set explicitly (a demo site).
+    allow_test_payments: bool = False
     # Comma-separated list in STRIPE_WEBHOOK_SECRET lets an operator roll the endpoint secret.
     stripe_webhook_tolerance_seconds: int = 300
     checkout_session_minutes: int = 30
@@ -155,7 +174,50 @@ class Settings(BaseSettings):
             )
         if len(self.secret_key) < 16:
             raise ValueError("VIBECODER_SECRET_KEY must be at least 16 characters")
+        if self.environment == "production":
+            self._refuse_unsafe_production()
         return self
+
+    def _refuse_unsafe_production(self) -> None:
+        """Production fails closed: no fake money, no unsigned webhooks, no preview in the app."""
+        if self.uses_test_gateway and not self.allow_test_payments:
+            raise ValueError(
+                "Production would take payments through the test gateway: set STRIPE_SECRET_KEY "
+                "(and VIBECODER_PAYMENT_GATEWAY=stripe), or VIBECODER_ALLOW_TEST_PAYMENTS=true "
+                "for a demo that must not sell anything real"
+            )
+        stripe_on = self.payment_gateway != "dummy" and self.stripe_secret_key
+        if stripe_on and not self.stripe_webhook_secrets:
+            raise ValueError("STRIPE_WEBHOOK_SECRET is required when Stripe is on")
+        if self.preview_url and _origin_of(self.preview_url) == _origin_of(self.public_url):
+            raise ValueError("VIBECODER_PREVIEW_URL must be another origin than the app's")
+
+    @property
+    def uses_test_gateway(self) -> bool:
+        return self.payment_gateway == "dummy" or (
+            self.payment_gateway == "auto" and not self.stripe_secret_key
+        )
+
+    @property
+    def test_checkout_enabled(self) -> bool:
+        """The dummy gateway's pay page exists only where test payments are allowed."""
+        return self.uses_test_gateway and (
+            self.environment != "production" or self.allow_test_payments
+        )
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    @property
+    def public_preview_url(self) -> str:
+        if self.preview_url:
+            return self.preview_url.rstrip("/")
+        return f"http://127.0.0.1:{self.backend_port}"
+
+    @property
+    def trusted_proxy_networks(self) -> list[str]:
+        return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
 
     @property
     def uses_embedded_database(self) -> bool:
@@ -185,6 +247,11 @@ class Settings(BaseSettings):
     @property
     def outbox_dir(self) -> Path:
         return self.data_dir / "outbox"
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 @functools.lru_cache

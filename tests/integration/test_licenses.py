@@ -14,6 +14,7 @@ from tests.fakes.commerce import (
     api_fixture,  # noqa: F401 - the `api` fixture
     configured,
     make_user,
+    pay_as,  # noqa: I001
     publish,
 )
 from vibecoder.domain.commerce import fulfilment, licensing
@@ -165,7 +166,7 @@ def test_refund_disables_the_key(db, api):
     with configured(VIBECODER_PAYMENT_GATEWAY="dummy"):
         start = fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
     path = "/" + start.url.split("://", 1)[1].split("/", 1)[1]
-    api.post(path, data={"card_number": "4242424242424242"}, follow_redirects=False)
+    pay_as(api, db, buyer, path)
     from tests.fakes.commerce import process_all
 
     process_all(db)
@@ -210,7 +211,7 @@ def test_usage_based_keys_count_down(db, api):
     with configured(VIBECODER_PAYMENT_GATEWAY="dummy", VIBECODER_USAGE_PACK_RUNS="10"):
         start = fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
         path = "/" + start.url.split("://", 1)[1].split("/", 1)[1]
-        api.post(path, data={"card_number": "4242424242424242"}, follow_redirects=False)
+        pay_as(api, db, buyer, path)
         from tests.fakes.commerce import process_all
 
         process_all(db)

@@ -14,7 +14,9 @@ from vibecoder.api.health import health
 from vibecoder.api.licenses import LICENSE_ROUTES
 from vibecoder.api.preview import preview
 from vibecoder.api.search import search
+from vibecoder.api.session import signin, signout, signup
 from vibecoder.api.webhooks import stripe_webhook
+from vibecoder.settings import get_settings
 
 ROUTES: list[Route] = [
     Route("/api/health", health, methods=["GET"]),
@@ -29,6 +31,15 @@ ROUTES += [
     Route("/api/webhooks/stripe", stripe_webhook, methods=["POST"]),
     *LICENSE_ROUTES,
     Route("/api/downloads/{purchase_id:int}/{version_id:int}", download, methods=["GET"]),
+]
+# The session cookie is set and cleared only here (HttpOnly, by a server response).
+ROUTES += [
+    Route("/api/auth/signin", signin, methods=["POST"]),
+    Route("/api/auth/signup", signup, methods=["POST"]),
+    Route("/api/auth/signout", signout, methods=["GET", "POST"]),
+]
+# The test gateway's pay page: never mounted where test payments are not allowed.
+TEST_CHECKOUT_ROUTES = [
     Route("/api/checkout/dummy/{session_ref}", dummy_checkout_page, methods=["GET"]),
     Route("/api/checkout/dummy/{session_ref}", dummy_checkout_pay, methods=["POST"]),
 ]
@@ -38,4 +49,7 @@ ROUTES += [Route("/api/exports/{kind:str}.csv", export_csv, methods=["GET"])]
 
 
 def build_api() -> Starlette:
-    return Starlette(routes=list(ROUTES))
+    routes = list(ROUTES)
+    if get_settings().test_checkout_enabled:
+        routes += TEST_CHECKOUT_ROUTES
+    return Starlette(routes=routes)

@@ -20,7 +20,6 @@ from vibecoder.domain.commerce import licensing
 from vibecoder.domain.errors import RateLimited, ServiceError
 from vibecoder.infra import ratelimit
 from vibecoder.infra.db import session_scope
-from vibecoder.infra.redis_client import get_redis
 from vibecoder.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -64,19 +63,20 @@ ACTIONS: dict[str, tuple[str, Callable[..., dict[str, Any]]]] = {
 
 
 def _check_rate(key: Any, ip: str) -> None:
+    """Per address and per key: one customer's busy key cannot spend another's budget."""
     settings = get_settings()
-    client = get_redis()
-    limits = [(f"lic:ip:{ip}", settings.license_api_per_ip_per_minute)]
+    message = "Too many license requests; slow down."
+    ratelimit.check(
+        "license-ip", ip, limit=f"{settings.license_api_per_ip_per_minute}/minute", message=message
+    )
     if isinstance(key, str) and key:
         digest = hashlib.sha256((licensing.normalize_key(key) or key[:200]).encode()).hexdigest()
-        limits.append((f"lic:key:{digest[:32]}", settings.license_api_per_key_per_minute))
-    for bucket, limit in limits:
-        if ratelimit.hit(client, bucket, window_seconds=WINDOW_SECONDS) > limit:
-            raise RateLimited(
-                "rate_limited",
-                "Too many license requests; slow down.",
-                retry_after=ratelimit.retry_after(client, bucket),
-            )
+        ratelimit.check(
+            "license-key",
+            digest[:32],
+            limit=f"{settings.license_api_per_key_per_minute}/minute",
+            message=message,
+        )
 
 
 def _run(action: str, data: dict[str, Any], ip: str) -> dict[str, Any]:

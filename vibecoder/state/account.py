@@ -7,8 +7,10 @@ from pydantic import BaseModel
 
 from vibecoder.domain.accounts import auth
 from vibecoder.domain.errors import ServiceError
+from vibecoder.infra import ratelimit
 from vibecoder.infra.db import session_scope
 from vibecoder.models.users import Profile, User
+from vibecoder.settings import get_settings
 from vibecoder.state.auth import AuthState
 
 
@@ -37,7 +39,6 @@ class AccountState(AuthState):
     def load(self):
         user = self.refreshed_user()
         if user is None:
-            self.session_token = ""
             return rx.redirect("/signin?next=/account")
         self.new_key_plaintext = ""
         self.member_since = user.created_at.strftime("%B %Y")
@@ -105,18 +106,25 @@ class AccountState(AuthState):
             self.password_error = "The two new passwords do not match."
             return
         try:
+            # A stolen session cannot guess the current password at speed.
+            ratelimit.check(
+                "password-change",
+                str(user.id),
+                limit=f"{get_settings().password_changes_per_user_per_hour}/hour",
+                message="Too many password changes; try again later.",
+            )
             with session_scope() as session:
                 user = session.merge(user)
-                token = auth.change_password(
+                auth.change_password(
                     session=session,
                     user=user,
                     current_password=str(form.get("current_password", "")),
                     new_password=str(form.get("new_password", "")),
+                    keep_session_hash=self.session_hash(),
                 )
         except ServiceError as exc:
             self.password_error = exc.message
             return
-        self.session_token = token
         self.password_message = "Password changed. Other devices were signed out."
 
     @rx.event

@@ -5,16 +5,19 @@ from __future__ import annotations
 import reflex as rx
 
 from vibecoder.domain.accounts import auth
-from vibecoder.domain.errors import ServiceError
 from vibecoder.infra.db import session_scope
-from vibecoder.infra.redis_client import get_redis
 from vibecoder.models.users import User
+from vibecoder.settings import get_settings
 
 
 class AuthState(rx.State):
-    session_token: str = rx.Cookie(
-        "", name=auth.SESSION_COOKIE, same_site="lax", max_age=14 * 86400
-    )
+    """The navbar's view of who is signed in.
+
+    The session cookie is HttpOnly and set only by /api/auth/* (vibecoder/api/session.py);
+    this state never holds the token. The websocket's Cookie header carries the token's
+    SHA-256 instead (vibecoder/api/security.py), read here on every check.
+    """
+
     username: str = ""
     display_name: str = ""
     email: str = ""
@@ -37,12 +40,16 @@ class AuthState(rx.State):
         name = self.display_name or self.username
         return name[:2].upper() if name else "?"
 
+    def session_hash(self) -> str | None:
+        return auth.session_hash_from_cookie_header(self.router.headers.cookie)
+
     def current_user(self) -> User | None:
         """Resolve the session afresh, so logout and revocation take effect at once."""
-        if not self.session_token:
+        hashed = self.session_hash()
+        if not hashed:
             return None
         with session_scope() as session:
-            return auth.user_for_session(session=session, token=self.session_token)
+            return auth.user_for_session_hash(session=session, hashed=hashed)
 
     def _show(self, user: User | None) -> None:
         if user is None:
@@ -59,16 +66,12 @@ class AuthState(rx.State):
 
     @rx.event
     def load_user(self):
-        user = self.current_user()
-        if user is None and self.session_token:
-            self.session_token = ""
-        self._show(user)
+        self._show(self.current_user())
 
     @rx.event
     def require_login(self):
         user = self.refreshed_user()
         if user is None:
-            self.session_token = ""
             return rx.redirect(f"/signin?next={self.router.url.path}")
 
     def refreshed_user(self) -> User | None:
@@ -77,70 +80,40 @@ class AuthState(rx.State):
         self._show(user)
         return user
 
-    def start_session(self, session, user: User) -> str:
-        """Open a server-side session for this browser and keep its token in the cookie."""
-        token = auth.create_session(
-            session=session,
-            user=user,
-            ip=self.client_ip(),
-            user_agent=self.router.headers.user_agent,
-        )
-        self.session_token = token
-        return token
-
-    def sign_in_as(self, user: User, token: str) -> None:
-        self.session_token = token
-        self._show(user)
-
     @rx.event
     def sign_out(self):
-        if self.session_token:
+        hashed = self.session_hash()
+        if hashed:
             with session_scope() as session:
-                auth.revoke_session(session=session, token=self.session_token)
-        self.session_token = ""
+                auth.revoke_session_hash(session=session, hashed=hashed)
         self._show(None)
-        # A fresh client token: page states of this user (admin queues, dashboards, drafts)
-        # stay behind with the old token instead of reaching whoever signs in next in this tab.
-        return [rx.clear_session_storage(), rx.call_script("window.location.replace('/')")]
+        # The session is dead now; /api/auth/signout clears the HttpOnly cookie (only a server
+        # response can) and comes back to "/". A fresh client token: page states of this user
+        # (admin queues, dashboards, drafts) stay behind with the old one.
+        return [
+            rx.clear_session_storage(),
+            rx.redirect(get_settings().public_api_url + "/api/auth/signout", replace=True),
+        ]
 
     def client_ip(self) -> str:
         return self.router.session.client_ip or "unknown"
 
 
-def safe_next(target: str | None) -> str:
-    """Only same-site relative paths: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
-
-
 class SignInState(AuthState):
+    """The sign-in form posts to /api/auth/signin; a failure comes back as a signed flash."""
+
     error: str = ""
-    loading: bool = False
+    prefill_email: str = ""
+    next_path: str = "/"
 
     @rx.event
-    def submit(self, form: dict):
-        self.error = ""
-        email = str(form.get("email", "")).strip()
-        password = str(form.get("password", ""))
-        if not email or not password:
-            self.error = "Enter your email and password."
-            return
-        try:
-            with session_scope() as session:
-                user = auth.authenticate(
-                    session=session,
-                    redis_client=get_redis(),
-                    email=email,
-                    password=password,
-                    ip=self.client_ip(),
-                )
-                token = self.start_session(session, user)
-        except ServiceError as exc:
-            self.error = exc.message
-            return
-        self.sign_in_as(user, token)
-        return rx.redirect(safe_next(self.router.url.query_parameters.get("next")))
+    def load(self):
+        self._show(self.current_user())
+        query = self.router.url.query_parameters
+        flash = auth.read_flash(query.get("flash"))
+        self.error = flash.get("error", "")
+        self.prefill_email = flash.get("email", "")
+        self.next_path = auth.safe_next(query.get("next"))
 
 
 class SignUpState(AuthState):
@@ -148,30 +121,20 @@ class SignUpState(AuthState):
     username_error: str = ""
     password_error: str = ""
     form_error: str = ""
+    prefill_email: str = ""
+    prefill_username: str = ""
 
     @rx.event
-    def submit(self, form: dict):
+    def load(self):
+        self._show(self.current_user())
+        flash = auth.read_flash(self.router.url.query_parameters.get("flash"))
         self.email_error = self.username_error = self.password_error = self.form_error = ""
-        password = str(form.get("password", ""))
-        if password != str(form.get("password_confirm", "")):
-            self.password_error = "The two passwords do not match."
-            return
-        try:
-            with session_scope() as session:
-                user = auth.register(
-                    session=session,
-                    email=str(form.get("email", "")),
-                    username=str(form.get("username", "")) or None,
-                    password=password,
-                )
-                if form.get("sell"):
-                    auth.become_seller(session=session, user=user)
-                token = self.start_session(session, user)
-        except ServiceError as exc:
-            target = {"email": "email_error", "username": "username_error"}.get(
-                exc.field or "", "password_error" if exc.field == "password" else "form_error"
-            )
-            setattr(self, target, exc.message)
-            return
-        self.sign_in_as(user, token)
-        return rx.redirect("/account")
+        self.prefill_email = flash.get("email", "")
+        self.prefill_username = flash.get("username", "")
+        if flash.get("error"):
+            target = {
+                "email": "email_error",
+                "username": "username_error",
+                "password": "password_error",
+            }.get(flash.get("field", ""), "form_error")
+            setattr(self, target, flash["error"])

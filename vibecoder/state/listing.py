@@ -87,9 +87,13 @@ class ListingState(AuthState):
         self.code_language = "text"
         if not path or self.listing is None or self.listing.latest_version_id is None:
             return
+        viewer = self.current_user()
         with session_scope() as session:
             excerpt = read_for_viewer(
-                session=session, version_id=self.listing.latest_version_id, path=path
+                session=session,
+                version_id=self.listing.latest_version_id,
+                path=path,
+                viewer=viewer,
             )
         self.code, self.code_language, self.code_notice = (
             excerpt.text,

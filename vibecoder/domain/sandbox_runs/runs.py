@@ -110,18 +110,18 @@ def language_of(path: str) -> str:
 
 def _check_quota(redis_client: redis.Redis, *, user: User | None, ip: str) -> None:
     settings = get_settings()
-    checks = [(f"sandbox:quota:ip:{ip}", settings.sandbox_runs_per_ip_per_hour)]
+    checks = [("sandbox-ip", ip, settings.sandbox_runs_per_ip_per_hour)]
     if user is not None:
-        checks.append((f"sandbox:quota:user:{user.id}", settings.sandbox_runs_per_user_per_hour))
-    for key, limit in checks:
-        if ratelimit.count(redis_client, key) >= limit:
+        checks.append(("sandbox-user", str(user.id), settings.sandbox_runs_per_user_per_hour))
+    for name, key, limit in checks:
+        if not ratelimit.allowed(name, key, limit=f"{limit}/hour"):
             raise RateLimited(
                 "sandbox_quota",
                 f"You have used your {limit} sandbox runs for this hour. Try again later.",
-                retry_after=ratelimit.retry_after(redis_client, key),
+                retry_after=ratelimit.retry_after(name, key, limit=f"{limit}/hour"),
             )
-    for key, _ in checks:
-        ratelimit.hit(redis_client, key, window_seconds=3600)
+    for name, key, limit in checks:
+        ratelimit.hit(name, key, limit=f"{limit}/hour")
 
 
 def request_run(
