@@ -8,6 +8,7 @@ are read under those names.
 from __future__ import annotations
 
 import functools
+import ipaddress
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -70,6 +71,8 @@ class Settings(BaseSettings):
     signups_per_ip_per_hour: int = 20
     password_changes_per_user_per_hour: int = 10
     search_per_ip_per_minute: int = 120
+    reviews_per_user_per_hour: int = 30
+    reports_per_user_per_hour: int = 20
 
     # Blob storage for listing files and builder bundles
     blob_backend: Literal["local", "s3"] = "local"
@@ -140,6 +143,8 @@ class Settings(BaseSettings):
     openai_compatible_base_url: str | None = None
     openai_compatible_model: str | None = None
     builder_run_token_budget: int = 200_000
+    # Tokens (in + out) one account may spend per UTC day across all its builder runs.
+    builder_daily_tokens_per_user: int = 2_000_000
     builder_lock_ttl_seconds: int = 120
     # Output tokens asked for per component step (a component is at most 150 lines).
     builder_step_max_tokens: int = 4096
@@ -174,6 +179,13 @@ class Settings(BaseSettings):
             )
         if len(self.secret_key) < 16:
             raise ValueError("VIBECODER_SECRET_KEY must be at least 16 characters")
+        for network in self.trusted_proxy_networks:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError as exc:
+                raise ValueError(
+                    f"VIBECODER_TRUSTED_PROXIES: {network!r} is not an address or network"
+                ) from exc
         if self.environment == "production":
             self._refuse_unsafe_production()
         return self

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.fakes.commerce import api_fixture, configured, make_user, pay_as, process_all, publish  # noqa: F401
 from vibecoder.domain.catalog.code_viewer import PREVIEW_LINES, read_for_viewer
+from vibecoder.domain.catalog.listings import latest_version
 from vibecoder.domain.commerce import fulfilment
 from vibecoder.models.users import Role
 
@@ -12,9 +13,8 @@ FILES = {"app/main.py": BODY, "README.md": "# Title\n" + BODY, "docs/guide.md": 
 
 
 def _read(db, listing, path, viewer):
-    return read_for_viewer(
-        session=db, version_id=listing.latest_version_id, path=path, viewer=viewer
-    )
+    version = latest_version(session=db, listing_id=listing.id)
+    return read_for_viewer(session=db, version_id=version.id, path=path, viewer=viewer)
 
 
 def test_paid_listing_shows_previews_in_full_and_the_head_of_the_rest(db, api):

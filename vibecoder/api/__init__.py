@@ -11,6 +11,7 @@ from vibecoder.api.covers import cover
 from vibecoder.api.downloads import download
 from vibecoder.api.exports import export_csv
 from vibecoder.api.health import health
+from vibecoder.api.library_keys import license_key
 from vibecoder.api.licenses import LICENSE_ROUTES
 from vibecoder.api.preview import preview
 from vibecoder.api.search import search
@@ -31,6 +32,8 @@ ROUTES += [
     Route("/api/webhooks/stripe", stripe_webhook, methods=["POST"]),
     *LICENSE_ROUTES,
     Route("/api/downloads/{purchase_id:int}/{version_id:int}", download, methods=["GET"]),
+    # The library's "Show key": the key goes to the page's script, never into Reflex state.
+    Route("/api/library/{purchase_id:int}/key", license_key, methods=["GET"]),
 ]
 # The session cookie is set and cleared only here (HttpOnly, by a server response).
 ROUTES += [

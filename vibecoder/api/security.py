@@ -157,7 +157,62 @@ class SecurityMiddleware:
             # Opened on the app's (or the API's) origin: it does not exist there.
             await _send_json(send, 404, {"error": "not_found"})
             return
+        if path.endswith("/_upload"):
+            # Reflex's upload endpoint parses the whole multipart body: refuse a too-large
+            # upload from its Content-Length, and cut off a chunked one as it passes the cap.
+            cap = get_settings().max_upload_bytes + 64 * 1024  # multipart framing
+            declared = _header(scope, b"content-length")
+            if declared is not None and (not declared.isdigit() or int(declared) > cap):
+                await _send_json(send, 413, _TOO_LARGE)
+                return
+            await _capped_call(self.app, scope, receive, _HeaderAdder(send), send, cap)
+            return
         await self.app(scope, receive, _HeaderAdder(send))
+
+
+_TOO_LARGE = {"error": "payload_too_large", "message": "The upload is too large."}
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+async def _capped_call(
+    app: ASGIApp, scope: Scope, receive: Receive, send: Send, raw_send: Send, cap: int
+) -> None:
+    """Run `app`, stopping its body read past `cap`; then whatever it answers is replaced
+    by one 413 (its error handlers may already have tried to send a 500)."""
+    seen = 0
+    over = False
+
+    async def capped_receive() -> Message:
+        nonlocal seen, over
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > cap:
+                over = True
+                raise _BodyTooLarge
+        return message
+
+    async def guarded_send(message: Message) -> None:
+        if not over:
+            await send(message)
+
+    try:
+        await app(scope, capped_receive, guarded_send)
+    except Exception:
+        if not over:
+            raise
+    if over:
+        await _send_json(raw_send, 413, _TOO_LARGE)
 
 
 class _HeaderAdder:

@@ -49,6 +49,7 @@ from vibecoder.builder.runtime import (
 from vibecoder.builder.sections import sections_named_in
 from vibecoder.builder.service import projects as store
 from vibecoder.builder.steps import StepCancelled, check_component, interface_of, run_step
+from vibecoder.infra import ratelimit
 from vibecoder.infra.db import session_scope
 from vibecoder.models.builder import BuilderProject
 from vibecoder.settings import get_settings
@@ -101,10 +102,11 @@ def start_run(
         project = session.get(BuilderProject, project_id)
         if project is None:
             raise LookupError("no such project")
-        public_id, title = project.public_id, project.name
+        public_id, title, owner_id = project.public_id, project.name, project.owner_id
     state = {
         "run_id": run_id,
         "project_id": project_id,
+        "owner_id": owner_id,
         "public_id": public_id,
         "title": title,
         "prompt": prompt,
@@ -146,6 +148,19 @@ def start_run(
 # --- model calls with budget, usage and cancel --------------------------------------------------
 
 
+def _daily_limit() -> str:
+    return f"{get_settings().builder_daily_tokens_per_user}/day"
+
+
+def daily_tokens_left(owner_id: int) -> int:
+    """What the account may still spend today across all its runs (a fixed UTC-day window)."""
+    return ratelimit.quota_left("builder-tokens", str(owner_id), limit=_daily_limit())
+
+
+def spend_daily_tokens(owner_id: int, tokens: int) -> None:
+    ratelimit.spend_quota("builder-tokens", str(owner_id), limit=_daily_limit(), amount=tokens)
+
+
 def _caller(client: redis.Redis, state: dict, lock: ProjectLock):
     provider = make_provider(ProviderConfig(**state["provider"]))
     state["model"] = provider.model
@@ -156,6 +171,8 @@ def _caller(client: redis.Redis, state: dict, lock: ProjectLock):
             raise BudgetExceeded(
                 f"the run's token budget ({state['budget']}) is spent ({used} tokens used)"
             )
+        if state.get("owner_id") and daily_tokens_left(state["owner_id"]) <= 0:
+            raise BudgetExceeded("your daily builder token quota is spent; it renews at 00:00 UTC")
         streamed = [0]
 
         def guard(text: str) -> bool:
@@ -172,6 +189,10 @@ def _caller(client: redis.Redis, state: dict, lock: ProjectLock):
         completion: Completion = collect(provider, request, guard)
         state["tokens_in"] += completion.usage.input_tokens
         state["tokens_out"] += completion.usage.output_tokens
+        if state.get("owner_id"):
+            spend_daily_tokens(
+                state["owner_id"], completion.usage.input_tokens + completion.usage.output_tokens
+            )
         call = {
             "purpose": request.purpose,
             "finish_reason": completion.finish_reason,

@@ -31,5 +31,7 @@ def safe_markdown(text, **props) -> rx.Component:
         use_math=False,
         use_katex=False,
         component_map=_COMPONENT_MAP,
+        # Marks user content in the DOM (the hostile tests look for injected elements here).
+        class_name="user-markdown",
         **props,
     )

@@ -21,19 +21,25 @@ import time
 
 from limits import parse
 from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
+from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter, RateLimiter
 
 from vibecoder.domain.errors import RateLimited
 from vibecoder.infra.redis_client import redis_url
 
 
 @functools.lru_cache(maxsize=4)
-def _limiter(url: str) -> MovingWindowRateLimiter:
-    return MovingWindowRateLimiter(storage_from_string(url, key_prefix="vc-limits"))
+def _storage(url: str):
+    return storage_from_string(url, key_prefix="vc-limits")
 
 
-def _limiter_now() -> MovingWindowRateLimiter:
-    return _limiter(redis_url())
+def _limiter_now() -> RateLimiter:
+    return MovingWindowRateLimiter(_storage(redis_url()))
+
+
+def _quota_limiter() -> RateLimiter:
+    # Quotas count thousands of units per hit (tokens): a fixed window is one INCRBY, where a
+    # moving window would store one list entry per unit.
+    return FixedWindowRateLimiter(_storage(redis_url()))
 
 
 def _parts(name: str, key: str) -> tuple[str, str]:
@@ -71,3 +77,20 @@ def check(name: str, key: str, *, limit: str, message: str, cost: int = 1) -> No
     """Count one event or raise RateLimited (HTTP 429 with Retry-After) when over the limit."""
     if not hit(name, key, limit=limit, cost=cost):
         raise RateLimited("rate_limited", message, retry_after=retry_after(name, key, limit=limit))
+
+
+def quota_left(name: str, key: str, *, limit: str) -> int:
+    """What is left of a per-window quota (e.g. "2000000/day" builder tokens)."""
+    return _quota_limiter().get_window_stats(parse(limit), *_parts(name, key)).remaining
+
+
+def spend_quota(name: str, key: str, *, limit: str, amount: int) -> None:
+    """Count `amount` units against a quota; past its end the rest is counted up to the limit."""
+    if amount <= 0:
+        return
+    limiter = _quota_limiter()
+    item = parse(limit)
+    if not limiter.hit(item, *_parts(name, key), cost=amount):
+        left = limiter.get_window_stats(item, *_parts(name, key)).remaining
+        if left > 0:
+            limiter.hit(item, *_parts(name, key), cost=left)

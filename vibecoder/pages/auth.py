@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.el.elements.base import BaseHTML
 
 from vibecoder.components.layout import field_error, page
 from vibecoder.settings import get_settings
@@ -33,14 +34,21 @@ def _email_input(prefill) -> rx.Component:
     )
 
 
+class NativePostForm(BaseHTML):
+    """A plain <form>: rx.form/rx.el.form always preventDefault() and submit over the websocket,
+    but only a server response can set the HttpOnly session cookie, so these really post."""
+
+    tag = "form"
+    action: rx.Var[str]
+    method: rx.Var[str]
+
+
 def _post_form(path: str, *children: rx.Component) -> rx.Component:
-    """A native form post: only a server response can set the HttpOnly session cookie."""
-    return rx.el.form(
+    return NativePostForm.create(
         *children,
         action=get_settings().public_api_url + path,
         method="post",
         width="100%",
-        style={"width": "100%"},
     )
 
 

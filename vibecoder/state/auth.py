@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
 
 from vibecoder.domain.accounts import auth
@@ -90,10 +92,10 @@ class AuthState(rx.State):
         # The session is dead now; /api/auth/signout clears the HttpOnly cookie (only a server
         # response can) and comes back to "/". A fresh client token: page states of this user
         # (admin queues, dashboards, drafts) stay behind with the old one.
-        return [
-            rx.clear_session_storage(),
-            rx.redirect(get_settings().public_api_url + "/api/auth/signout", replace=True),
-        ]
+        # A full page load (not the client router, which would not reach the server when the
+        # API shares the app's origin behind nginx).
+        url = json.dumps(get_settings().public_api_url + "/api/auth/signout")
+        return [rx.clear_session_storage(), rx.call_script(f"window.location.replace({url})")]
 
     def client_ip(self) -> str:
         return self.router.session.client_ip or "unknown"

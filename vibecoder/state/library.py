@@ -7,7 +7,7 @@ import asyncio
 import reflex as rx
 
 from vibecoder.domain.commerce import downloads, licensing
-from vibecoder.domain.commerce.library import LibraryEntry, key_for_owner, library_page
+from vibecoder.domain.commerce.library import LibraryEntry, library_page
 from vibecoder.domain.errors import ServiceError
 from vibecoder.infra.db import session_scope
 from vibecoder.state.auth import AuthState
@@ -23,9 +23,6 @@ class LibraryState(AuthState):
     total: int = 0
     page: int = 1
     signed_out: bool = False
-    # The one key shown in clear, and whose it is (cleared on every reload).
-    revealed_for: int = 0
-    revealed_key: str = ""
     message: str = ""
     error: str = ""
     watching: bool = False
@@ -55,7 +52,6 @@ class LibraryState(AuthState):
     @rx.event
     def load(self):
         self.page, self.message, self.error = 1, "", ""
-        self.revealed_for, self.revealed_key = 0, ""
         if not self._fill():
             return
         # The bell may have counted before the worker wrote the receipt: count again.
@@ -85,21 +81,7 @@ class LibraryState(AuthState):
     @rx.event
     def go_to_page(self, page: int):
         self.page = max(int(page), 1)
-        self.revealed_for, self.revealed_key = 0, ""
         self._fill()
-
-    @rx.event
-    def reveal(self, purchase_id: int):
-        user = self.current_user()
-        if user is None:
-            return
-        with session_scope() as session:
-            key = key_for_owner(session=session, user=user, purchase_id=int(purchase_id))
-        self.revealed_for, self.revealed_key = (int(purchase_id), key) if key else (0, "")
-
-    @rx.event
-    def hide(self):
-        self.revealed_for, self.revealed_key = 0, ""
 
     @rx.event
     def free_slot(self, activation_id: int):

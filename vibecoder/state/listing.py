@@ -14,7 +14,9 @@ from vibecoder.domain.catalog.detail import (
 )
 from vibecoder.domain.errors import ServiceError
 from vibecoder.domain.moderation.reports import removed_notice
+from vibecoder.infra import ratelimit
 from vibecoder.infra.db import session_scope
+from vibecoder.settings import get_settings
 from vibecoder.state.auth import AuthState
 
 
@@ -129,6 +131,12 @@ class ListingState(AuthState):
         except ValueError:
             rating = 0
         try:
+            ratelimit.check(
+                "reviews",
+                str(user.id),
+                limit=f"{get_settings().reviews_per_user_per_hour}/hour",
+                message="You have written many reviews this hour; try again later.",
+            )
             with session_scope() as session:
                 review_service.upsert_review(
                     session=session,
@@ -149,6 +157,12 @@ class ListingState(AuthState):
         if user is None:
             return
         try:
+            ratelimit.check(
+                "reviews",
+                str(user.id),
+                limit=f"{get_settings().reviews_per_user_per_hour}/hour",
+                message="You have written many replies this hour; try again later.",
+            )
             with session_scope() as session:
                 review_service.reply_to_review(
                     session=session,

@@ -7,7 +7,9 @@ import reflex as rx
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.errors import ServiceError
 from vibecoder.domain.moderation import reports as moderation
+from vibecoder.infra import ratelimit
 from vibecoder.infra.db import session_scope
+from vibecoder.settings import get_settings
 from vibecoder.state.auth import AuthState
 
 
@@ -42,6 +44,12 @@ class ReportState(AuthState):
         slug = str(self.router.page.params.get("slug", ""))
         self.busy = True
         try:
+            ratelimit.check(
+                "reports",
+                str(user.id),
+                limit=f"{get_settings().reports_per_user_per_hour}/hour",
+                message="You have sent many reports this hour; try again later.",
+            )
             with session_scope() as session:
                 listing = catalog.get_listing_for_viewer(session=session, slug=slug, viewer=user)
                 moderation.report_listing(

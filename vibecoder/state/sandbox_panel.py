@@ -90,6 +90,7 @@ class SandboxPanelState(AuthState):
                     viewer=self.current_user(),
                     ip=self.client_ip(),
                     entry_point=self.entry_point,
+                    starter=self.router.session.client_token,
                     stdin=self.stdin,
                     args=args,
                 )
@@ -108,8 +109,8 @@ class SandboxPanelState(AuthState):
             await asyncio.sleep(1.0)
             waited += 1.0
             with session_scope() as session:
-                run = get_run(session=session, public_id=public_id)
-                view = run_view(run) if run else None
+                run = get_run(session=session, public_id=public_id, viewer=None)
+                view = run_view(run) if run and run.kind == "test" else None
             if view is None:
                 return
             async with self:
@@ -131,9 +132,13 @@ class SandboxPanelState(AuthState):
         deadline = asyncio.get_running_loop().time() + WAIT_LIMIT_SECONDS
         try:
             # Read first: the run may have finished before we subscribed.
+            async with self:
+                viewer, starter = self.current_user(), self.router.session.client_token
             while asyncio.get_running_loop().time() < deadline:
                 with session_scope() as session:
-                    run = get_run(session=session, public_id=public_id)
+                    run = get_run(
+                        session=session, public_id=public_id, viewer=viewer, starter=starter
+                    )
                     view = run_view(run) if run else None
                 if view is None:
                     break

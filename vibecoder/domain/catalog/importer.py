@@ -28,7 +28,8 @@ from vibecoder.infra import storage
 from vibecoder.models.catalog import Listing, ListingVersion
 from vibecoder.models.users import Profile, Role, User
 
-SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"
+# vibecoder/seed_data (this module is vibecoder/domain/catalog/importer.py).
+SEED_DIR = Path(__file__).resolve().parents[2] / "seed_data"
 PRICING_ALIASES = {"subscription": "subscription_monthly"}
 
 
