@@ -206,3 +206,12 @@ def purchase_status(db: Session, purchase_id: int) -> str:
     db.expire_all()
     purchase = db.get(Purchase, purchase_id)
     return purchase.status if purchase else ""
+
+
+def pay_as(api: TestClient, db: Session, buyer, path: str, card: str = "4242424242424242"):
+    """Pay a test checkout the way its buyer does: signed in (anyone else gets a 404)."""
+    from vibecoder.domain.accounts import auth
+
+    api.cookies.set("vc_session", auth.create_session(session=db, user=buyer))
+    db.commit()
+    return api.post(path, data={"card_number": card}, follow_redirects=False)

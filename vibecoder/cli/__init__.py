@@ -191,6 +191,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
         runtime.stop_owned_services()
         raise
     settings = get_settings()
+    # Production never runs Reflex's dev server (hot reload, debug error details).
+    reflex_env_mode = "prod" if settings.environment == "production" else args.env
     env = toolchain.reflex_env()
     env.update(urls.as_env())
     worker = subprocess.Popen(worker_command(), env=env, cwd=PROJECT_ROOT)
@@ -201,7 +203,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
         "reflex",
         "run",
         "--env",
-        args.env,
+        reflex_env_mode,
         "--frontend-port",
         str(settings.frontend_port),
         "--backend-port",

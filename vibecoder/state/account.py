@@ -9,6 +9,8 @@ from pydantic import BaseModel
 
 from vibecoder.domain import dates
 from vibecoder.domain.accounts import api_keys, auth, profiles
+from vibecoder.infra import ratelimit
+from vibecoder.settings import get_settings
 from vibecoder.state.auth import AuthState
 
 if TYPE_CHECKING:
@@ -92,22 +94,30 @@ class AccountState(AuthState):
                 return rx.redirect("/signin")
             self.password_error = "The two new passwords do not match."
             return
-        # argon2 twice (check the old, hash the new): in the worker thread.
-        outcome = await self._call(
-            lambda session, user: auth.change_password(
+        keep = self._session_hash()
+
+        def change(session: Session, user: User) -> None:
+            # A stolen session cannot guess the current password at speed.
+            ratelimit.check(
+                "password-change",
+                str(user.id),
+                limit=f"{get_settings().password_changes_per_user_per_hour}/hour",
+                message="Too many password changes; try again later.",
+            )
+            auth.change_password(
                 session=session,
                 user=user,
                 current_password=str(form.get("current_password", "")),
                 new_password=str(form.get("new_password", "")),
-            ),
-            error="password_error",
-            heavy=True,
-        )
+                keep_session_hash=keep,
+            )
+
+        # argon2 twice (check the old, hash the new): in the worker thread.
+        outcome = await self._call(change, error="password_error", heavy=True)
         if outcome.signed_out:
             return rx.redirect("/signin")
         if not outcome.ok:
             return
-        self.session_token = outcome.value
         self.password_message = "Password changed. Other devices were signed out."
 
     @rx.event

@@ -51,10 +51,11 @@ def start_run(
         project = session.get(BuilderProject, project_id)
         if project is None:
             raise LookupError("no such project")
-        public_id, title = project.public_id, project.name
+        public_id, title, owner_id = project.public_id, project.name, project.owner_id
     state = RunState(
         run_id=run_id,
         project_id=project_id,
+        owner_id=owner_id,
         public_id=public_id,
         title=title,
         prompt=prompt,

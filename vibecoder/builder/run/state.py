@@ -54,6 +54,8 @@ class CallRecord(BaseModel):
 class RunState(BaseModel):
     run_id: str
     project_id: int
+    # Whose daily token quota the run spends (None: a CLI run outside any account).
+    owner_id: int | None = None
     public_id: str
     title: str
     prompt: str

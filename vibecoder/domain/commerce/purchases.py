@@ -151,8 +151,10 @@ def mark_paid(
         body=(
             f"Order #{purchase.id}\nItem: {listing.title}\nAmount: {price}\n"
             f"Paid: {at.strftime('%Y-%m-%d %H:%M UTC')}\n"
-            f"License key: {key or 'see your library'}\n\n"
-            "Your download and license key are in your library."
+            # Never the whole key at rest (notifications table, email outbox): the library
+            # shows it to its owner on request.
+            f"License key: {licensing.mask_key(key) if key else 'see your library'}\n\n"
+            "Your download and the full license key are in your library."
         ),
         link="/library",
         dedupe_key=f"receipt:{purchase.id}",
