@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.fakes.commerce import api_fixture, configured, make_user, pay_as, process_all, publish  # noqa: F401
 from vibecoder.domain.catalog.code_viewer import PREVIEW_LINES, read_for_viewer
 from vibecoder.domain.catalog.listings import latest_version
-from vibecoder.domain.commerce import fulfilment
+from vibecoder.domain.commerce import checkout
 from vibecoder.models.users import Role
 
 BODY = "".join(f"line_{n} = {n}\n" for n in range(1, 201))
@@ -34,7 +34,7 @@ def test_paid_listing_shows_previews_in_full_and_the_head_of_the_rest(db, api):
     assert "line_200" in _read(db, listing, "app/main.py", seller).text
 
     with configured(VIBECODER_PAYMENT_GATEWAY="dummy"):
-        start = fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+        start = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
     pay_as(api, db, buyer, "/" + start.url.split("://", 1)[1].split("/", 1)[1])
     process_all(db)
     bought = _read(db, listing, "app/main.py", buyer)

@@ -14,7 +14,7 @@ from tests.fakes.commerce import (  # noqa: F401 - `api_fixture` is the `api` fi
     publish,
 )
 from vibecoder.domain.accounts import auth
-from vibecoder.domain.commerce import fulfilment, licensing
+from vibecoder.domain.commerce import checkout, licensing
 from vibecoder.domain.commerce.library import library_for
 from vibecoder.models.commerce import License, Notification
 from vibecoder.models.users import Role
@@ -26,7 +26,7 @@ def _bought(db, api):
     buyer = make_user(db, "buyer@example.com")
     listing = publish(db, seller)
     with configured(VIBECODER_PAYMENT_GATEWAY="dummy"):
-        start = fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+        start = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
     pay_as(api, db, buyer, "/" + start.url.split("://", 1)[1].split("/", 1)[1])
     process_all(db)
     lic = db.exec(select(License).where(License.purchase_id == start.purchase_id)).one()
