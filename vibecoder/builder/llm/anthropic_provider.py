@@ -14,8 +14,14 @@ from vibecoder.builder.llm.base import (
     Usage,
     estimate_usage,
 )
+from vibecoder.builder.schemas import schema_for
 
-STOP_REASONS = {"max_tokens": FINISH_LENGTH, "end_turn": FINISH_STOP, "stop_sequence": FINISH_STOP}
+STOP_REASONS = {
+    "max_tokens": FINISH_LENGTH,
+    "end_turn": FINISH_STOP,
+    "stop_sequence": FINISH_STOP,
+    "tool_use": FINISH_STOP,
+}
 
 
 class AnthropicProvider:
@@ -37,6 +43,15 @@ class AnthropicProvider:
         usage = Usage()
         received: list[str] = []
         reason = FINISH_ERROR
+        options: dict = {}
+        schema = schema_for(request.purpose) if request.json_only else None
+        if schema is not None:
+            # Anthropic's structured output: a tool whose input schema is the answer, forced.
+            name, body = schema
+            options["tools"] = [
+                {"name": name, "description": "Give the answer.", "input_schema": body}
+            ]
+            options["tool_choice"] = {"type": "tool", "name": name}
         try:
             stream = await client.messages.create(
                 model=self.model,
@@ -44,6 +59,7 @@ class AnthropicProvider:
                 system=request.system,
                 messages=[{"role": m.role, "content": m.content} for m in request.messages],
                 stream=True,
+                **options,
             )
             async for event in stream:
                 if event.type == "message_start":
@@ -52,6 +68,10 @@ class AnthropicProvider:
                 elif event.type == "content_block_delta" and event.delta.type == "text_delta":
                     received.append(event.delta.text)
                     yield Chunk(event.delta.text)
+                elif event.type == "content_block_delta" and event.delta.type == "input_json_delta":
+                    # The forced tool's input, streamed as JSON text: the answer itself.
+                    received.append(event.delta.partial_json)
+                    yield Chunk(event.delta.partial_json)
                 elif event.type == "message_delta":
                     reason = STOP_REASONS.get(event.delta.stop_reason or "", FINISH_STOP)
                     if event.usage is not None and event.usage.output_tokens is not None:

@@ -194,6 +194,13 @@ def finish(
         return state
     if state.status == "running" and any(s.status != "done" for s in state.steps):
         return state  # a step stopped the run; it already reported
+    if state.status == "running" and not state.steps and state.removed:
+        from vibecoder.builder.run.step_phase import removal_version
+
+        try:
+            removal_version(client, state)
+        except ValueError as exc:
+            return fail(client, state, str(exc))
     state.status = status
     state.finished_at = time.time()
     state.save(client)

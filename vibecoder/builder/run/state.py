@@ -72,6 +72,7 @@ class RunState(BaseModel):
     components: dict[str, str] = Field(default_factory=dict)
     order: list[str] = Field(default_factory=list)
     base_components: dict[str, str] = Field(default_factory=dict)
+    removed: list[str] = Field(default_factory=list)  # components a MODIFY takes off the page
     tokens_in: int = 0
     tokens_out: int = 0
     recovery_tokens: int = 0
