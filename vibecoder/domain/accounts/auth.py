@@ -380,6 +380,7 @@ from vibecoder.domain.accounts.api_keys import (  # noqa: E402, F401
     revoke_api_key,
     user_for_api_key,
 )
+from vibecoder.domain.errors import NotFound  # noqa: E402, F401 - what revoke_api_key raises
 
 
 def get_user_by_email(*, session: Session, email: str) -> User | None:
