@@ -244,8 +244,11 @@ def honcho_command(topo: Topology, env: dict[str, str]) -> list[str]:
     from vibecoder.cli.procfile import read_procfile
 
     names = list(read_procfile())
+    # The operator's servers replace the local ones.
     if env.get("DATABASE_URL"):
-        names.remove("postgres")  # the operator's server replaces the local one
+        names.remove("postgres")
+    if env.get("REDIS_URL"):
+        names.remove("redis")
     return [
         sys.executable,
         "-m",
