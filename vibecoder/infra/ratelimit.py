@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import redis
 
 
@@ -15,13 +17,17 @@ def hit(client: redis.Redis, key: str, *, window_seconds: int) -> int:
     return int(count)
 
 
+# redis-py types every reply of the sync client as `Awaitable[Any] | Any` (one signature for
+# the sync and asyncio clients); the casts say what the sync client returns.
+
+
 def count(client: redis.Redis, key: str) -> int:
-    value = client.get(key)
+    value = cast("bytes | str | None", client.get(key))
     return int(value) if value else 0
 
 
 def retry_after(client: redis.Redis, key: str) -> int:
-    ttl = client.ttl(key)
+    ttl = cast(int, client.ttl(key))
     return max(int(ttl), 1) if ttl and ttl > 0 else 1
 
 
