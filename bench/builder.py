@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import print_table, summary_ms, write_result
+from bench.common import print_table, start_services, stop_services, summary_ms, write_result
 
 SEEDS = int(os.environ.get("BENCH_BUILDER_SEEDS", "6"))
 FAULT_RATE = float(os.environ.get("BENCH_BUILDER_FAULT_RATE", "0.5"))
@@ -214,13 +214,7 @@ def _modify_cost(client, engine, builder_projects, project_id: int) -> dict:
 
 
 def whole_runs(tmp: Path) -> dict:
-    os.environ["VIBECODER_DATA_DIR"] = str(tmp / "data")
-    os.environ.setdefault("VIBECODER_ENVIRONMENT", "development")
-    from vibecoder.infra import runtime
-    from vibecoder.settings import get_settings
-
-    get_settings.cache_clear()
-    runtime.ensure_services()
+    start_services(tmp / "data")
     try:
         from vibecoder.builder import engine
         from vibecoder.builder.llm import ProviderConfig
@@ -300,7 +294,7 @@ def whole_runs(tmp: Path) -> dict:
             "continuations": sum(r["continuations"] for r in faulted),
         }
     finally:
-        runtime.stop_owned_services()
+        stop_services()
 
 
 def main() -> None:

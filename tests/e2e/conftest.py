@@ -37,6 +37,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Every test under tests/e2e is an `e2e` test, so `pytest -m "not e2e"` is the fast loop.
+
+    tryfirst: the marks must be on the items before `-m` deselects by them.
+    """
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+
+
 @dataclass
 class LiveApp:
     process: subprocess.Popen

@@ -8,7 +8,7 @@ import os
 import secrets
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
@@ -190,16 +190,6 @@ def outcome_of(db: Session, event_id: str) -> str | None:
     return db.exec(
         select(ProcessedWebhookEvent.outcome).where(ProcessedWebhookEvent.event_id == event_id)
     ).first()
-
-
-def wait_for(predicate: Callable[[], object], *, timeout: float = 20.0, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("condition not met in time")
 
 
 def purchase_status(db: Session, purchase_id: int) -> str:

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import func, text
 from sqlmodel import select
 
+from tests.conftest import wait_for
 from tests.fakes.commerce import (
     api_fixture,  # noqa: F401 - the `api` fixture
     configured,
@@ -29,7 +30,6 @@ from tests.fakes.commerce import (
     reload,
     sign,
     stripe_fake_fixture,  # noqa: F401 - the `stripe_fake` fixture
-    wait_for,
 )
 from tests.fakes.stripe_server import StripeError, event
 from vibecoder.domain.accounts import auth

@@ -181,7 +181,7 @@ def bundle(
     """Bundle the app and compile its CSS; both tools run at the same time."""
     root = check_runtime()
     own_dir = workdir is None
-    work = Path(tempfile.mkdtemp(prefix="vibecoder-shadow-")) if own_dir else workdir
+    work = workdir if workdir is not None else Path(tempfile.mkdtemp(prefix="vibecoder-shadow-"))
     try:
         for path, content in files.items():
             target = work / path

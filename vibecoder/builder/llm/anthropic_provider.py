@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, cast
 
 from vibecoder.builder.llm.base import (
     FINISH_ERROR,
@@ -15,6 +16,9 @@ from vibecoder.builder.llm.base import (
     estimate_usage,
 )
 from vibecoder.builder.schemas import schema_for
+
+if TYPE_CHECKING:
+    from anthropic.types import MessageParam
 
 STOP_REASONS = {
     "max_tokens": FINISH_LENGTH,
@@ -57,7 +61,12 @@ class AnthropicProvider:
                 model=self.model,
                 max_tokens=request.max_tokens,
                 system=request.system,
-                messages=[{"role": m.role, "content": m.content} for m in request.messages],
+                # Roles are "user"/"assistant" (checked where messages are built); the SDK's
+                # TypedDicts want them as literals.
+                messages=cast(
+                    "list[MessageParam]",
+                    [{"role": m.role, "content": m.content} for m in request.messages],
+                ),
                 stream=True,
                 **options,
             )

@@ -21,7 +21,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from vibecoder.domain.errors import (
     Conflict,
@@ -331,8 +331,8 @@ def purge_expired_sessions(*, session: Session, now: datetime | None = None) -> 
     result = session.exec(
         delete(UserSession).where(
             or_(
-                UserSession.expires_at < now,
-                UserSession.revoked_at < now - REVOKED_SESSION_RETENTION,
+                col(UserSession.expires_at) < now,
+                col(UserSession.revoked_at) < now - REVOKED_SESSION_RETENTION,
             )
         )
     )

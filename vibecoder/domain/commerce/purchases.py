@@ -27,7 +27,8 @@ from vibecoder.models.commerce import (
 from vibecoder.settings import get_settings
 
 PROVISIONAL_PERIOD = timedelta(days=3)
-SUBSCRIPTION_INTERVALS = {
+# Keyed by the pricing model as stored (a plain string column; PricingModel is a StrEnum).
+SUBSCRIPTION_INTERVALS: dict[str, tuple[str, timedelta]] = {
     PricingModel.subscription_monthly: ("month", timedelta(days=31)),
     PricingModel.subscription_yearly: ("year", timedelta(days=366)),
 }
