@@ -122,7 +122,7 @@ def _download_ready(engine, buyer_id: int, purchase_id: int, version_id: int) ->
     from sqlmodel import Session
 
     from vibecoder.domain.commerce import downloads
-    from vibecoder.domain.errors import ServiceError
+    from vibecoder.errors import ServiceError
     from vibecoder.models.commerce import Purchase
     from vibecoder.models.users import User
 

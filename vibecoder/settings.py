@@ -258,24 +258,24 @@ class Settings(BaseSettings):
         return not self.redis_url
 
     # The three public origins; a `localhost` one follows the host the browser used
-    # (vibecoder/infra/urls.py), so nothing assumes which loopback name was typed.
+    # (vibecoder/urls.py), so nothing assumes which loopback name was typed.
     @property
     def public_url(self) -> str:
-        from vibecoder.infra.urls import current_request_host, localize
+        from vibecoder.urls import current_request_host, localize
 
         url = self.app_url or f"http://localhost:{self.frontend_port}"
         return localize(url, current_request_host()).rstrip("/")
 
     @property
     def public_api_url(self) -> str:
-        from vibecoder.infra.urls import current_request_host, localize
+        from vibecoder.urls import current_request_host, localize
 
         url = self.api_url or f"http://localhost:{self.backend_port}"
         return localize(url, current_request_host()).rstrip("/")
 
     @property
     def public_preview_url(self) -> str:
-        from vibecoder.infra.urls import current_request_host, localize
+        from vibecoder.urls import current_request_host, localize
 
         if self.preview_url:
             return localize(self.preview_url, current_request_host()).rstrip("/")

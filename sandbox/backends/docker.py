@@ -163,7 +163,7 @@ class DockerBackend(Backend):
         cid = container["Id"]
         if request.files_dir is not None:
             try:
-                api.put_archive(cid, CODE_DIR, code_archive(request.files_dir))
+                api.put_archive(cid, CODE_DIR, code_archive(Path(request.files_dir)))
             except Exception as exc:
                 with contextlib.suppress(Exception):
                     api.remove_container(cid, force=True)

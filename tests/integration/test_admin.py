@@ -28,17 +28,17 @@ from vibecoder.domain.accounts import auth, profiles
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.catalog.browse import BrowseFilters, browse
 from vibecoder.domain.commerce import checkout, downloads, refunds
-from vibecoder.domain.errors import (
+from vibecoder.domain.moderation import admin
+from vibecoder.domain.moderation import reports as moderation
+from vibecoder.domain.search.index import embed_listing
+from vibecoder.domain.search.query import similar_listings
+from vibecoder.errors import (
     Conflict,
     NotFound,
     PermissionDenied,
     ServiceError,
     ValidationFailed,
 )
-from vibecoder.domain.moderation import admin
-from vibecoder.domain.moderation import reports as moderation
-from vibecoder.domain.search.index import embed_listing
-from vibecoder.domain.search.query import similar_listings
 from vibecoder.models.catalog import Listing
 from vibecoder.models.commerce import LedgerEntry, License, Notification, Purchase
 from vibecoder.models.moderation import AdminAuditEntry, ListingHold, ListingReport

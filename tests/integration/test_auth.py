@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from vibecoder.domain.accounts import auth
-from vibecoder.domain.errors import Conflict, PermissionDenied, RateLimited, ValidationFailed
+from vibecoder.errors import Conflict, PermissionDenied, RateLimited, ValidationFailed
 from vibecoder.models.users import ApiKey, Profile, User, UserSession
 
 PASSWORD = "tangerine-bicycle-42"

@@ -17,7 +17,7 @@ from vibecoder.builder.runtime import EventStream, lock_holder
 from vibecoder.builder.service import models as builder_models
 from vibecoder.builder.service import projects as builder_projects
 from vibecoder.builder.service import runs as builder_runs
-from vibecoder.domain.errors import Conflict, NotFound, ValidationFailed
+from vibecoder.errors import Conflict, NotFound, ValidationFailed
 from vibecoder.models.builder import BuilderProject
 from vibecoder.settings import get_settings
 

@@ -14,7 +14,7 @@ from vibecoder.builder.service.projects import add_message, create_project, crea
 from vibecoder.domain.accounts import auth
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.catalog.detail import listing_view
-from vibecoder.domain.errors import NotFound, PermissionDenied, ValidationFailed
+from vibecoder.errors import NotFound, PermissionDenied, ValidationFailed
 from vibecoder.models.builder import BuilderProject
 from vibecoder.models.catalog import AiMetadata, Listing, ListingVersion
 from vibecoder.models.users import Role

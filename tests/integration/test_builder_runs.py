@@ -10,7 +10,7 @@ from vibecoder.builder.runtime import lock_holder
 from vibecoder.builder.service import runs as builder_runs
 from vibecoder.builder.service.listing import list_projects
 from vibecoder.builder.service.preview import preview_page
-from vibecoder.domain.errors import Conflict, NotFound, ValidationFailed
+from vibecoder.errors import Conflict, NotFound, ValidationFailed
 from vibecoder.models.builder import BuilderMessage, BuilderProject
 
 PROMPT = "A full landing page for a coffee roaster called Ember with products and a footer"

@@ -16,7 +16,7 @@ from vibecoder.domain.catalog import reviews
 from vibecoder.domain.catalog.browse import BrowseFilters, browse
 from vibecoder.domain.catalog.detail import listing_view
 from vibecoder.domain.catalog.importer import import_lines
-from vibecoder.domain.errors import (
+from vibecoder.errors import (
     Conflict,
     NotFound,
     PermissionDenied,

@@ -83,7 +83,7 @@ def test_health_names_each_missing_tool_and_stays_up(services, celery_worker):
     code = (
         "import json; from starlette.testclient import TestClient;"
         "from vibecoder.api import build_api;"
-        "from vibecoder.infra.capabilities import unavailable_reason;"
+        "from vibecoder.builder.capabilities import unavailable_reason;"
         "import time; c = TestClient(build_api()); end = time.monotonic() + 20;"
         "r = c.get('/api/health')\n"
         "while r.status_code != 200 and time.monotonic() < end:\n"

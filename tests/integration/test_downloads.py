@@ -23,7 +23,7 @@ from tests.fakes.commerce import (
 )
 from vibecoder.domain.commerce import checkout, downloads, refunds
 from vibecoder.domain.commerce.library import key_for_owner, library_for, library_page
-from vibecoder.domain.errors import NotFound, PermissionDenied
+from vibecoder.errors import NotFound, PermissionDenied
 from vibecoder.models.catalog import ListingVersion
 from vibecoder.models.commerce import DownloadCount, Purchase
 from vibecoder.models.users import Role

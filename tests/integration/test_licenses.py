@@ -18,7 +18,7 @@ from tests.fakes.commerce import (
     publish,
 )
 from vibecoder.domain.commerce import checkout, licensing, refunds
-from vibecoder.domain.errors import NotFound
+from vibecoder.errors import NotFound
 from vibecoder.models.commerce import License, Purchase
 from vibecoder.models.users import Role
 

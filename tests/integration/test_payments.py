@@ -44,7 +44,7 @@ from vibecoder.domain.commerce import (
 )
 from vibecoder.domain.commerce.errors import NotReady, PaymentUnavailable
 from vibecoder.domain.commerce.gateways.test import charge_card
-from vibecoder.domain.errors import Conflict, NotFound, PermissionDenied
+from vibecoder.errors import Conflict, NotFound, PermissionDenied
 from vibecoder.models.catalog import Listing
 from vibecoder.models.commerce import (
     CheckoutAttempt,

@@ -13,8 +13,8 @@ from tests.conftest import run_cli, wait_for
 from vibecoder.domain.accounts import auth
 from vibecoder.domain.catalog import files as listing_files
 from vibecoder.domain.catalog import listings as catalog
-from vibecoder.domain.errors import NotFound, RateLimited, ValidationFailed
 from vibecoder.domain.sandbox_runs.runs import request_run, runnable_files
+from vibecoder.errors import NotFound, RateLimited, ValidationFailed
 from vibecoder.models.analytics import AnalyticsEvent
 from vibecoder.models.sandbox import SandboxRun
 from vibecoder.models.users import Role

@@ -11,10 +11,10 @@ from tests.conftest import run_cli, wait_for
 from tests.integration.test_catalog import make_user, publish_listing
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.catalog.browse import BrowseFilters
-from vibecoder.domain.errors import ValidationFailed
 from vibecoder.domain.search import embeddings
 from vibecoder.domain.search.index import embed_listing, reindex
 from vibecoder.domain.search.query import search, similar_listings
+from vibecoder.errors import ValidationFailed
 from vibecoder.models.catalog import Listing
 from vibecoder.models.users import User
 

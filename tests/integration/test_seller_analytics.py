@@ -33,7 +33,7 @@ from vibecoder.domain.analytics.seller import dashboard, listings_table
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.catalog import reviews
 from vibecoder.domain.commerce import ledger
-from vibecoder.domain.errors import PermissionDenied, ValidationFailed
+from vibecoder.errors import PermissionDenied, ValidationFailed
 from vibecoder.models.analytics import AnalyticsEvent, AnalyticsRollupState
 from vibecoder.models.commerce import Purchase
 from vibecoder.models.users import Profile, Role

@@ -8,7 +8,7 @@ from tests.fakes.commerce import configured, make_user
 from vibecoder.builder import engine
 from vibecoder.builder.service import runs
 from vibecoder.builder.service.projects import create_project
-from vibecoder.domain.errors import RateLimited
+from vibecoder.errors import RateLimited
 
 
 def test_a_spent_daily_quota_refuses_new_runs(db, redis_client):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from vibecoder.domain.text_hygiene import clean_markdown, has_control_chars
 from vibecoder.infra.client_address import real_client_address
 from vibecoder.settings import get_settings
+from vibecoder.text_hygiene import clean_markdown, has_control_chars
 
 
 def test_clean_markdown_removes_tags_keeps_text_and_code():

@@ -3,8 +3,8 @@ stranger's Host header, and a real domain stays as configured."""
 
 from __future__ import annotations
 
-from vibecoder.infra.urls import localize, serving
 from vibecoder.settings import Settings
+from vibecoder.urls import localize, serving
 
 
 def test_localhost_follows_the_loopback_host_the_browser_used():

@@ -15,7 +15,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from vibecoder.domain.accounts import auth
 from vibecoder.domain.commerce import checkout
-from vibecoder.domain.errors import ServiceError
+from vibecoder.errors import ServiceError
 from vibecoder.infra.db import session_scope
 
 _STYLE = """

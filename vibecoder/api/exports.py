@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from vibecoder.domain.accounts import auth
 from vibecoder.domain.commerce import exports
-from vibecoder.domain.errors import ServiceError
+from vibecoder.errors import ServiceError
 from vibecoder.infra.db import session_scope
 
 KINDS = {"sales": exports.sales_csv, "ledger": exports.ledger_csv}

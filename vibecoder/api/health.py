@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from vibecoder.builder.capabilities import as_json, capabilities
 from vibecoder.infra.health import health_report
 from vibecoder.settings import get_settings
 
@@ -38,10 +39,19 @@ class _SharedProbe:
             self._inflight = asyncio.ensure_future(self._run())
         return await asyncio.shield(self._inflight)
 
-    async def _run(self) -> tuple[dict[str, str], bool]:
-        result = await run_in_threadpool(health_report)
+    async def _run(self) -> tuple[dict, bool]:
+        result = await run_in_threadpool(_report)
         self._result, self._at = result, time.monotonic()
         return result
+
+
+def _report() -> tuple[dict, bool]:
+    """The checks, and what this server can do beside them (sandbox, renderer, bundler,
+    embedding model; cached in builder/capabilities). Healthy (HTTP 200) depends on db, redis
+    and worker only: a server without Chromium or bubblewrap still serves the marketplace."""
+    report, healthy = health_report()
+    report["capabilities"] = as_json(capabilities())
+    return report, healthy
 
 
 _probe = _SharedProbe()

@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, Response
 
 from vibecoder.domain.accounts import auth
 from vibecoder.domain.commerce.library import key_for_owner
-from vibecoder.domain.errors import RateLimited
+from vibecoder.errors import RateLimited
 from vibecoder.infra import ratelimit
 from vibecoder.infra.db import session_scope
 

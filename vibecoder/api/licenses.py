@@ -20,12 +20,12 @@ from starlette.responses import JSONResponse
 
 from vibecoder.api.bodies import BodyTooLarge, read_capped
 from vibecoder.domain.commerce import licensing
-from vibecoder.domain.errors import RateLimited, ServiceError
-from vibecoder.domain.text_hygiene import has_control_chars
+from vibecoder.errors import RateLimited, ServiceError
 from vibecoder.infra import outages, ratelimit
 from vibecoder.infra.db import session_scope
 from vibecoder.infra.outages import BACKING_SERVICE_ERRORS
 from vibecoder.settings import get_settings
+from vibecoder.text_hygiene import has_control_chars
 
 log = logging.getLogger(__name__)
 WINDOW_SECONDS = 60

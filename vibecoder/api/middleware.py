@@ -1,6 +1,6 @@
 """One plain ASGI middleware around every HTTP request of a backend (not BaseHTTPMiddleware,
 which would buffer streaming downloads): the request id (from nginx's X-Request-ID, echoed
-back), the request's host for vibecoder/infra/urls.py, and the latency histogram."""
+back), the request's host for vibecoder/urls.py, and the latency histogram."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 
 from vibecoder.infra.metrics import HTTP_REQUESTS
 from vibecoder.infra.observability import new_request_id, reset_request_id, set_request_id
-from vibecoder.infra.urls import serving
+from vibecoder.urls import serving
 
 
 def _route_label(scope) -> str:

@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from vibecoder.domain.catalog.browse import BrowseFilters
-from vibecoder.domain.errors import ServiceError, ValidationFailed
 from vibecoder.domain.search.query import search as run_search
+from vibecoder.errors import ServiceError, ValidationFailed
 from vibecoder.infra import ratelimit
 from vibecoder.infra.db import session_scope
 from vibecoder.infra.redis_client import get_redis

@@ -24,10 +24,10 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vibecoder.domain.accounts import auth
-from vibecoder.domain.text_hygiene import has_control_chars
 from vibecoder.infra.client_address import real_client_address
-from vibecoder.infra.urls import LOCAL_HOSTS
 from vibecoder.settings import get_settings
+from vibecoder.text_hygiene import has_control_chars
+from vibecoder.urls import LOCAL_HOSTS
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
@@ -104,7 +104,7 @@ def _with_real_client(scope: Scope) -> Scope:
 def _preview_hosts() -> set[str]:
     """The Host values previews answer on. A configured preview origin on a `localhost` host
     (development, prod-local) answers under every loopback name, as the app does (the page links
-    to the loopback name it was not opened at: infra/urls.py and settings.public_preview_url)."""
+    to the loopback name it was not opened at: urls.py and settings.public_preview_url)."""
     settings = get_settings()
     loopback = ("localhost", "127.0.0.1", "[::1]")
     if not settings.preview_url:

@@ -17,12 +17,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from vibecoder.domain.accounts import auth
-from vibecoder.domain.errors import ServiceError
-from vibecoder.domain.text_hygiene import has_control_chars
+from vibecoder.errors import ServiceError
 from vibecoder.infra import ratelimit
 from vibecoder.infra.db import session_scope
 from vibecoder.infra.redis_client import get_redis
 from vibecoder.settings import get_settings
+from vibecoder.text_hygiene import has_control_chars
 
 MAX_FORM_BYTES = 16 * 1024
 

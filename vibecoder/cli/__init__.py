@@ -78,7 +78,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 def cmd_createuser(args: argparse.Namespace) -> int:
     from vibecoder.domain.accounts import auth
-    from vibecoder.domain.errors import ServiceError
+    from vibecoder.errors import ServiceError
     from vibecoder.infra.db import session_scope
     from vibecoder.models.users import Role
 
@@ -171,7 +171,7 @@ def cmd_services(args: argparse.Namespace) -> int:
 
 
 def cmd_dev(args: argparse.Namespace) -> int:
-    from vibecoder.infra import capabilities
+    from vibecoder.builder import capabilities
 
     # Probed while the database starts (Chromium's start is the slow part), printed before the
     # app: a missing tool is named here, not discovered by a user's first build or run.

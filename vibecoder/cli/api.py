@@ -32,7 +32,7 @@ def _user(session, email: str):
 
 def _apikey(args: argparse.Namespace) -> int:
     from vibecoder.domain.accounts import api_keys
-    from vibecoder.domain.errors import ServiceError
+    from vibecoder.errors import ServiceError
     from vibecoder.infra.db import session_scope
 
     try:

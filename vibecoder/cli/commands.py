@@ -61,8 +61,8 @@ def _reindex(args: argparse.Namespace) -> int:
 
 def _search(args: argparse.Namespace) -> int:
     from vibecoder.domain.catalog.browse import BrowseFilters
-    from vibecoder.domain.errors import ServiceError
     from vibecoder.domain.search.query import search
+    from vibecoder.errors import ServiceError
     from vibecoder.infra.db import session_scope
     from vibecoder.infra.redis_client import get_redis
 

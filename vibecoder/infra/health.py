@@ -4,7 +4,7 @@ Each check has its own small client with short timeouts, so a probe never borrow
 a connection the request handlers need, and a dead server answers "error" within the timeout
 instead of hanging the caller. Workers are judged by their Redis heartbeats
 (vibecoder/infra/heartbeat.py), never by a broadcast ping. Capabilities (sandbox, renderer,
-bundler, embedding model) are reported beside them (vibecoder/infra/capabilities.py).
+bundler, embedding model) are added by the route (api/health.py, builder/capabilities.py).
 """
 
 from __future__ import annotations
@@ -85,13 +85,7 @@ def check_worker() -> str:
 
 
 def health_report() -> tuple[dict, bool]:
-    """{"db", "redis", "worker": "ok" | "error: …", "capabilities": {name: {available, reason}}}.
-
-    Healthy (HTTP 200) depends on db, redis and worker only: a server without Chromium or
-    bubblewrap still serves the marketplace, and says so in `capabilities` (infra/capabilities).
-    """
-    from vibecoder.infra.capabilities import as_json, capabilities
-
+    """{"db", "redis", "worker": "ok" | "error: …"} and whether all three are ok."""
     redis_state = check_redis()
     report: dict = {
         "db": check_database(),
@@ -99,6 +93,4 @@ def health_report() -> tuple[dict, bool]:
         # Without Redis there is no heartbeat to read; say so once instead of a second timeout.
         "worker": check_worker() if redis_state == "ok" else "error: redis unavailable",
     }
-    healthy = all(value == "ok" for value in report.values())
-    report["capabilities"] = as_json(capabilities())
-    return report, healthy
+    return report, all(value == "ok" for value in report.values())

@@ -23,7 +23,7 @@ from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter, RateLimiter
 
-from vibecoder.domain.errors import RateLimited
+from vibecoder.errors import RateLimited
 from vibecoder.infra.redis_client import redis_url
 
 

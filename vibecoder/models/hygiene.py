@@ -9,11 +9,11 @@ from __future__ import annotations
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from vibecoder.domain.text_hygiene import clean_markdown
 from vibecoder.models.catalog import Listing, ListingVersion, Review
 from vibecoder.models.commerce import Notification
 from vibecoder.models.moderation import ListingReport
 from vibecoder.models.users import Profile
+from vibecoder.text_hygiene import clean_markdown
 
 UNTRUSTED_MARKDOWN: dict[type, tuple[str, ...]] = {
     Listing: ("description",),

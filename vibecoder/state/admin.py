@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 import reflex as rx
 
-from vibecoder.domain.errors import PermissionDenied, ServiceError
 from vibecoder.domain.moderation import admin
 from vibecoder.domain.moderation.admin import (
     AdminListingRow,
@@ -21,6 +20,7 @@ from vibecoder.domain.moderation.admin import (
     PlatformMetrics,
     ReportRow,
 )
+from vibecoder.errors import PermissionDenied, ServiceError
 from vibecoder.state.auth import AuthState
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from reflex.istate.proxy import StateProxy
 from sqlmodel import Session
 
 from vibecoder.domain.accounts import auth
-from vibecoder.domain.errors import ServiceError
+from vibecoder.errors import ServiceError
 from vibecoder.models.users import User
 from vibecoder.settings import get_settings
 from vibecoder.state.offloop import Outcome, Refused, Viewer, in_thread

@@ -15,7 +15,7 @@ from vibecoder.builder.service.listing import (
     restore_version_number,
 )
 from vibecoder.domain import dates
-from vibecoder.domain.errors import ServiceError
+from vibecoder.errors import ServiceError
 from vibecoder.infra.redis_client import get_redis
 from vibecoder.state.auth import AuthState
 from vibecoder.state.build_events import RunView
@@ -275,7 +275,7 @@ class BuildProjectState(AuthState):
 
     @rx.event(background=True)
     async def check_tools(self):
-        from vibecoder.infra.capabilities import unavailable_reason
+        from vibecoder.builder.capabilities import unavailable_reason
 
         reason = await asyncio.to_thread(unavailable_reason, "bundler", "renderer")
         async with self:

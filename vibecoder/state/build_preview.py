@@ -25,7 +25,7 @@ from vibecoder.builder.service.preview import preview_url
 from vibecoder.domain.accounts import auth
 from vibecoder.domain.catalog.code_viewer import HIGHLIGHT_NAMES
 from vibecoder.domain.catalog.languages import detect_language
-from vibecoder.domain.errors import PermissionDenied, ServiceError
+from vibecoder.errors import PermissionDenied, ServiceError
 from vibecoder.infra.db import session_scope
 from vibecoder.settings import get_settings
 from vibecoder.state.build import BuildProjectState

@@ -9,8 +9,8 @@ from vibecoder.builder.service import models as builder_models
 from vibecoder.builder.service import runs as builder_runs
 from vibecoder.builder.service.listing import recent_messages, version_number, versions_page
 from vibecoder.domain import dates
-from vibecoder.domain.errors import ServiceError
 from vibecoder.domain.paging import page_count
+from vibecoder.errors import ServiceError
 
 HISTORY_PAGE_SIZE = 8
 

@@ -16,8 +16,8 @@ import reflex as rx
 from vibecoder.domain.analytics import seller as sa
 from vibecoder.domain.analytics.rollup import set_timezone
 from vibecoder.domain.analytics.scope import RANGES
-from vibecoder.domain.errors import ServiceError
 from vibecoder.domain.paging import page_count
+from vibecoder.errors import ServiceError
 from vibecoder.settings import get_settings
 from vibecoder.state.auth import AuthState
 

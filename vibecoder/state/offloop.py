@@ -23,7 +23,7 @@ from typing import Generic, TypeVar
 from sqlmodel import Session
 
 from vibecoder.domain.accounts import profiles
-from vibecoder.domain.errors import ServiceError
+from vibecoder.errors import ServiceError
 from vibecoder.infra.db import session_scope
 from vibecoder.models.users import User
 

@@ -1,4 +1,4 @@
-"""Tell vibecoder/infra/urls.py which host the browser used, for every Reflex event.
+"""Tell vibecoder/urls.py which host the browser used, for every Reflex event.
 
 The websocket's Origin header is the page's origin (`http://127.0.0.1:3000`); URLs built while
 the event runs (checkout returns, CSV, preview and zip links) then point at that host when the
@@ -11,7 +11,7 @@ import reflex as rx
 from reflex.app_mixins.middleware import Middleware
 
 from vibecoder.infra.metrics import EVENTS
-from vibecoder.infra.urls import set_request_host
+from vibecoder.urls import set_request_host
 
 
 class RequestHostMiddleware(Middleware):

@@ -34,7 +34,7 @@ class SandboxPanelState(AuthState):
 
     @rx.event(background=True)
     async def check_sandbox(self):
-        from vibecoder.infra.capabilities import unavailable_reason
+        from vibecoder.builder.capabilities import unavailable_reason
 
         reason = await asyncio.to_thread(unavailable_reason, "sandbox")
         async with self:

@@ -11,8 +11,8 @@ from vibecoder.domain import dates
 from vibecoder.domain.catalog import files as listing_files
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.commerce.money import format_price
-from vibecoder.domain.errors import NotFound, ServiceError
 from vibecoder.domain.paging import page_count, page_offset
+from vibecoder.errors import NotFound, ServiceError
 from vibecoder.state.auth import AuthState
 
 if TYPE_CHECKING:

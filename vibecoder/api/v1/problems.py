@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
-from vibecoder.domain.errors import RateLimited, ServiceError
+from vibecoder.errors import RateLimited, ServiceError
 from vibecoder.infra import outages
 
 log = logging.getLogger(__name__)

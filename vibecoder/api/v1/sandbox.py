@@ -15,8 +15,8 @@ from vibecoder.api.v1.problems import error_responses
 from vibecoder.domain.accounts.api_keys import Principal
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.commerce.my_purchases import listing_by_slug
-from vibecoder.domain.errors import ValidationFailed
 from vibecoder.domain.sandbox_runs import runs
+from vibecoder.errors import ValidationFailed
 from vibecoder.infra.db import session_scope
 from vibecoder.infra.redis_client import get_redis
 

@@ -23,7 +23,7 @@ from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.catalog import semver
 from vibecoder.domain.catalog.languages import detect_language
 from vibecoder.domain.catalog.listings import AiMetadataInput
-from vibecoder.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from vibecoder.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from vibecoder.infra.storage import get_blob_store, read_bytes
 from vibecoder.models.builder import BuilderMessage, BuilderProject, BuilderVersion
 from vibecoder.models.catalog import Listing, PricingModel

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from vibecoder.builder.llm import ProviderConfig
 from vibecoder.builder.llm.scripted import OFFLINE_LABEL
 from vibecoder.builder.service.runs import owned_project
-from vibecoder.domain.errors import ValidationFailed
+from vibecoder.errors import ValidationFailed
 from vibecoder.infra.db import session_scope
 from vibecoder.settings import get_settings
 

@@ -14,7 +14,7 @@ from vibecoder.builder.run.state import RunState
 from vibecoder.builder.runtime import ProjectBusy, request_cancel
 from vibecoder.builder.service import projects as builder_projects
 from vibecoder.builder.service import queue
-from vibecoder.domain.errors import Conflict, NotFound, RateLimited, ValidationFailed
+from vibecoder.errors import Conflict, NotFound, RateLimited, ValidationFailed
 from vibecoder.infra.db import session_scope
 from vibecoder.infra.redis_client import get_redis
 from vibecoder.models.builder import BuilderProject

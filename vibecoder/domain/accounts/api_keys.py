@@ -17,7 +17,7 @@ import redis
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from vibecoder.domain.errors import NotFound, RateLimited, ValidationFailed
+from vibecoder.errors import NotFound, RateLimited, ValidationFailed
 from vibecoder.infra import ratelimit
 from vibecoder.models.users import ApiKey, User
 

@@ -23,7 +23,7 @@ from sqlalchemy import delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from vibecoder.domain.errors import (
+from vibecoder.errors import (
     Conflict,
     PermissionDenied,
     RateLimited,
@@ -380,7 +380,7 @@ from vibecoder.domain.accounts.api_keys import (  # noqa: E402, F401
     revoke_api_key,
     user_for_api_key,
 )
-from vibecoder.domain.errors import NotFound  # noqa: E402, F401 - what revoke_api_key raises
+from vibecoder.errors import NotFound  # noqa: E402, F401 - what revoke_api_key raises
 
 
 def get_user_by_email(*, session: Session, email: str) -> User | None:

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from vibecoder.domain import dates
 from vibecoder.domain.catalog import reputation
 from vibecoder.domain.catalog.cards import ListingCard, card_query, to_card
-from vibecoder.domain.errors import NotFound, ValidationFailed
+from vibecoder.errors import NotFound, ValidationFailed
 from vibecoder.models.catalog import Listing, ListingStatus
 from vibecoder.models.users import Profile, User
 

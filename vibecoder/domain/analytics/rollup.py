@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from vibecoder.domain import dates
-from vibecoder.domain.errors import ValidationFailed
+from vibecoder.errors import ValidationFailed
 from vibecoder.infra import dispatch
 from vibecoder.models.analytics import AnalyticsRollupState
 from vibecoder.models.users import Profile, User

@@ -23,7 +23,7 @@ from vibecoder.domain.analytics.rollup import (
     seller_timezone,
     zone,
 )
-from vibecoder.domain.errors import PermissionDenied, ValidationFailed
+from vibecoder.errors import PermissionDenied, ValidationFailed
 from vibecoder.models.analytics import AnalyticsRollupState
 from vibecoder.models.catalog import Listing
 from vibecoder.models.users import User

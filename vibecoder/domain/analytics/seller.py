@@ -28,7 +28,7 @@ from vibecoder.domain.analytics.scope import (
     sources_sql,
 )
 from vibecoder.domain.commerce.money import format_amount, format_price
-from vibecoder.domain.errors import ValidationFailed
+from vibecoder.errors import ValidationFailed
 from vibecoder.models.users import User
 
 LISTINGS_PAGE_SIZE = 10

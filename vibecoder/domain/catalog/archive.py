@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from typing import BinaryIO
 
 from vibecoder.domain.catalog.languages import SNIFF_BYTES, detect_language, is_binary
-from vibecoder.domain.errors import ValidationFailed
+from vibecoder.errors import ValidationFailed
 from vibecoder.infra.storage import BlobStore, BlobTooLarge
 from vibecoder.settings import get_settings
 

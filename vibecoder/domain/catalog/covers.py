@@ -7,7 +7,7 @@ from typing import BinaryIO
 from sqlmodel import Session, select
 
 from vibecoder.domain.catalog import listings as catalog
-from vibecoder.domain.errors import ValidationFailed
+from vibecoder.errors import ValidationFailed
 from vibecoder.infra import storage
 from vibecoder.models.catalog import Listing
 from vibecoder.models.users import User

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from vibecoder.domain.catalog import archive, scanning
 from vibecoder.domain.catalog import listings as catalog
-from vibecoder.domain.errors import ValidationFailed
+from vibecoder.errors import ValidationFailed
 from vibecoder.infra import storage
 from vibecoder.models.users import User
 

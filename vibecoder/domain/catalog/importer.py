@@ -23,7 +23,7 @@ from vibecoder.domain.accounts import auth
 from vibecoder.domain.catalog import archive
 from vibecoder.domain.catalog import files as listing_files
 from vibecoder.domain.catalog import listings as catalog
-from vibecoder.domain.errors import ServiceError
+from vibecoder.errors import ServiceError
 from vibecoder.infra import storage
 from vibecoder.models.catalog import Listing, ListingVersion
 from vibecoder.models.users import Profile, Role, User

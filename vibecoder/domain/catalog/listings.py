@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
 from vibecoder.domain.catalog import semver
-from vibecoder.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from vibecoder.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from vibecoder.models.catalog import (
     AiMetadata,
     LicenseType,

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from vibecoder.domain.analytics.live import publish_after_commit
 from vibecoder.domain.catalog.listings import has_purchased
-from vibecoder.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from vibecoder.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from vibecoder.models.analytics import AnalyticsEvent
 from vibecoder.models.catalog import Listing, Review
 from vibecoder.models.users import User

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from vibecoder.domain.catalog import files as listing_files
 from vibecoder.domain.catalog import listings as catalog
-from vibecoder.domain.errors import NotFound, ValidationFailed
+from vibecoder.errors import NotFound, ValidationFailed
 from vibecoder.models.catalog import Listing, ListingStatus
 from vibecoder.models.users import User
 

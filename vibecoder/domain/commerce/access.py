@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
-from vibecoder.domain.errors import Conflict, NotFound, PermissionDenied
+from vibecoder.errors import Conflict, NotFound, PermissionDenied
 from vibecoder.models.catalog import Listing, ListingStatus
 from vibecoder.models.commerce import Purchase, PurchaseStatus
 from vibecoder.models.users import User

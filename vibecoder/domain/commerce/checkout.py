@@ -37,7 +37,7 @@ from vibecoder.domain.commerce.purchases import (
     record_analytics,
     terms,
 )
-from vibecoder.domain.errors import Conflict, NotFound
+from vibecoder.errors import Conflict, NotFound
 from vibecoder.models.catalog import Listing, PricingModel
 from vibecoder.models.commerce import (
     CheckoutAttempt,

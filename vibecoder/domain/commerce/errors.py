@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vibecoder.domain.errors import ServiceError
+from vibecoder.errors import ServiceError
 
 
 class NotReady(Exception):

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import text
 
-from vibecoder.domain.errors import PermissionDenied
+from vibecoder.errors import PermissionDenied
 from vibecoder.infra.db import session_scope
 from vibecoder.models.users import User
 

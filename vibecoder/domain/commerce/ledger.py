@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 
 from vibecoder.domain import dates
 from vibecoder.domain.commerce.money import format_amount
-from vibecoder.domain.errors import NotFound, ValidationFailed
+from vibecoder.errors import NotFound, ValidationFailed
 from vibecoder.models.commerce import (
     LedgerEntry,
     LedgerKind,

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from vibecoder.domain.errors import NotFound, ServiceError
+from vibecoder.errors import NotFound, ServiceError
 from vibecoder.models.catalog import LicenseType, Listing, PricingModel
 from vibecoder.models.commerce import (
     License,

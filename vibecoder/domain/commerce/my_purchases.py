@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from vibecoder.domain.catalog import archive, semver
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.commerce import access, checkout, downloads, library
-from vibecoder.domain.errors import NotFound, PermissionDenied, ValidationFailed
+from vibecoder.errors import NotFound, PermissionDenied, ValidationFailed
 from vibecoder.infra import storage
 from vibecoder.models.catalog import Listing, ListingVersion
 from vibecoder.models.commerce import Purchase, PurchaseStatus

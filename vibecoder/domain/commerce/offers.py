@@ -8,7 +8,7 @@ from sqlmodel import Session
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.commerce import access
 from vibecoder.domain.commerce.money import format_price
-from vibecoder.domain.errors import ServiceError
+from vibecoder.errors import ServiceError
 from vibecoder.models.catalog import PricingModel
 from vibecoder.models.users import User
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from vibecoder.domain.commerce import ledger
 from vibecoder.domain.commerce.errors import PaymentUnavailable
 from vibecoder.domain.commerce.gateways import GatewayError, get_gateway
-from vibecoder.domain.errors import PermissionDenied
+from vibecoder.errors import PermissionDenied
 from vibecoder.infra import dispatch
 from vibecoder.models.commerce import SellerPayoutAccount
 from vibecoder.models.users import Role, User

@@ -47,7 +47,7 @@ def retry_refund(*, session: Session, client: redis.Redis, purchase_id: int, act
     """One more try of a refund that got no answer; returns what happened."""
     from vibecoder.domain.commerce.errors import PaymentUnavailable
     from vibecoder.domain.commerce.refunds import refund_purchase
-    from vibecoder.domain.errors import Conflict, ServiceError
+    from vibecoder.errors import Conflict, ServiceError
     from vibecoder.models.users import User
 
     actor = session.get(User, actor_id)

@@ -16,7 +16,7 @@ from vibecoder.domain.commerce.gateways import (
     get_gateway,
 )
 from vibecoder.domain.commerce.handlers import charge_refunded
-from vibecoder.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from vibecoder.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from vibecoder.infra.redis_client import get_redis
 from vibecoder.models.catalog import Listing
 from vibecoder.models.commerce import (

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from vibecoder.domain.catalog import listings as catalog
-from vibecoder.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from vibecoder.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from vibecoder.models.catalog import Listing, ListingStatus
 from vibecoder.models.moderation import ListingReport, ReportCategory, ReportStatus
 from vibecoder.models.users import User

@@ -6,7 +6,6 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from vibecoder.domain.catalog import listings as catalog
-from vibecoder.domain.errors import ServiceError
 from vibecoder.domain.sandbox_runs.runs import (
     RunView,
     get_run,
@@ -14,6 +13,7 @@ from vibecoder.domain.sandbox_runs.runs import (
     run_view,
     runnable_files,
 )
+from vibecoder.errors import ServiceError
 from vibecoder.models.users import User
 
 

@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 
 from vibecoder.domain.analytics import events as analytics_events
 from vibecoder.domain.catalog import listings as catalog
-from vibecoder.domain.errors import NotFound, RateLimited, ValidationFailed
+from vibecoder.errors import NotFound, RateLimited, ValidationFailed
 from vibecoder.infra import dispatch, ratelimit, storage
 from vibecoder.models.catalog import Listing, ListingVersion
 from vibecoder.models.sandbox import SandboxRun

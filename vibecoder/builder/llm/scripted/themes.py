@@ -55,7 +55,7 @@ class Theme:
     team: tuple[tuple[str, str], ...] = ()  # (name, role)
 
 
-THEMES = (
+BASE_THEMES: tuple[Theme, ...] = (
     Theme(
         "coffee",
         ("coffee", "espresso", "roaster", "cafe", "café", "beans", "barista"),
@@ -286,7 +286,7 @@ SERVICE_THEMES = (
         ),
     ),
 )
-THEMES = THEMES + SERVICE_THEMES
+THEMES: tuple[Theme, ...] = BASE_THEMES + SERVICE_THEMES
 DEFAULT_THEME = Theme(
     "shop",
     (),

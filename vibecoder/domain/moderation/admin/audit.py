@@ -6,12 +6,12 @@ from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from vibecoder.domain.errors import ValidationFailed
 from vibecoder.domain.moderation.admin.guards import (
     PAGE_SIZE,
     clamp_page,
     require_admin,
 )
+from vibecoder.errors import ValidationFailed
 from vibecoder.models.moderation import (
     AdminAuditEntry,
     AuditAction,

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from vibecoder.domain.errors import PermissionDenied, ValidationFailed
+from vibecoder.errors import PermissionDenied, ValidationFailed
 from vibecoder.models.moderation import (
     AdminAuditEntry,
     AuditAction,

@@ -10,7 +10,6 @@ from sqlmodel import Session, select
 
 from vibecoder.domain.accounts import notifications
 from vibecoder.domain.commerce.money import format_price
-from vibecoder.domain.errors import Conflict, NotFound, ValidationFailed
 from vibecoder.domain.moderation.admin.guards import (
     PAGE_SIZE,
     audit,
@@ -20,6 +19,7 @@ from vibecoder.domain.moderation.admin.guards import (
     like_pattern,
     require_admin,
 )
+from vibecoder.errors import Conflict, NotFound, ValidationFailed
 from vibecoder.models.catalog import Listing, ListingStatus
 from vibecoder.models.moderation import (
     AuditAction,

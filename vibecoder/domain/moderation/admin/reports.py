@@ -8,7 +8,6 @@ from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from vibecoder.domain.errors import Conflict, NotFound, ValidationFailed
 from vibecoder.domain.moderation.admin.guards import (
     PAGE_SIZE,
     audit,
@@ -18,6 +17,7 @@ from vibecoder.domain.moderation.admin.guards import (
     require_admin,
 )
 from vibecoder.domain.moderation.reports import CATEGORY_LABELS
+from vibecoder.errors import Conflict, NotFound, ValidationFailed
 from vibecoder.models.catalog import Listing
 from vibecoder.models.moderation import (
     AuditAction,

@@ -11,7 +11,6 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session, select
 
 from vibecoder.domain.accounts import auth
-from vibecoder.domain.errors import Conflict, NotFound, ValidationFailed
 from vibecoder.domain.moderation.admin.guards import (
     PAGE_SIZE,
     audit,
@@ -21,6 +20,7 @@ from vibecoder.domain.moderation.admin.guards import (
     like_pattern,
     require_admin,
 )
+from vibecoder.errors import Conflict, NotFound, ValidationFailed
 from vibecoder.models.catalog import Listing, ListingStatus
 from vibecoder.models.moderation import (
     AuditAction,
