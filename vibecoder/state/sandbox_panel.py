@@ -37,16 +37,6 @@ class SandboxPanelState(AuthState):
     error: str = ""
     result: RunView | None = None
     tests: RunView | None = None
-    # Why runs cannot happen on this server ("" when the sandbox works): shown instead of Run.
-    unavailable: str = ""
-
-    @rx.event(background=True)
-    async def check_sandbox(self):
-        from vibecoder.infra.capabilities import unavailable_reason
-
-        reason = await asyncio.to_thread(unavailable_reason, "sandbox")
-        async with self:
-            self.unavailable = reason
 
     @rx.event
     def load(self):
