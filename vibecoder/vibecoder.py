@@ -38,6 +38,7 @@ from vibecoder.state.auth import SignInState, SignUpState
 from vibecoder.state.browse import BrowseState
 from vibecoder.state.build import BuildListState, BuildProjectState
 from vibecoder.state.build_preview import BuildPreviewState
+from vibecoder.state.capabilities import CapabilitiesState
 from vibecoder.state.dashboard import DashboardState
 from vibecoder.state.library import LibraryState
 from vibecoder.state.listing import ListingState
@@ -107,7 +108,7 @@ app.add_page(
     on_load=[
         ListingState.load,
         SandboxPanelState.load,
-        SandboxPanelState.check_sandbox,
+        CapabilitiesState.check,
         SimilarListingsState.load,
         PurchaseState.load,
     ],
@@ -138,7 +139,10 @@ app.add_page(
 )
 # The AI builder: projects, and one project's chat, plan, progress, preview and history.
 app.add_page(
-    build.build_page, route="/build", title="Build · VibeCoder", on_load=BuildListState.load
+    build.build_page,
+    route="/build",
+    title="Build · VibeCoder",
+    on_load=[BuildListState.load, CapabilitiesState.check],
 )
 app.add_page(
     build_project.build_project_page,
@@ -147,7 +151,7 @@ app.add_page(
     on_load=[
         BuildProjectState.load,
         BuildPreviewState.load_preview,
-        BuildProjectState.check_tools,
+        CapabilitiesState.check,
     ],
 )
 # Seller analytics: the dashboard and one listing's analytics (sellers only, refused otherwise).

@@ -8,6 +8,7 @@ import reflex as rx
 from vibecoder.components.safe_markdown import safe_markdown
 from vibecoder.state.build import BuildProjectState as S
 from vibecoder.state.build_views import ChatItem, DraftStep, ModelOption, StepItem
+from vibecoder.state.capabilities import CapabilitiesState
 
 STEP_COLORS = {
     "queued": "gray",
@@ -300,9 +301,9 @@ def chat_panel() -> rx.Component:
                 ),
                 rx.cond(S.error != "", rx.text(S.error, color_scheme="red", role="alert")),
                 rx.cond(
-                    S.tools_unavailable != "",
+                    CapabilitiesState.builder_unavailable != "",
                     rx.callout(
-                        S.tools_unavailable,
+                        CapabilitiesState.builder_unavailable,
                         icon="triangle-alert",
                         color_scheme="amber",
                         data_testid="builder-unavailable",

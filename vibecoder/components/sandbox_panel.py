@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from vibecoder.state.capabilities import CapabilitiesState as C
 from vibecoder.state.sandbox_panel import SandboxPanelState as S
 
 R = S.result
@@ -149,9 +150,9 @@ def sandbox_panel() -> rx.Component:
                     width="100%",
                 ),
                 rx.cond(
-                    S.unavailable != "",
+                    C.sandbox_unavailable != "",
                     rx.callout(
-                        S.unavailable,
+                        C.sandbox_unavailable,
                         icon="triangle-alert",
                         color_scheme="amber",
                         id="sandbox-unavailable",

@@ -8,6 +8,7 @@ from vibecoder.components.filters import pager
 from vibecoder.components.layout import page
 from vibecoder.state.build import BuildListState as S
 from vibecoder.state.build_views import ProjectItem
+from vibecoder.state.capabilities import CapabilitiesState
 
 
 def _project(item: ProjectItem) -> rx.Component:
@@ -61,7 +62,16 @@ def _new_project_form() -> rx.Component:
                     wrap="wrap",
                 ),
                 rx.cond(S.error != "", rx.text(S.error, color_scheme="red", role="alert")),
-                rx.button("Start building", type="submit"),
+                rx.cond(
+                    CapabilitiesState.builder_unavailable != "",
+                    rx.callout(
+                        CapabilitiesState.builder_unavailable,
+                        icon="triangle-alert",
+                        color_scheme="amber",
+                        data_testid="builder-unavailable",
+                    ),
+                    rx.button("Start building", type="submit"),
+                ),
                 spacing="3",
                 width="100%",
             ),

@@ -151,8 +151,6 @@ class BuildProjectState(AuthState):
     preview_version: int = 0
     following: bool = False
     error: str = ""
-    # Why builds cannot run on this server ("" when bundler and renderer work): shown, not Send.
-    tools_unavailable: str = ""
     # Backend only: which follower is current, when messages were read, the stored token total.
     _follow_gen: int = 0
     _messages_at: float = 0.0
@@ -272,14 +270,6 @@ class BuildProjectState(AuthState):
         self.following = False
         if self.run_status in ACTIVE:
             return BuildProjectState.follow
-
-    @rx.event(background=True)
-    async def check_tools(self):
-        from vibecoder.builder.capabilities import unavailable_reason
-
-        reason = await asyncio.to_thread(unavailable_reason, "bundler", "renderer")
-        async with self:
-            self.tools_unavailable = reason
 
     @rx.event
     def set_tab(self, tab: str):

@@ -29,16 +29,6 @@ class SandboxPanelState(AuthState):
     error: str = ""
     result: RunView | None = None
     tests: RunView | None = None
-    # Why runs cannot happen on this server ("" when the sandbox works): shown instead of Run.
-    unavailable: str = ""
-
-    @rx.event(background=True)
-    async def check_sandbox(self):
-        from vibecoder.builder.capabilities import unavailable_reason
-
-        reason = await asyncio.to_thread(unavailable_reason, "sandbox")
-        async with self:
-            self.unavailable = reason
 
     @rx.event
     async def load(self):
