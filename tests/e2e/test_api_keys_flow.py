@@ -4,6 +4,7 @@ and from where, and Revoke stops it at once; the API's docs page shows the whole
 from __future__ import annotations
 
 import httpx
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS, sign_up_buyer, wait_for_app
@@ -11,6 +12,8 @@ from tests.e2e.conftest import ARTIFACTS, sign_up_buyer, wait_for_app
 PASSWORD = "amber-lantern-2026"
 
 
+# The first test of the file also waits for the app to start (a compile on a cold checkout).
+@pytest.mark.timeout(900)
 def test_create_use_see_and_revoke_an_api_key(page, live_app):
     sign_up_buyer(page, live_app, "keys", PASSWORD, "/account")
     page.fill("input[name=name]", "my script")
