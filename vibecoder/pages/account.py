@@ -9,6 +9,8 @@ from vibecoder.domain.accounts import api_keys
 from vibecoder.settings import get_settings
 from vibecoder.state.account import AccountState, ApiKeyRow
 
+KEYS_URL = get_settings().public_api_url + "/api/account/api-keys"
+
 
 def _section(title: str, *children: rx.Component) -> rx.Component:
     return rx.card(
@@ -168,7 +170,9 @@ def _api_keys() -> rx.Component:
             size="2",
             color_scheme="gray",
         ),
-        rx.form(
+        # Not a Reflex form: assets/account_keys.js posts it to /api/account/api-keys and
+        # shows the new key in the page only (a secret never goes through Reflex state).
+        rx.el.form(
             rx.vstack(
                 rx.hstack(
                     rx.input(name="name", placeholder="Key name, e.g. CI", aria_label="Key name"),
@@ -182,21 +186,29 @@ def _api_keys() -> rx.Component:
                     spacing="3",
                 ),
             ),
-            on_submit=AccountState.create_api_key,
-            reset_on_submit=True,
+            custom_attrs={"data-api-key-form": "", "data-url": KEYS_URL},
         ),
-        field_error(AccountState.api_key_error),
-        rx.cond(
-            AccountState.new_key_plaintext != "",
-            rx.callout(
-                rx.vstack(
-                    rx.text("Copy this key now; it will not be shown again."),
-                    rx.code(AccountState.new_key_plaintext, id="new-api-key"),
-                ),
-                icon="key",
-                color_scheme="amber",
+        rx.text("", id="api-key-error", role="alert", color_scheme="red", size="2"),
+        rx.callout(
+            rx.vstack(
+                rx.text("Copy this key now; it will not be shown again."),
+                rx.code("", custom_attrs={"data-new-key-box": ""}),
             ),
+            icon="key",
+            color_scheme="amber",
+            custom_attrs={"data-new-key": ""},
+            style={"display": "none"},
         ),
+        rx.button(
+            "Reload keys",
+            id="reload-api-keys",
+            on_click=AccountState.load_keys,
+            style={"display": "none"},
+            aria_hidden="true",
+            tab_index=-1,
+        ),
+        rx.script(src="/account_keys.js"),
+        field_error(AccountState.api_key_error),
         rx.cond(
             AccountState.api_keys.length() > 0,
             rx.box(
