@@ -123,7 +123,9 @@ def listing_view(*, session: Session, slug: str, viewer: User | None) -> Listing
     meta = session.get(AiMetadata, latest.id) if latest else None
     from vibecoder.domain.sandbox_runs.runs import latest_test_runs, test_label
 
-    test_runs = latest_test_runs(session=session, version_ids=[v.id for v in versions])
+    test_runs = latest_test_runs(
+        session=session, version_ids=[v.id for v in versions if v.id is not None]
+    )
     breakdown = rating_breakdown(session=session, listing_id=listing.id)
     return ListingView(
         id=listing.id,

@@ -17,6 +17,7 @@ import base64
 import hashlib
 import re
 import unicodedata
+from typing import cast
 
 import numpy as np
 import redis
@@ -98,12 +99,12 @@ def query_embedding(*, redis_client: redis.Redis, query: str) -> tuple[list[floa
     key = CACHE_PREFIX + hashlib.sha256(query.encode()).hexdigest()
     cached = redis_client.get(key)
     if cached:
-        vector = np.frombuffer(base64.b64decode(cached), dtype=np.float32)
-        return vector.tolist(), True
+        stored = np.frombuffer(base64.b64decode(cast("str | bytes", cached)), dtype=np.float32)
+        return stored.tolist(), True
     [vector] = embeddings.encode([query])
     packed = base64.b64encode(np.asarray(vector, dtype=np.float32).tobytes()).decode()
     redis_client.set(key, packed, ex=get_settings().query_embedding_ttl_seconds)
-    return vector, False
+    return vector.tolist(), False
 
 
 def _terms(query: str) -> list[str]:
