@@ -380,6 +380,10 @@ def main() -> None:
         app.wait_until_up()
         emails, token, listing_id = make_accounts(app.database_url())
         result = asyncio.run(run(app.backend_url, emails, token, listing_id))
+    except BaseException:
+        if app.process is not None:  # the app's own log says why, before its data dir goes
+            print(app.log_path.read_text(errors="replace")[-6000:], file=sys.stderr)
+        raise
     finally:
         app.stop()
     path = write_result("event_loop", result)
