@@ -89,11 +89,16 @@ class SearchState(ListingFilters, AuthState):
         async with self:
             self.query = query = value[:MAX_QUERY_CHARS]
             self.searching, self.page = True, 1
-        await self._query()
-        async with self:
-            if self.query != query:
-                return
-            self.searching = False
+        try:
+            await self._query()
+        finally:
+            # Also when the search failed: the spinner must not spin on for ever.
+            async with self:
+                current = self.query == query
+                if current:
+                    self.searching = False
+        if not current:
+            return
         # Keep the address shareable without a page reload.
         url = "/search?q=" if query else "/search"
         yield rx.call_script(
