@@ -292,7 +292,7 @@ def test_strangers_cannot_lock_a_user_out_and_logins_are_csrf_checked(live_app):
 
 
 def test_preview_opened_directly_cannot_read_cookies_or_make_requests(page, live_app, listener):
-    from vibecoder.builder.service.preview import preview_url
+    from vibecoder.builder.service.preview import sign_preview
     from vibecoder.builder.service.projects import create_project, create_version
     from vibecoder.models.users import User
 
@@ -305,23 +305,35 @@ def test_preview_opened_directly_cannot_read_cookies_or_make_requests(page, live
         " () => document.body.dataset.fetch = 'blocked');"
         f"new Image().src = '{listener}/preview-img';"
     )
-    with _db(live_app) as session:
-        from sqlmodel import select
+    from sqlmodel import select
 
-        owner = session.exec(select(User).where(User.email == email)).one()
-        project = create_project(session=session, owner_id=owner.id, name="P", provider="scripted")
-        create_version(
-            session=session,
-            project_id=project.id,
-            files={"src/App.jsx": "export default function App() { return null; }\n"},
-            bundle_js=bundle,
-            css="h1 { color: red; }",
-            message="v1",
-            provider="scripted",
-            model="scripted-demo",
-        )
-        session.commit()
-        link = preview_url(public_id=project.public_id, number=1, user_id=owner.id)
+    from tests.fakes.commerce import configured
+    from vibecoder.infra import storage
+
+    # The bundle goes into the live app's blob store (its data directory), not this process's.
+    with configured(VIBECODER_DATA_DIR=str(live_app.data_dir)), _db(live_app) as session:
+        storage.get_blob_store.cache_clear()
+        try:
+            owner = session.exec(select(User).where(User.email == email)).one()
+            project = create_project(
+                session=session, owner_id=owner.id, name="P", provider="scripted"
+            )
+            create_version(
+                session=session,
+                project_id=project.id,
+                files={"src/App.jsx": "export default function App() { return null; }\n"},
+                bundle_js=bundle,
+                css="h1 { color: red; }",
+                message="v1",
+                provider="scripted",
+                model="scripted-demo",
+            )
+            session.commit()
+        finally:
+            storage.get_blob_store.cache_clear()
+        token = sign_preview(public_id=project.public_id, number=1, user_id=owner.id)
+        # The app's preview origin in development: its backend on 127.0.0.1 (not localhost).
+        link = f"{live_app.backend_url}/preview/{project.public_id}/1/?t={token}"
     # The visitor is signed in to the app (an HttpOnly cookie for localhost)...
     page.set_default_timeout(120_000)
     sign_in(page, live_app, email, PASSWORD, "/account")
