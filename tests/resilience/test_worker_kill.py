@@ -27,15 +27,15 @@ WORKER = "worker-embeddings.1"
 
 
 def _blocked_worker_pid(conn, holder_pid: int) -> int | None:
-    """The session stuck behind our listing lock: the worker's fulfilment transaction (its
-    first write that references the listing: the license insert's foreign key or the sales
-    count update)."""
+    """The worker's session stuck behind our listing lock: its fulfilment transaction (the
+    first write that references the listing: the license's foreign key or the sales count).
+    Connections carry their process name (vibecoder/infra/db.py)."""
     return conn.execute(
         text(
             "select pid from pg_stat_activity where wait_event_type = 'Lock'"
-            " and :holder = any(pg_blocking_pids(pid))"
+            " and application_name = :worker and :holder = any(pg_blocking_pids(pid))"
         ),
-        {"holder": holder_pid},
+        {"holder": holder_pid, "worker": WORKER},
     ).scalar()
 
 
