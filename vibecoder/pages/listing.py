@@ -168,7 +168,7 @@ def _provenance_tab() -> rx.Component:
                 ),
                 rx.data_list.item(
                     rx.data_list.label("Tokens"),
-                    rx.data_list.value(L.ai_tokens_in, " in · ", L.ai_tokens_out, " out"),
+                    rx.data_list.value(L.ai_tokens),
                 ),
                 rx.data_list.item(
                     rx.data_list.label("Temperature"), rx.data_list.value(L.ai_temperature)

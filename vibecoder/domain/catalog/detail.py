@@ -77,8 +77,7 @@ class ListingView(BaseModel):
     default_file: str
     ai_model: str
     ai_provider: str
-    ai_tokens_in: int
-    ai_tokens_out: int
+    ai_tokens: str  # "1,200 in · 3,400 out", or "4,600 total" when only a total was recorded
     ai_temperature: str
     ai_generated: str
     prompts: list[PromptEntry]
@@ -107,6 +106,16 @@ def file_entries(files: list[VersionFile]) -> list[FileEntry]:
         )
         for f in sorted(files, key=lambda f: f.path)
     ]
+
+
+def tokens_label(meta: AiMetadata | None) -> str:
+    if meta is None:
+        return ""
+    if meta.token_input or meta.token_output:
+        return f"{meta.token_input:,} in · {meta.token_output:,} out"
+    if meta.token_total is not None:
+        return f"{meta.token_total:,} total"
+    return "not recorded"
 
 
 def listing_view(*, session: Session, slug: str, viewer: User | None) -> ListingView:
@@ -171,8 +180,7 @@ def listing_view(*, session: Session, slug: str, viewer: User | None) -> Listing
         default_file=default_file([f.path for f in files if not f.is_binary]),
         ai_model=meta.model if meta else "",
         ai_provider=meta.provider if meta else "",
-        ai_tokens_in=meta.token_input if meta else 0,
-        ai_tokens_out=meta.token_output if meta else 0,
+        ai_tokens=tokens_label(meta),
         ai_temperature="" if not meta or meta.temperature is None else f"{meta.temperature:g}",
         ai_generated=meta.generated_at.strftime("%Y-%m-%d") if meta and meta.generated_at else "",
         prompts=[PromptEntry(**entry) for entry in (meta.prompt_history if meta else [])],
