@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from vibecoder.components.layout import field_error, page
+from vibecoder.pages.account_email import email_section
 from vibecoder.state.account import AccountState, ApiKeyRow
 
 
@@ -193,6 +194,7 @@ def account() -> rx.Component:
         rx.vstack(
             rx.heading("Your account", size="7"),
             _profile(),
+            email_section(),
             _selling(),
             _password(),
             _api_keys(),

@@ -64,6 +64,7 @@ def signin() -> rx.Component:
                 on_submit=SignInState.submit,
                 width="100%",
             ),
+            rx.text(rx.link("Forgot your password?", href="/forgot", id="forgot-link"), size="2"),
             rx.text("New here? ", rx.link("Create an account", href="/signup"), size="2"),
         )
     )

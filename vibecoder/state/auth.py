@@ -156,16 +156,18 @@ class SignUpState(AuthState):
         if password != str(form.get("password_confirm", "")):
             self.password_error = "The two passwords do not match."
             return
+        from vibecoder.domain.accounts import email_links
+        from vibecoder.domain.accounts.notifications import deliver
+
         try:
             with session_scope() as session:
-                user = auth.register(
+                user, verification = email_links.sign_up(
                     session=session,
                     email=str(form.get("email", "")),
                     username=str(form.get("username", "")) or None,
                     password=password,
+                    seller=bool(form.get("sell")),
                 )
-                if form.get("sell"):
-                    auth.become_seller(session=session, user=user)
                 token = self.start_session(session, user)
         except ServiceError as exc:
             target = {"email": "email_error", "username": "username_error"}.get(
@@ -173,5 +175,6 @@ class SignUpState(AuthState):
             )
             setattr(self, target, exc.message)
             return
+        deliver(verification.message)
         self.sign_in_as(user, token)
         return rx.redirect("/account")

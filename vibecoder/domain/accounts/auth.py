@@ -18,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
+from zxcvbn import zxcvbn
 
 from vibecoder.domain.errors import (
     Conflict,
@@ -41,23 +42,8 @@ USERNAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{1,30}[a-z0-9])$")
 API_KEY_PREFIX = "vck_"
 # The browser cookie that carries the session token (set by the Reflex app, read by HTTP routes).
 SESSION_COOKIE = "vc_session"
-COMMON_PASSWORDS = frozenset(
-    {
-        "password",
-        "password1",
-        "password123",
-        "123456789",
-        "1234567890",
-        "qwertyuiop",
-        "iloveyou12",
-        "letmein123",
-        "welcome123",
-        "admin12345",
-        "passw0rd12",
-        "changeme123",
-        "qwerty12345",
-    }
-)
+# zxcvbn scores 0-4 (guesses < 10^3 ... > 10^10); 3 resists an offline attack on a slow hash.
+MIN_PASSWORD_SCORE = 3
 
 
 class AuthError(ServiceError):
@@ -87,10 +73,6 @@ def validate_password(password: str, *, email: str = "", username: str = "") -> 
     if len(password) > 256:
         raise ValidationFailed("weak_password", "Use at most 256 characters.", field="password")
     lowered = password.lower()
-    if lowered in COMMON_PASSWORDS or len(set(password)) < 4:
-        raise ValidationFailed(
-            "weak_password", "This password is too easy to guess.", field="password"
-        )
     # Compare letters and digits only, so "ada.lovelace" is caught in "Ada-Lovelace-99".
     letters = re.sub(r"[^a-z0-9]", "", lowered)
     personal = [re.sub(r"[^a-z0-9]", "", part.lower()) for part in (email.split("@")[0], username)]
@@ -99,6 +81,15 @@ def validate_password(password: str, *, email: str = "", username: str = "") -> 
             "weak_password",
             "Your password must not contain your email or username.",
             field="password",
+        )
+    # zxcvbn's cost grows with length; the first 100 characters decide any realistic password.
+    result = zxcvbn(password[:100], user_inputs=[p for p in (email, username) if p])
+    if result["score"] < MIN_PASSWORD_SCORE:
+        feedback = result.get("feedback") or {}
+        hints = [feedback.get("warning") or ""] + list(feedback.get("suggestions") or [])[:1]
+        hint = " ".join(h for h in hints if h) or "Add another word or two."
+        raise ValidationFailed(
+            "weak_password", f"This password is too easy to guess. {hint}", field="password"
         )
 
 
@@ -120,7 +111,11 @@ def register(
     username: str | None = None,
     display_name: str | None = None,
     role: Role = Role.buyer,
+    email_verified: bool = True,
 ) -> User:
+    """Create an account. `email_verified` is the caller's word on the address: operators
+    (createuser, imports, the demo seed) vouch for it; self-service sign-up
+    (`email_links.sign_up`) passes False and mails a verification link."""
     email = normalize_email(email)
     if not EMAIL_RE.match(email) or len(email) > 320:
         raise ValidationFailed("invalid_email", "Enter a valid email address.", field="email")
@@ -136,7 +131,13 @@ def register(
         raise Conflict("email_taken", "An account with this email already exists.", field="email")
     if session.exec(select(User.id).where(User.username == username)).first():
         raise Conflict("username_taken", "This username is taken.", field="username")
-    user = User(email=email, username=username, password_hash=hash_password(password), role=role)
+    user = User(
+        email=email,
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        email_verified_at=datetime.now(UTC) if email_verified else None,
+    )
     session.add(user)
     try:
         session.flush()
@@ -260,6 +261,13 @@ def revoke_all_sessions(*, session: Session, user: User) -> None:
         .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
         .values(revoked_at=datetime.now(UTC))
     )
+
+
+def check_password(user: User, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def change_password(
