@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import reflex as rx
 
 from vibecoder.domain.errors import ServiceError
@@ -30,39 +28,56 @@ class SearchState(ListingFilters, AuthState):
     results: list[SearchResultCard] = []
     total: int = 0
     searching: bool = False
+    # "Showing results for …" when typos were corrected word by word.
+    corrected: str = ""
+    # The query whose results are on screen: an older query's answer never replaces a newer one.
+    shown_query: str = ""
+    _generation: int = 0
+
+    def _url_extra(self) -> dict[str, str]:
+        return {"q": self.query.strip()}
 
     def _query(self) -> None:
         self.error = ""
-        if not self.query.strip():
-            self.results, self.total, self.pages = [], 0, 1
+        self._generation += 1
+        generation, query = self._generation, self.query
+        if not query.strip():
+            self.results, self.total, self.pages, self.corrected = [], 0, 1, ""
+            self.shown_query = ""
             return
         try:
             filters = self._filters()
         except ValueError:
-            self.error = "Check the price range."
+            self.error, self.shown_query = "Check the price range.", query
             return
         try:
             with session_scope() as session:
                 found = search(
                     session=session,
                     redis_client=get_redis(),
-                    query=self.query,
+                    query=query,
                     filters=filters,
                     limit=PAGE_SIZE,
                     offset=(self.page - 1) * PAGE_SIZE,
                 )
-                self.results = result_cards(session=session, hits=found.hits)
+                cards = result_cards(session=session, hits=found.hits)
         except ServiceError as exc:
             self.error, self.results, self.total = exc.message, [], 0
+            self.shown_query = query
             return
-        self.total = found.total
+        if generation != self._generation:
+            return  # a newer query started meanwhile; its answer wins
+        self.results, self.total = cards, found.total
+        self.corrected = found.corrected or ""
+        self.shown_query = query
         self.pages = max((found.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
 
     @rx.event
     def load(self):
         self.load_user()
         self.query = self.router.url.query_parameters.get("q", "")[:MAX_QUERY_CHARS]
-        self.page = 1
+        # A new query from the navbar arrives as a bare /search?q=…: every filter resets to
+        # what the URL says (nothing), so old filters never hide a fresh query's results.
         self._load_facets()
         self._query()
 
@@ -72,16 +87,11 @@ class SearchState(ListingFilters, AuthState):
         self.query = value[:MAX_QUERY_CHARS]
         self.searching = True
         yield
-        self._refresh()
+        self.page = 1
+        self._query()
         self.searching = False
         # Keep the address shareable without a page reload.
-        url = "/search?q=" if self.query else "/search"
-        yield rx.call_script(
-            f"window.history.replaceState(null, '', {json.dumps(url)}"
-            f" + encodeURIComponent({json.dumps(self.query)}))"
-            if self.query
-            else f"window.history.replaceState(null, '', {json.dumps(url)})"
-        )
+        yield self._sync_url()
 
     @rx.event
     def use_suggestion(self, text: str):
