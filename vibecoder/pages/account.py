@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vibecoder.components.layout import field_error, page
+from vibecoder.components.layout import field_error, page, rich_callout
 from vibecoder.pages.account_email import email_section
 from vibecoder.state.account import AccountState, ApiKeyRow
 
@@ -157,7 +157,7 @@ def _api_keys() -> rx.Component:
         field_error(AccountState.api_key_error),
         rx.cond(
             AccountState.new_key_plaintext != "",
-            rx.callout(
+            rich_callout(
                 rx.vstack(
                     rx.text("Copy this key now; it will not be shown again."),
                     rx.code(AccountState.new_key_plaintext, id="new-api-key"),
