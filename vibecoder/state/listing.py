@@ -136,8 +136,8 @@ class ListingState(AuthState):
         except ServiceError as exc:
             self.review_error = exc.message
             return
-        self.review_message = "Thanks — your review is saved."
-        return ListingState.load
+        # The reload below clears messages: the confirmation is a toast that outlives it.
+        return [ListingState.load, rx.toast.success("Thanks — your review is saved.")]
 
     @rx.event
     def reply(self, review_id: int, form: dict):

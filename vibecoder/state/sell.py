@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from vibecoder.domain.catalog import files as listing_files
 from vibecoder.domain.catalog import listings as catalog
+from vibecoder.domain.catalog import semver
 from vibecoder.domain.commerce.money import format_price
 from vibecoder.domain.errors import ServiceError
 from vibecoder.infra.db import session_scope
@@ -70,6 +71,9 @@ class SellState(AuthState):
     uploading: bool = False
     new_version: str = "1.0.0"
     new_changelog: str = ""
+    # "0.9.0 is below the latest 1.1.0": shown until the seller confirms or changes it.
+    version_warning: str = ""
+    _confirmed_version: str = ""
     cover_path: str = ""
 
     @rx.var
@@ -177,6 +181,9 @@ class SellState(AuthState):
 
         versions = catalog.versions_of(session=session, listing_id=listing_id, published_only=False)
         runs = latest_test_runs(session=session, version_ids=[v.id for v in versions])
+        # The next patch is what most uploads are: pre-fill it (the seller can change it).
+        self.new_version = semver.next_patch([v.version for v in versions])
+        self.version_warning = ""
         self.versions = [
             VersionRow(
                 id=v.id,
@@ -260,6 +267,7 @@ class SellState(AuthState):
     @rx.event
     def set_new_version(self, value: str):
         self.new_version = value
+        self.version_warning = ""
 
     @rx.event
     def set_new_changelog(self, value: str):
@@ -276,6 +284,18 @@ class SellState(AuthState):
         if not files:
             self.upload_error = "Choose a zip or one or more files."
             return
+        wanted = self.new_version.strip()
+        latest = semver.below_latest(wanted, [v.version for v in self.versions])
+        if latest and self._confirmed_version != wanted:
+            # Probably a typo (0.9.0 after 1.1.0): ask once; uploading again confirms.
+            self._confirmed_version = wanted
+            self.version_warning = (
+                f"{wanted} is below the latest version {latest}. Buyers keep getting {latest}; "
+                "upload again to add it anyway as an older version."
+            )
+            return
+        self._confirmed_version = ""
+        self.version_warning = ""
         self.uploading = True
         yield
         try:
@@ -342,8 +362,12 @@ class SellState(AuthState):
         except ServiceError as exc:
             self.upload_error = exc.message
             return
-        self.findings = [FindingRow(**f) for f in findings]
-        return rx.toast.success("Published. Buyers can see it now.")
+        # Start the next upload from a clean form: no stale scan, message or changelog; the
+        # version field already holds the next patch (_fill_versions).
+        self.findings, self.upload_message, self.upload_error = [], "", ""
+        self.new_changelog = ""
+        warned = f" ({len(findings)} scan warnings noted.)" if findings else ""
+        return rx.toast.success("Published. Buyers can see it now." + warned)
 
     @rx.event
     def archive(self):

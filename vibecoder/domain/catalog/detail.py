@@ -49,6 +49,8 @@ class ReviewEntry(BaseModel):
     reviewer: str
     date: str
     seller_reply: str
+    # The reviewer holds a paid purchase of the listing (a refund takes the mark away).
+    verified_buyer: bool = False
 
 
 class ListingView(BaseModel):
@@ -68,6 +70,8 @@ class ListingView(BaseModel):
     seller_reputation: int
     rating_avg: float
     rating_count: int
+    # One decimal everywhere ("4.2"); empty when there are no reviews yet.
+    rating_label: str
     sales_count: int
     is_owner: bool
     latest_version_id: int | None
@@ -106,6 +110,10 @@ def file_entries(files: list[VersionFile]) -> list[FileEntry]:
         )
         for f in sorted(files, key=lambda f: f.path)
     ]
+
+
+def rating_label(avg: float, count: int) -> str:
+    return f"{avg:.1f}" if count else ""
 
 
 def tokens_label(meta: AiMetadata | None) -> str:
@@ -153,6 +161,7 @@ def listing_view(*, session: Session, slug: str, viewer: User | None) -> Listing
         ),
         rating_avg=listing.rating_avg,
         rating_count=listing.rating_count,
+        rating_label=rating_label(listing.rating_avg, listing.rating_count),
         sales_count=listing.sales_count,
         is_owner=is_owner,
         latest_version_id=latest.id if latest else None,
@@ -197,8 +206,21 @@ def reviews_page(
     total = session.exec(
         select(func.count()).select_from(Review).where(Review.listing_id == listing_id)
     ).one()
+    from sqlalchemy import exists
+
+    from vibecoder.models.commerce import Purchase, PurchaseStatus
+
+    paid = (
+        exists()
+        .where(
+            Purchase.buyer_id == Review.buyer_id,
+            Purchase.listing_id == Review.listing_id,
+            Purchase.status == PurchaseStatus.paid,
+        )
+        .label("verified")
+    )
     rows = session.exec(
-        select(Review, User.username)
+        select(Review, User.username, paid)
         .join(User, User.id == Review.buyer_id)
         .where(Review.listing_id == listing_id)
         .order_by(Review.created_at.desc(), Review.id.desc())
@@ -213,8 +235,9 @@ def reviews_page(
             reviewer=username,
             date=review.created_at.strftime("%Y-%m-%d"),
             seller_reply=review.seller_reply or "",
+            verified_buyer=bool(verified),
         )
-        for review, username in rows
+        for review, username, verified in rows
     ]
     return entries, int(total)
 
