@@ -90,6 +90,8 @@ def test_demo_purchases_are_booked_in_the_ledger_so_admin_gmv_adds_up(db):
 
     summary = seed_demo_data()
     assert summary["listings"] >= 40 and summary["reviews"] > 0
+    # Every demo listing has a (generated) cover.
+    assert not db.exec(select(Listing.slug).where(Listing.cover_image_sha.is_(None))).all()
     paid = db.exec(select(func.sum(Purchase.amount_cents)).where(Purchase.gateway == "seed")).one()
     assert paid > 0
     sales = db.exec(
@@ -99,6 +101,13 @@ def test_demo_purchases_are_booked_in_the_ledger_so_admin_gmv_adds_up(db):
     admin = auth.register(session=db, email="root@example.com", password=PASSWORD, role=Role.admin)
     metrics = platform_metrics(session=db, actor=admin, days=3650)
     assert metrics.gmv == format_amount(paid, "usd")
+    # The home page's sections are all filled by the demo catalog.
+    from vibecoder.domain.catalog.home import home_view
+
+    home = home_view(session=db)
+    assert len(home.categories) >= 8 and sum(c.count for c in home.categories) >= 40
+    assert (len(home.newest), len(home.trending), len(home.creators)) == (4, 4, 4)
+    assert home.creators[0].sales >= home.creators[-1].sales
     # Seeding twice books nothing twice.
     assert seed_demo_data(only_if_empty=True)["listings"] == 0
 
@@ -181,3 +190,83 @@ def _head() -> str:
 def test_createuser_documented_in_readme():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert "createuser" in readme and "--username" in readme and "--password-stdin" in readme
+
+
+def test_search_forgives_typos_per_word_and_says_no_results_to_nonsense(db, redis_client):
+    from vibecoder.domain.catalog.seed import seed_demo_data
+    from vibecoder.domain.search.index import reindex
+    from vibecoder.domain.search.query import search
+    from vibecoder.infra.db import session_scope
+
+    seed_demo_data()
+    reindex(session_factory=session_scope, force=True, progress=None)
+
+    def find(query: str):
+        return search(session=db, redis_client=redis_client, query=query, limit=5)
+
+    typos = find("lnading pgae for cofee shp")
+    assert typos.corrected == "landing page for coffee shop"
+    assert typos.hits[0].slug == "coffee-shop-landing"
+    assert "keyword" in typos.hits[0].matched
+
+    nonsense = find("quantum blockchain toaster firmware")
+    assert (nonsense.hits, nonsense.total) == ([], 0)
+    for junk in ("asdf qwer zxcv", "medieval poetry generator"):
+        assert find(junk).hits == [], junk
+
+    # The floor keeps real queries, short and long, and every suggestion the page offers.
+    from vibecoder.state.search import SUGGESTIONS
+
+    for query in (*SUGGESTIONS, "snake", "csv", "kubernetes operator for postgres backups"):
+        assert find(query).hits, query
+    assert find("cli that renames photos by date").hits[0].slug == "exif-date-renamer"
+
+
+def test_seller_records_provenance_per_version_and_only_their_own(db):
+    from tests.integration.test_catalog import LISTING, zip_bytes
+    from vibecoder.domain.catalog import files as listing_files
+    from vibecoder.domain.catalog import listings as catalog
+    from vibecoder.domain.catalog.provenance import parse_transcript, save_provenance
+    from vibecoder.domain.errors import NotFound, ValidationFailed
+
+    seller = auth.register(
+        session=db, email="prov@example.com", password=PASSWORD, role=Role.seller
+    )
+    other = auth.register(
+        session=db, email="other@example.com", password=PASSWORD, role=Role.seller
+    )
+    listing = catalog.create_listing(session=db, seller=seller, data=LISTING)
+    added = listing_files.add_uploaded_version(
+        session=db,
+        seller=seller,
+        listing_id=listing.id,
+        version="1.0.0",
+        changelog="",
+        uploads=[("code.zip", zip_bytes({"dedupe.py": "print(1)\n"}))],
+    )
+    db.commit()
+    data = {
+        "model": "claude-sonnet-4-5",
+        "provider": "anthropic",
+        "temperature": 0.3,
+        "token_input": 1200,
+        "token_output": 800,
+        "prompt_history": parse_transcript("User: dedupe a csv\nAssistant: done"),
+    }
+    with pytest.raises(NotFound):  # another seller's version looks missing
+        save_provenance(session=db, seller=other, version_id=added.version_id, data=data)
+    with pytest.raises(ValidationFailed):
+        save_provenance(
+            session=db, seller=seller, version_id=added.version_id, data={**data, "model": ""}
+        )
+    db.rollback()
+    save_provenance(session=db, seller=seller, version_id=added.version_id, data=data)
+    listing_files.publish_scanned_version(session=db, seller=seller, version_id=added.version_id)
+    db.commit()
+    view = listing_view(session=db, slug=listing.slug, viewer=None)
+    assert (view.ai_model, view.ai_provider, view.ai_tokens) == (
+        "claude-sonnet-4-5",
+        "anthropic",
+        "1,200 in · 800 out",
+    )
+    assert [p.role for p in view.prompts] == ["user", "assistant"]

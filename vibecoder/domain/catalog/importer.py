@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from sqlmodel import Session, select
 
 from vibecoder.domain.accounts import auth
-from vibecoder.domain.catalog import archive
+from vibecoder.domain.catalog import archive, covers
 from vibecoder.domain.catalog import files as listing_files
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.errors import ServiceError
@@ -331,6 +331,16 @@ def import_seed_catalog() -> dict[str, int]:
                     published_at=now - timedelta(days=days_ago),
                 )
             listing = session.exec(select(Listing).where(Listing.slug == spec["slug"])).one()
+            if listing.cover_image_sha is None:
+                # Cards sell with a picture: the demo catalog gets generated title covers.
+                covers.set_cover(
+                    session=session,
+                    seller=seller,
+                    listing_id=listing.id,
+                    stream=io.BytesIO(
+                        covers.generated_cover(title=listing.title, category=listing.category)
+                    ),
+                )
             counts["listings"] += 1
             for review in spec.get("reviews", []):
                 buyer = auth.get_user_by_email(
