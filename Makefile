@@ -11,22 +11,28 @@ export REFLEX_TELEMETRY_ENABLED := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test bench bench-search bench-builder bench-sandbox bench-commerce bench-analytics \
-        bootstrap lint format clean-data
+.PHONY: run test bench bench-search bench-builder bench-sandbox bench-commerce bench-analytics bench-event-loop \
+        bootstrap system-deps lint format clean-data
 
-run: bootstrap
+run: system-deps bootstrap
 	$(PY) -m vibecoder dev
 
-test: bootstrap
+test: system-deps bootstrap
 	$(PY) -m pytest tests -p no:cacheprovider
 
-bench: bootstrap
+# Debian packages pip and npm cannot bring: chromium (the builder's shadow render), bubblewrap and
+# libseccomp2 (the sandbox). Installed with apt-get when run as root, else one line saying how.
+# `make prod-local` runs `scripts/system-deps.sh --prod` (adds nginx and redis-server).
+system-deps:
+	scripts/system-deps.sh
+
+bench: system-deps bootstrap
 	$(PY) -m bench
 
-bench-sandbox: bootstrap
+bench-sandbox: system-deps bootstrap
 	$(PY) -m bench.sandbox
 
-bench-builder: bootstrap
+bench-builder: system-deps bootstrap
 	$(PY) -m bench.builder
 
 bench-commerce: bootstrap
@@ -37,6 +43,9 @@ bench-search: bootstrap
 
 bench-analytics: bootstrap
 	$(PY) -m bench.analytics
+
+bench-event-loop: bootstrap
+	$(PY) -m bench.event_loop
 
 bootstrap: $(VENV)/.installed $(TOOLS)/.installed $(TOOLS)/preview/.installed
 

@@ -43,9 +43,10 @@ BUNDLE_KINDS = {"syntax", "bad_import"}
 
 
 def recovery_and_latency() -> dict:
-    from vibecoder.builder import prompts, sections, shadow
+    from vibecoder.builder import prompts, shadow
     from vibecoder.builder.llm import collect
     from vibecoder.builder.llm.scripted import FaultPlan, ScriptedProvider
+    from vibecoder.builder.llm.scripted import templates as sections
     from vibecoder.builder.steps import interface_of, run_step
 
     step_seconds, clean_seconds, truncated_seconds, bundle_seconds = [], [], [], []
@@ -160,20 +161,18 @@ def whole_runs(tmp: Path) -> dict:
                     provider=ProviderConfig("scripted", faults=faults),
                     auto_approve=True,
                 )
-                state = engine.run_inline(client, state["run_id"])
+                state = engine.run_inline(client, state.run_id)
                 results[label].append(
                     {
-                        "status": state["status"],
+                        "status": state.status,
                         "seconds": time.perf_counter() - started,
-                        "steps": len(state["steps"]),
-                        "tokens": state["tokens_in"] + state["tokens_out"],
-                        "recovery_tokens": state["recovery_tokens"],
-                        "fix_tokens": state["fix_tokens"],
-                        "fixes": sum(s.get("fixes", 0) for s in state["steps"]),
-                        "continuations": sum(s.get("continuations", 0) for s in state["steps"]),
-                        "validations": [
-                            v for s in state["steps"] for v in s.get("validations", [])
-                        ],
+                        "steps": len(state.steps),
+                        "tokens": state.tokens_in + state.tokens_out,
+                        "recovery_tokens": state.recovery_tokens,
+                        "fix_tokens": state.fix_tokens,
+                        "fixes": sum(s.fixes for s in state.steps),
+                        "continuations": sum(s.continuations for s in state.steps),
+                        "validations": [v for s in state.steps for v in s.validations],
                     }
                 )
         clean, faulted = results["clean"], results["faulted"]

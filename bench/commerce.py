@@ -143,9 +143,9 @@ def _download_ready(engine, buyer_id: int, purchase_id: int, version_id: int) ->
 
 
 def _paid_session(fake, buyer_id: int, listing_id: int) -> tuple[int, bytes, str]:
-    from vibecoder.domain.commerce import fulfilment
+    from vibecoder.domain.commerce import checkout
 
-    start = fulfilment.begin_checkout(buyer_id=buyer_id, listing_id=listing_id)
+    start = checkout.begin_checkout(buyer_id=buyer_id, listing_id=listing_id)
     paid = fake.complete_session(start.url.rsplit("/", 1)[1])
     body, header = _signed_event(paid)
     return start.purchase_id, body, header

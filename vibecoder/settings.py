@@ -133,6 +133,8 @@ class Settings(BaseSettings):
     chromium_path: str = Field(
         default="/usr/bin/chromium", validation_alias=_alias("VIBECODER_CHROMIUM")
     )
+    # The esbuild binary of the shadow bundler; unset: the one `make bootstrap` put in .tools.
+    esbuild_path: str | None = Field(default=None, validation_alias=_alias("VIBECODER_ESBUILD"))
 
     # Sandbox
     sandbox_backend: Literal["auto", "bwrap", "docker"] = "auto"

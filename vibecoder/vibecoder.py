@@ -109,6 +109,7 @@ app.add_page(
     on_load=[
         ListingState.load,
         SandboxPanelState.load,
+        SandboxPanelState.check_sandbox,
         SimilarListingsState.load,
         PurchaseState.load,
     ],
@@ -145,7 +146,11 @@ app.add_page(
     build_project.build_project_page,
     route="/build/[project]",
     title="Builder · VibeCoder",
-    on_load=[BuildProjectState.load, BuildPreviewState.load_preview],
+    on_load=[
+        BuildProjectState.load,
+        BuildPreviewState.load_preview,
+        BuildProjectState.check_tools,
+    ],
 )
 # Seller analytics: the dashboard and one listing's analytics (sellers only, refused otherwise).
 app.add_page(

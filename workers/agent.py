@@ -10,9 +10,8 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 
-from celery import chain
-
 from vibecoder.builder import engine
+from vibecoder.builder.service.queue import queue_steps
 from vibecoder.infra.redis_client import get_redis
 from workers.celery_app import app
 
@@ -31,28 +30,20 @@ def _abort_on_error(run_id: str):
         raise
 
 
-def enqueue_steps(run_id: str, steps: int, *, start: int = 0, generation: int = 0) -> None:
-    """Steps start..steps-1 then finish; `generation` > 0 for the chain of a retried step."""
-    chain(
-        *[run_step.si(run_id, index, generation) for index in range(start, steps)],
-        finish_run.si(run_id),
-    ).apply_async()
-
-
 @app.task(name="workers.agent.plan_run", **TASK_OPTIONS)
 def plan_run(run_id: str) -> None:
     with _abort_on_error(run_id):
         state = engine.plan_phase(get_redis(), run_id)
-    if state is not None and state["status"] == "running":
-        enqueue_steps(run_id, len(state["steps"]))
+    if state is not None and state.status == "running":
+        queue_steps(run_id, len(state.steps))
 
 
 @app.task(name="workers.agent.approve_run", **TASK_OPTIONS)
 def approve_run(run_id: str, plan: list[dict] | None = None) -> None:
     with _abort_on_error(run_id):
         state = engine.approve(get_redis(), run_id, plan=plan)
-    if state is not None and state["status"] == "running":
-        enqueue_steps(run_id, len(state["steps"]))
+    if state is not None and state.status == "running":
+        queue_steps(run_id, len(state.steps))
 
 
 @app.task(name="workers.agent.run_step", **TASK_OPTIONS)

@@ -1,59 +1,31 @@
-"""The Celery application: Redis broker, one queue per kind of work.
+"""The worker side of the Celery app: the beat schedule and the task modules.
 
-Queues: `agent` (builder steps), `embeddings` (search vectors), `sandbox` (untrusted runs),
-`default` (small bookkeeping). Long tasks are acked late with prefetch 1 so a killed worker's
-task is redelivered instead of lost; tasks that are safe to retry say so themselves.
+The app and its broker/queue configuration live in `vibecoder.infra.celery_app` (the web process
+sends tasks by name through it); importing this module registers every task on that app, so
+`celery -A workers.celery_app` starts a worker that knows them all.
 """
 
 from __future__ import annotations
 
-from celery import Celery
-from kombu import Exchange, Queue
+from vibecoder.infra.celery_app import app
 
-from vibecoder.infra.redis_client import redis_url
+__all__ = ["app"]
 
-QUEUES = ("default", "agent", "embeddings", "sandbox")
-
-app = Celery("vibecoder")
-app.conf.update(
-    broker_url=redis_url(),
-    result_backend=redis_url(),
-    broker_connection_retry_on_startup=True,
-    task_default_queue="default",
-    task_queues=[Queue(name, Exchange(name, type="direct"), routing_key=name) for name in QUEUES],
-    task_default_exchange="default",
-    task_default_routing_key="default",
-    task_routes={
-        "workers.agent.*": {"queue": "agent"},
-        "workers.embeddings.*": {"queue": "embeddings"},
-        "workers.sandbox.*": {"queue": "sandbox"},
+app.conf.beat_schedule = {
+    "purge-expired-sessions": {
+        "task": "workers.maintenance.purge_expired_sessions",
+        "schedule": 3600.0,
     },
-    task_acks_late=True,
-    task_reject_on_worker_lost=True,
-    worker_prefetch_multiplier=1,
-    task_time_limit=600,
-    task_soft_time_limit=540,
-    task_serializer="json",
-    result_serializer="json",
-    accept_content=["json"],
-    result_expires=3600,
-    worker_hijack_root_logger=False,
-    worker_send_task_events=False,
-    # Redis redelivers unacked tasks after this; longer than the longest task.
-    broker_transport_options={"visibility_timeout": 3600},
-    beat_schedule={
-        "purge-expired-sessions": {
-            "task": "workers.maintenance.purge_expired_sessions",
-            "schedule": 3600.0,
-        },
-        # Seller days close at every hour somewhere; a quarter-hourly run keeps the raw-event
-        # part of a dashboard query to about one local day (docs/analytics.md).
-        "analytics-rollup": {
-            "task": "workers.analytics.rollup_all",
-            "schedule": 900.0,
-        },
+    # Seller days close at every hour somewhere; a quarter-hourly run keeps the raw-event
+    # part of a dashboard query to about one local day (docs/analytics.md).
+    "analytics-rollup": {
+        "task": "workers.analytics.rollup_all",
+        "schedule": 900.0,
     },
-)
+    # The safety net behind the webhook path (stuck events, stale checkouts).
+    "payments-sweep": {"task": "workers.payments.sweep", "schedule": 300.0},
+}
+
 # Importing the task modules registers them on the app.
 import workers.agent  # noqa: E402,F401
 import workers.analytics  # noqa: E402,F401

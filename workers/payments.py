@@ -9,19 +9,10 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from datetime import UTC, datetime, timedelta
-
-from sqlalchemy import select
 
 from vibecoder.domain.accounts import notifications
-from vibecoder.domain.commerce import fulfilment, ledger
+from vibecoder.domain.commerce import checkout, events, ledger
 from vibecoder.infra.db import session_scope
-from vibecoder.models.commerce import (
-    CheckoutAttempt,
-    CheckoutStatus,
-    ProcessedWebhookEvent,
-    WebhookEventStatus,
-)
 from workers.celery_app import app
 
 log = logging.getLogger(__name__)
@@ -38,12 +29,12 @@ MAX_EVENT_RETRIES = 12
 def process_payment_event(self, event_row_id: int) -> str | None:
     try:
         with session_scope() as session:
-            return fulfilment.process_event(session=session, event_row_id=event_row_id)
+            return events.process_event(session=session, event_row_id=event_row_id)
     except Exception as exc:  # NotReady (out of order) or a transient database error
         if self.request.retries >= self.max_retries:
             log.error("payment event %s gave up: %s", event_row_id, exc)
             with session_scope() as session:
-                fulfilment.mark_event_failed(
+                events.mark_event_failed(
                     session=session,
                     event_row_id=event_row_id,
                     error=f"{type(exc).__name__}: {exc}",
@@ -83,31 +74,7 @@ def settle_payout_task(payout_id: int) -> None:
 @app.task(name="workers.payments.sweep", ignore_result=True)
 def sweep() -> dict[str, int]:
     """Re-queue events stored but never applied (the queue was down) and close stale checkouts."""
-    now = datetime.now(UTC)
     with session_scope() as session:
-        stuck = session.execute(
-            select(ProcessedWebhookEvent.id).where(
-                ProcessedWebhookEvent.status == WebhookEventStatus.received,
-                ProcessedWebhookEvent.received_at < now - timedelta(minutes=5),
-            )
-        ).scalars()
-        stuck_ids = list(stuck)
-        expired = session.execute(
-            select(CheckoutAttempt)
-            .where(
-                CheckoutAttempt.status == CheckoutStatus.open,
-                CheckoutAttempt.expires_at < now - timedelta(minutes=5),
-            )
-            .with_for_update(skip_locked=True)
-        ).scalars()
-        closed = 0
-        for attempt in expired:
-            fulfilment.expire_attempt(session, attempt)
-            closed += 1
-    for row_id in stuck_ids:
-        process_payment_event.delay(row_id)
-    return {"requeued": len(stuck_ids), "expired_checkouts": closed}
-
-
-# Beat (production runs `celery beat`): the safety net behind the webhook path.
-app.conf.beat_schedule["payments-sweep"] = {"task": "workers.payments.sweep", "schedule": 300.0}
+        requeued = events.requeue_stuck_events(session=session)
+        closed = checkout.close_stale_attempts(session=session)
+    return {"requeued": requeued, "expired_checkouts": closed}

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sandbox.errors import SandboxBusy
 from vibecoder.domain.sandbox_runs.runs import execute_run
 from vibecoder.infra.db import session_scope
 from vibecoder.infra.redis_client import get_redis
-from vibecoder.models.analytics import AnalyticsEvent
-from vibecoder.models.catalog import Listing
 from workers.celery_app import app
 
 
@@ -26,18 +22,7 @@ from workers.celery_app import app
     time_limit=150,
 )
 def execute_run_task(public_id: str, stdin: str) -> None:
+    # Idempotent: a finished run is left alone, and its analytics event is written once, with
+    # the result (sandbox_runs.execute_run).
     with session_scope() as session:
-        run = execute_run(
-            session=session, redis_client=get_redis(), public_id=public_id, stdin=stdin
-        )
-        if run is not None and run.kind == "run" and run.status == "done":
-            listing = session.get(Listing, run.listing_id)
-            session.add(
-                AnalyticsEvent(
-                    kind="sandbox_run",
-                    listing_id=run.listing_id,
-                    seller_id=listing.seller_id if listing else None,
-                    user_id=run.user_id,
-                    created_at=datetime.now(UTC),
-                )
-            )
+        execute_run(session=session, redis_client=get_redis(), public_id=public_id, stdin=stdin)

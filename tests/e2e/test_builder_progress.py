@@ -222,7 +222,7 @@ state = engine.start_run(
     provider=ProviderConfig("scripted", faults="Hero=cut!:0.4"),
     auto_approve=True,
 )
-print(engine.run_inline(client, state["run_id"])["status"])
+print(engine.run_inline(client, state.run_id).status)
 """
 
 

@@ -7,11 +7,13 @@ import psutil
 
 
 def test_sigterm_stops_every_child(live_app):
-    assert httpx.get(f"{live_app.backend_url}/api/health", timeout=10).json() == {
+    health = httpx.get(f"{live_app.backend_url}/api/health", timeout=30).json()
+    assert {k: health[k] for k in ("db", "redis", "worker")} == {
         "db": "ok",
         "redis": "ok",
         "worker": "ok",
     }
+    assert all(c["available"] for c in health["capabilities"].values()), health
     exit_code = live_app.stop()
     assert exit_code == 0
     gone, alive = psutil.wait_procs(live_app.descendants, timeout=30)

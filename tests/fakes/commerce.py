@@ -20,7 +20,7 @@ from tests.fakes.stripe_server import FakeStripe
 from vibecoder.domain.accounts import auth
 from vibecoder.domain.catalog import files as listing_files
 from vibecoder.domain.catalog import listings as catalog
-from vibecoder.domain.commerce import fulfilment
+from vibecoder.domain.commerce import errors, events
 from vibecoder.models.catalog import Listing
 from vibecoder.models.commerce import ProcessedWebhookEvent, Purchase
 from vibecoder.models.users import Role, User
@@ -169,10 +169,10 @@ def process_all(db: Session, *, timeout: float = 20.0) -> list[str]:
         progressed = False
         for row_id in waiting:
             try:
-                fulfilment.process_event(session=db, event_row_id=row_id)
+                events.process_event(session=db, event_row_id=row_id)
                 db.commit()
                 progressed = True
-            except fulfilment.NotReady:
+            except errors.NotReady:
                 db.rollback()
         if not progressed:
             time.sleep(0.05)

@@ -27,7 +27,7 @@ from tests.fakes.stripe_server import StripeError, event
 from vibecoder.domain.accounts import auth, profiles
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.catalog.browse import BrowseFilters, browse
-from vibecoder.domain.commerce import downloads, fulfilment
+from vibecoder.domain.commerce import checkout, downloads, refunds
 from vibecoder.domain.errors import (
     Conflict,
     NotFound,
@@ -71,8 +71,8 @@ def _paid_purchase(db, buyer: User, listing: Listing) -> int:
     from tests.fakes.commerce import configured
 
     with configured(VIBECODER_PAYMENT_GATEWAY="dummy"):
-        start = fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
-        fulfilment.pay_dummy_checkout(
+        start = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+        checkout.pay_dummy_checkout(
             session=db,
             session_ref=start.url.rsplit("/", 1)[1],
             card_number="4242 4242 4242 4242",
@@ -501,7 +501,7 @@ def test_admin_refund_disables_the_licence_writes_the_ledger_and_one_audit_row(
     listing = publish(db, seller)
 
     def paid_by(who: User) -> int:
-        start = fulfilment.begin_checkout(buyer_id=who.id, listing_id=listing.id)
+        start = checkout.begin_checkout(buyer_id=who.id, listing_id=listing.id)
         session = stripe_fake.complete_session(start.url.rsplit("/", 1)[1])
         post_event(api, event("checkout.session.completed", session), stripe_fake.webhook_secret)
         process_all(db)
@@ -517,7 +517,7 @@ def test_admin_refund_disables_the_licence_writes_the_ledger_and_one_audit_row(
     )
     db.commit()
     with pytest.raises(PermissionDenied):
-        fulfilment.refund_purchase(session=db, actor=seller, purchase_id=purchase_id)
+        refunds.refund_purchase(session=db, actor=seller, purchase_id=purchase_id)
     db.rollback()
 
     # The gateway refuses: nothing is written, not even the audit row.
@@ -627,7 +627,7 @@ def test_platform_metrics_from_known_sales(db, people):
 
 def test_purchase_lookup_excludes_abandoned_checkouts(db, people):
     listing = publish(db, people["seller"])
-    fulfilment.begin_checkout(buyer_id=people["buyer"].id, listing_id=listing.id)
+    checkout.begin_checkout(buyer_id=people["buyer"].id, listing_id=listing.id)
     db.exec(text("update purchases set status = 'canceled'"))
     db.commit()
     assert db.exec(select(func.count()).select_from(Purchase)).one() == 1

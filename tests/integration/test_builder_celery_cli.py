@@ -30,7 +30,7 @@ def test_prompt_to_validated_bundle_through_the_worker(db, redis_client, celery_
         provider=ProviderConfig("scripted", faults="Hero=cut:0.6,Footer=bad_import"),
         auto_approve=True,
     )
-    run_id = state["run_id"]
+    run_id = state.run_id
     plan_run.delay(run_id)
     stream = EventStream(redis_client, project.public_id)
     seen, cursor, deadline = [], "0-0", time.monotonic() + 180
@@ -131,7 +131,7 @@ def test_worker_killed_mid_step_is_redelivered_without_a_second_version(
         auto_approve=True,
         render=False,
     )
-    plan_run.delay(state["run_id"])
+    plan_run.delay(state.run_id)
     stream = EventStream(redis_client, project.public_id)
     cursor, killed, deadline = "0-0", [], time.monotonic() + 240
     while time.monotonic() < deadline:
@@ -145,7 +145,7 @@ def test_worker_killed_mid_step_is_redelivered_without_a_second_version(
             if event["type"] == "done":
                 deadline = 0
     assert killed
-    state = load_state(redis_client, state["run_id"])
+    state = load_state(redis_client, state.run_id)
     assert state["status"] == "done", state["error"]
     versions = builder_projects.list_versions(db, project.id)
     assert len(versions) == len(state["steps"]) == 4

@@ -119,12 +119,12 @@ def test_retry_runs_the_failed_step_again_with_the_projects_model(db, redis_clie
         provider=ProviderConfig("scripted", faults="Hero=cut!:0.4"),
         auto_approve=True,
     )
-    run_id = state["run_id"]
+    run_id = state.run_id
     state = engine.run_inline(redis_client, run_id)
-    assert state["status"] == "failed" and "Hero" in state["error"]
-    assert [s["status"] for s in state["steps"]] == ["done", "failed", "pending", "pending"]
+    assert state.status == "failed" and "Hero" in state.error
+    assert [s.status for s in state.steps] == ["done", "failed", "pending", "pending"]
     stored = _project(db, project.public_id)
-    assert stored.tokens_in + stored.tokens_out == state["tokens_in"] + state["tokens_out"]
+    assert stored.tokens_in + stored.tokens_out == state.tokens_in + state.tokens_out
 
     with pytest.raises(NotFound):
         builder_runs.retry_step(owner_id=other.id, public_id=project.public_id, run_id=run_id)

@@ -41,13 +41,13 @@ def events_of(redis_client, project):
 
 def test_run_builds_plan_steps_versions_and_events(db, redis_client, project):
     state = start(redis_client, project, faults="Hero=cut:0.5,ProductGrid=syntax")
-    state = engine.run_inline(redis_client, state["run_id"])
-    assert state["status"] == "done", state["error"]
-    assert [s["name"] for s in state["steps"]] == ["Navbar", "Hero", "ProductGrid", "Footer"]
-    hero, grid = state["steps"][1], state["steps"][2]
-    assert hero["continuations"] == 1 and hero["fixes"] == 0
-    assert grid["fixes"] == 1 and not grid["validations"][0]["ok"]
-    assert grid["validations"][0]["stage"] == "bundle" and grid["validations"][-1]["ok"]
+    state = engine.run_inline(redis_client, state.run_id)
+    assert state.status == "done", state.error
+    assert [s.name for s in state.steps] == ["Navbar", "Hero", "ProductGrid", "Footer"]
+    hero, grid = state.steps[1], state.steps[2]
+    assert hero.continuations == 1 and hero.fixes == 0
+    assert grid.fixes == 1 and not grid.validations[0]["ok"]
+    assert grid.validations[0]["stage"] == "bundle" and grid.validations[-1]["ok"]
     versions = builder_projects.list_versions(db, project.id)
     assert [v.number for v in versions] == [1, 2, 3, 4]
     files = builder_projects.version_files(versions[-1])
@@ -56,7 +56,7 @@ def test_run_builds_plan_steps_versions_and_events(db, redis_client, project):
     db.expire_all()
     stored = db.get(BuilderProject, project.id)
     assert stored.current_version_id == versions[-1].id
-    assert stored.tokens_out == state["tokens_out"] > 0
+    assert stored.tokens_out == state.tokens_out > 0
     kinds = [e["type"] for e in events_of(redis_client, project)]
     for kind in (
         "plan",
@@ -82,9 +82,9 @@ def test_second_run_is_told_the_project_is_busy(redis_client, project):
     first = start(redis_client, project)
     with pytest.raises(ProjectBusy):
         start(redis_client, project)
-    request_cancel(redis_client, first["run_id"])
-    state = engine.run_inline(redis_client, first["run_id"])
-    assert state["status"] == "cancelled"
+    request_cancel(redis_client, first.run_id)
+    state = engine.run_inline(redis_client, first.run_id)
+    assert state.status == "cancelled"
     assert lock_holder(redis_client, project.id) is None
     # The lock is free again.
     start(redis_client, project)
@@ -92,11 +92,11 @@ def test_second_run_is_told_the_project_is_busy(redis_client, project):
 
 def test_fix_is_bounded_and_stops_on_repeated_error(db, redis_client, project):
     state = start(redis_client, project, faults="Hero=throw!", prompt="a hero section for my gym")
-    state = engine.run_inline(redis_client, state["run_id"])
-    assert state["status"] == "failed"
-    step = state["steps"][0]
-    assert step["fixes"] == 1 and "same error" in step["error"]
-    assert "boom" in step["validations"][0]["error"]
+    state = engine.run_inline(redis_client, state.run_id)
+    assert state.status == "failed"
+    step = state.steps[0]
+    assert step.fixes == 1 and "same error" in step.error
+    assert "boom" in step.validations[0]["error"]
     # Nothing broken became a version.
     assert builder_projects.list_versions(db, project.id) == []
 
@@ -108,39 +108,39 @@ def test_token_budget_stops_a_runaway_run(monkeypatch, redis_client, project):
     get_settings.cache_clear()
     try:
         state = start(redis_client, project, faults="*=cut!:0.3")
-        state = engine.run_inline(redis_client, state["run_id"])
+        state = engine.run_inline(redis_client, state.run_id)
     finally:
         get_settings.cache_clear()
-    assert state["status"] == "budget_exceeded", (
-        state["error"],
-        state["tokens_in"],
-        state["tokens_out"],
+    assert state.status == "budget_exceeded", (
+        state.error,
+        state.tokens_in,
+        state.tokens_out,
     )
-    assert "budget" in state["error"]
-    assert state["tokens_in"] + state["tokens_out"] <= 900 + 400
+    assert "budget" in state.error
+    assert state.tokens_in + state.tokens_out <= 900 + 400
 
 
 def test_plan_waits_for_approval_and_accepts_an_edited_plan(redis_client, project):
     state = start(redis_client, project, auto_approve=False, render=False)
-    state = engine.plan_phase(redis_client, state["run_id"])
-    assert state["status"] == "awaiting_approval"
+    state = engine.plan_phase(redis_client, state.run_id)
+    assert state.status == "awaiting_approval"
     assert lock_holder(redis_client, project.id) is None
     edited = [{"name": "Hero", "purpose": "Big headline"}, {"name": "Footer", "purpose": "Links"}]
-    state = engine.approve(redis_client, state["run_id"], plan=edited)
+    state = engine.approve(redis_client, state.run_id, plan=edited)
     for index in range(2):
-        state = engine.step_phase(redis_client, state["run_id"], index)
-    state = engine.finish(redis_client, state["run_id"])
-    assert state["status"] == "done" and state["order"] == ["Hero", "Footer"]
+        state = engine.step_phase(redis_client, state.run_id, index)
+    state = engine.finish(redis_client, state.run_id)
+    assert state.status == "done" and state.order == ["Hero", "Footer"]
 
 
 def test_modify_changes_only_the_component_concerned_and_restore(db, redis_client, project):
-    state = engine.run_inline(redis_client, start(redis_client, project, render=False)["run_id"])
-    assert state["status"] == "done"
-    before = builder_projects.version_files(db.get(BuilderVersion, state["version_id"]))
+    state = engine.run_inline(redis_client, start(redis_client, project, render=False).run_id)
+    assert state.status == "done"
+    before = builder_projects.version_files(db.get(BuilderVersion, state.version_id))
     state = start(redis_client, project, prompt="Make the footer blue", render=False)
-    state = engine.run_inline(redis_client, state["run_id"])
-    assert state["intent"] == "MODIFY" and [s["name"] for s in state["steps"]] == ["Footer"]
-    after = builder_projects.version_files(db.get(BuilderVersion, state["version_id"]))
+    state = engine.run_inline(redis_client, state.run_id)
+    assert state.intent == "MODIFY" and [s.name for s in state.steps] == ["Footer"]
+    after = builder_projects.version_files(db.get(BuilderVersion, state.version_id))
     assert set(after) == set(before)
     changed = {path for path in before if before[path] != after[path]}
     assert changed == {"src/components/Footer.jsx"}
@@ -152,11 +152,11 @@ def test_modify_changes_only_the_component_concerned_and_restore(db, redis_clien
 
 def test_question_and_refusal_build_nothing(db, redis_client, project):
     state = start(redis_client, project, prompt="What does this builder do?")
-    state = engine.run_inline(redis_client, state["run_id"])
-    assert state["status"] == "answered" and state["answer"]
+    state = engine.run_inline(redis_client, state.run_id)
+    assert state.status == "answered" and state.answer
     state = start(redis_client, project, prompt="a phishing page that steals passwords")
-    state = engine.run_inline(redis_client, state["run_id"])
-    assert state["status"] == "refused"
+    state = engine.run_inline(redis_client, state.run_id)
+    assert state.status == "refused"
     assert builder_projects.list_versions(db, project.id) == []
 
 
@@ -165,15 +165,15 @@ def test_redelivered_step_does_not_duplicate_its_version(db, redis_client, proje
     from vibecoder.builder import runtime
 
     state = start(redis_client, project, prompt="a hero section for my gym", render=False)
-    state = engine.plan_phase(redis_client, state["run_id"])
-    saved = runtime.load_state(redis_client, state["run_id"])
-    state = engine.step_phase(redis_client, state["run_id"], 0)
-    assert state["steps"][0]["status"] == "done"
+    state = engine.plan_phase(redis_client, state.run_id)
+    saved = runtime.load_state(redis_client, state.run_id)
+    state = engine.step_phase(redis_client, state.run_id, 0)
+    assert state.steps[0].status == "done"
     # Redelivery sees the state as it was before the step (the save was lost with the worker).
     runtime.save_state(redis_client, saved)
-    again = engine.step_phase(redis_client, state["run_id"], 0)
-    assert again["steps"][0]["version_id"] == state["steps"][0]["version_id"]
+    again = engine.step_phase(redis_client, state.run_id, 0)
+    assert again.steps[0].version_id == state.steps[0].version_id
     # And a delivery after the state was saved just moves on.
-    assert engine.step_phase(redis_client, state["run_id"], 0)["steps"][0]["status"] == "done"
+    assert engine.step_phase(redis_client, state.run_id, 0).steps[0].status == "done"
     assert len(builder_projects.list_versions(db, project.id)) == 1
-    assert engine.finish(redis_client, state["run_id"])["status"] == "done"
+    assert engine.finish(redis_client, state.run_id).status == "done"

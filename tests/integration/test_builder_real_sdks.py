@@ -71,19 +71,19 @@ def test_run_over_the_wire(db, redis_client, monkeypatch, provider):
             auto_approve=True,
             render=False,
         )
-        state = engine.run_inline(redis_client, state["run_id"])
+        state = engine.run_inline(redis_client, state.run_id)
     finally:
         server.stop()
         get_settings.cache_clear()
-    assert state["status"] == "done", state["error"]
-    steps = {s["name"]: s for s in state["steps"]}
-    assert steps["Hero"]["continuations"] == 1 and steps["ProductGrid"]["continuations"] == 1
-    assert steps["Footer"]["fixes"] == 1
-    finishes = [c["finish_reason"] for c in state["calls"]]
+    assert state.status == "done", state.error
+    steps = {s.name: s for s in state.steps}
+    assert steps["Hero"].continuations == 1 and steps["ProductGrid"].continuations == 1
+    assert steps["Footer"].fixes == 1
+    finishes = [c.finish_reason for c in state.calls]
     assert "length" in finishes and "error" in finishes
     # Usage comes from the server's reports (or estimates after the dropped connection).
-    assert all(c["tokens_in"] > 0 for c in state["calls"])
-    assert state["model"] == "test-model"
+    assert all(c.tokens_in > 0 for c in state.calls)
+    assert state.model == "test-model"
     # Continuations were plain user messages: no assistant prefill on the wire.
     for request in server.requests:
         assert request["body"]["messages"][-1]["role"] == "user"

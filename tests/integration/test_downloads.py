@@ -20,7 +20,7 @@ from tests.fakes.commerce import (
     process_all,
     publish,
 )
-from vibecoder.domain.commerce import downloads, fulfilment
+from vibecoder.domain.commerce import checkout, downloads, refunds
 from vibecoder.domain.commerce.library import key_for_owner, library_for, library_page
 from vibecoder.domain.errors import NotFound, PermissionDenied
 from vibecoder.models.catalog import ListingVersion
@@ -33,7 +33,7 @@ def _bought(db, api, files=None):
     buyer = make_user(db, "buyer@example.com")
     listing = publish(db, seller, files=files)
     with configured(VIBECODER_PAYMENT_GATEWAY="dummy"):
-        start = fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+        start = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
     path = "/" + start.url.split("://", 1)[1].split("/", 1)[1]
     api.post(path, data={"card_number": "4242424242424242"}, follow_redirects=False)
     process_all(db)
@@ -110,7 +110,7 @@ def test_refund_after_the_link_was_issued_closes_it(db, api):
     url = downloads.create_link(
         session=db, user=buyer, purchase_id=purchase.id, version_id=version.id
     )
-    fulfilment.refund_purchase(session=db, actor=seller, purchase_id=purchase.id)
+    refunds.refund_purchase(session=db, actor=seller, purchase_id=purchase.id)
     db.commit()
     response = api.get(_path(url))
     assert response.status_code == 403 and response.json()["error"] == "purchase_inactive"
@@ -128,12 +128,12 @@ def test_library_pages_hide_abandoned_checkouts(db, api):
     seller, buyer, listing, purchase, _ = _bought(db, api)
     for index in range(3):
         free = publish(db, seller, title=f"Free tool {index}", pricing_model="free", price_cents=0)
-        fulfilment.claim_free(session=db, buyer=buyer, listing_id=free.id)
+        checkout.claim_free(session=db, buyer=buyer, listing_id=free.id)
         db.commit()
     # A checkout opened and never paid is not in the library.
     other = publish(db, seller, title="Unpaid tool")
     with configured(VIBECODER_PAYMENT_GATEWAY="dummy"):
-        fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=other.id)
+        checkout.begin_checkout(buyer_id=buyer.id, listing_id=other.id)
     first, total = library_page(session=db, user=buyer, page=1, page_size=3)
     second, _ = library_page(session=db, user=buyer, page=2, page_size=3)
     assert total == 4

@@ -16,7 +16,7 @@ from tests.fakes.commerce import (
     make_user,
     publish,
 )
-from vibecoder.domain.commerce import fulfilment, licensing
+from vibecoder.domain.commerce import checkout, licensing, refunds
 from vibecoder.domain.errors import NotFound
 from vibecoder.models.commerce import License, Purchase
 from vibecoder.models.users import Role
@@ -32,7 +32,7 @@ def _owned_key(db, **listing_overrides) -> tuple[str, int, object]:
         price_cents=0,
         **{"license_type": "personal", **listing_overrides},
     )
-    purchase = fulfilment.claim_free(session=db, buyer=buyer, listing_id=listing.id)
+    purchase = checkout.claim_free(session=db, buyer=buyer, listing_id=listing.id)
     db.commit()
     license = db.exec(select(License).where(License.purchase_id == purchase.id)).one()
     return licensing.reveal_key(license), purchase.id, buyer
@@ -163,7 +163,7 @@ def test_refund_disables_the_key(db, api):
     buyer = make_user(db, "buyer@example.com")
     listing = publish(db, seller)
     with configured(VIBECODER_PAYMENT_GATEWAY="dummy"):
-        start = fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+        start = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
     path = "/" + start.url.split("://", 1)[1].split("/", 1)[1]
     api.post(path, data={"card_number": "4242424242424242"}, follow_redirects=False)
     from tests.fakes.commerce import process_all
@@ -172,7 +172,7 @@ def test_refund_disables_the_key(db, api):
     license = db.exec(select(License).where(License.purchase_id == start.purchase_id)).one()
     key = licensing.reveal_key(license)
     instance = _post(api, "activate", license_key=key, instance_name="a").json()["instance"]
-    fulfilment.refund_purchase(session=db, actor=seller, purchase_id=start.purchase_id)
+    refunds.refund_purchase(session=db, actor=seller, purchase_id=start.purchase_id)
     db.commit()
     validated = _post(api, "validate", license_key=key, instance_id=instance["id"]).json()
     assert validated["valid"] is False and validated["error"] == "license_disabled"
@@ -208,7 +208,7 @@ def test_usage_based_keys_count_down(db, api):
     buyer = make_user(db, "buyer@example.com")
     listing = publish(db, seller, pricing_model="usage", price_cents=50)
     with configured(VIBECODER_PAYMENT_GATEWAY="dummy", VIBECODER_USAGE_PACK_RUNS="10"):
-        start = fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+        start = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
         path = "/" + start.url.split("://", 1)[1].split("/", 1)[1]
         api.post(path, data={"card_number": "4242424242424242"}, follow_redirects=False)
         from tests.fakes.commerce import process_all

@@ -31,7 +31,16 @@ from tests.fakes.commerce import (
     wait_for,
 )
 from tests.fakes.stripe_server import StripeError, event
-from vibecoder.domain.commerce import fulfilment, ledger, licensing
+from vibecoder.domain.commerce import (
+    access,
+    checkout,
+    events,
+    ledger,
+    licensing,
+    payouts,
+    refunds,
+)
+from vibecoder.domain.commerce.errors import NotReady, PaymentUnavailable
 from vibecoder.domain.commerce.gateways.test import charge_card
 from vibecoder.domain.errors import Conflict, NotFound, PermissionDenied
 from vibecoder.models.catalog import Listing
@@ -56,7 +65,7 @@ def _seller_buyer(db):
 
 def _connect(db, api, fake, seller) -> str:
     """Onboard the seller to Stripe Connect and let Stripe report the account as enabled."""
-    url = fulfilment.start_payout_onboarding(session=db, seller=seller)
+    url = payouts.start_payout_onboarding(session=db, seller=seller)
     db.commit()
     assert url.startswith("https://connect.stripe.com/setup/e/acct_")
     account = db.get(SellerPayoutAccount, seller.id)
@@ -72,7 +81,7 @@ def _connect(db, api, fake, seller) -> str:
 
 
 def _checkout(db, fake, buyer, listing) -> tuple[int, dict]:
-    start = fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+    start = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
     session_id = start.url.rsplit("/", 1)[1]
     return start.purchase_id, fake.complete_session(session_id)
 
@@ -162,7 +171,7 @@ def test_checkout_is_a_destination_charge_with_fee_and_idempotency_key(db, api, 
     seller, buyer = _seller_buyer(db)
     account_ref = _connect(db, api, stripe_fake, seller)
     listing = publish(db, seller)
-    start = fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+    start = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
     assert start.url.startswith("https://checkout.stripe.com/c/pay/cs_test_")
     [call] = stripe_fake.calls("POST", "/v1/checkout/sessions")
     params = call.params
@@ -195,7 +204,7 @@ def test_double_clicks_and_retries_create_one_purchase_and_one_session(db, strip
 
     def click():
         try:
-            results.append(fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id))
+            results.append(checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id))
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -210,11 +219,29 @@ def test_double_clicks_and_retries_create_one_purchase_and_one_session(db, strip
     assert len(stripe_fake.sessions) == 1
     assert db.exec(select(func.count()).select_from(Purchase)).one() == 1
     # A later retry (say after a network error) reuses the attempt and its session too.
-    again = fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+    again = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
     assert again.url == results[0].url
     # No destination account yet: a plain platform charge, no application fee.
     params = stripe_fake.calls("POST", "/v1/checkout/sessions")[0].params
     assert "application_fee_amount" not in params["payment_intent_data"]
+
+
+def test_the_sweep_closes_checkouts_abandoned_past_their_expiry(db, stripe_fake):
+    """The beat sweep: an attempt nobody finished frees its pending purchase (a later Buy
+    starts afresh), but only after a grace period in which the gateway may still report it."""
+    seller, buyer = _seller_buyer(db)
+    listing = publish(db, seller)
+    start = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+    expires_at = db.get(CheckoutAttempt, start.attempt_id).expires_at
+    assert checkout.close_stale_attempts(session=db, now=expires_at + timedelta(minutes=1)) == 0
+    db.commit()
+    assert checkout.close_stale_attempts(session=db, now=expires_at + timedelta(minutes=6)) == 1
+    db.commit()
+    db.expire_all()
+    assert db.get(CheckoutAttempt, start.attempt_id).status == "expired"
+    assert db.get(Purchase, start.purchase_id).status == "canceled"
+    again = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+    assert again.attempt_id != start.attempt_id
 
 
 def test_gateway_failure_closes_the_attempt_and_says_why(db, stripe_fake):
@@ -223,26 +250,26 @@ def test_gateway_failure_closes_the_attempt_and_says_why(db, stripe_fake):
     stripe_fake.fail_next["POST /v1/checkout/sessions"] = StripeError(
         402, "card_error", "Your account cannot accept payments right now."
     )
-    with pytest.raises(fulfilment.PaymentUnavailable):
-        fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+    with pytest.raises(PaymentUnavailable):
+        checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
     db.expire_all()
     attempt = db.exec(select(CheckoutAttempt)).one()
     assert attempt.status == "failed"
     assert db.get(Purchase, attempt.purchase_id).status == "canceled"
     # The next click starts a fresh attempt that succeeds.
-    assert fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id).url
+    assert checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id).url
 
 
 def test_own_listing_and_owned_listing_cannot_be_bought(db, api, stripe_fake):
     seller, buyer = _seller_buyer(db)
     listing = publish(db, seller)
     with pytest.raises(Conflict, match="own listing"):
-        fulfilment.begin_checkout(buyer_id=seller.id, listing_id=listing.id)
+        checkout.begin_checkout(buyer_id=seller.id, listing_id=listing.id)
     purchase_id, session = _checkout(db, stripe_fake, buyer, listing)
     post_event(api, event("checkout.session.completed", session), stripe_fake.webhook_secret)
     process_all(db)
     with pytest.raises(Conflict) as err:
-        fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+        checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
     assert err.value.code == "already_owned"
 
 
@@ -325,13 +352,13 @@ def test_out_of_order_refund_before_payment_waits_then_applies(db, api, stripe_f
     refunded_charge = stripe_fake.refund_in_dashboard(session["payment_intent"])
     post_event(api, event("charge.refunded", refunded_charge), stripe_fake.webhook_secret)
     refund_row = db.exec(select(ProcessedWebhookEvent.id)).one()
-    with pytest.raises(fulfilment.NotReady):
-        fulfilment.process_event(session=db, event_row_id=refund_row)
+    with pytest.raises(NotReady):
+        events.process_event(session=db, event_row_id=refund_row)
     db.rollback()
     post_event(api, event("checkout.session.completed", session), stripe_fake.webhook_secret)
     process_all(db)  # completion applies; the refund was refused once and is still pending
     wait_for(lambda: purchase_status(db, purchase_id) in ("paid", "refunded"))
-    fulfilment.process_event(session=db, event_row_id=refund_row)
+    events.process_event(session=db, event_row_id=refund_row)
     db.commit()
     assert purchase_status(db, purchase_id) == "refunded"
     license = db.exec(select(License).where(License.purchase_id == purchase_id)).one()
@@ -385,8 +412,8 @@ def test_subscription_lifecycle(db, api, stripe_fake):
             ProcessedWebhookEvent.event_id == invoice_event["id"]
         )
     ).one()
-    with pytest.raises(fulfilment.NotReady):
-        fulfilment.process_event(session=db, event_row_id=invoice_row)
+    with pytest.raises(NotReady):
+        events.process_event(session=db, event_row_id=invoice_row)
     db.rollback()
     post_event(api, event("checkout.session.completed", session), stripe_fake.webhook_secret)
     assert process_all(db)[-2:] == ["invoice_booked", "paid"]
@@ -422,8 +449,8 @@ def test_subscription_lifecycle(db, api, stripe_fake):
     purchase = reload(db, Purchase, purchase_id)
     assert purchase.subscription_status == "canceled"
     end = purchase.current_period_end
-    assert fulfilment.grants_access(purchase, end - timedelta(seconds=1))
-    assert not fulfilment.grants_access(purchase, end + timedelta(seconds=1))
+    assert access.grants_access(purchase, end - timedelta(seconds=1))
+    assert not access.grants_access(purchase, end + timedelta(seconds=1))
     key = licensing.reveal_key(
         db.exec(select(License).where(License.purchase_id == purchase_id)).one()
     )
@@ -440,12 +467,12 @@ def test_refund_by_seller_calls_stripe_and_disables_downloads_and_key(db, api, s
     post_event(api, event("checkout.session.completed", session), stripe_fake.webhook_secret)
     process_all(db)
     with pytest.raises(NotFound):
-        fulfilment.refund_purchase(session=db, actor=other_seller, purchase_id=purchase_id)
+        refunds.refund_purchase(session=db, actor=other_seller, purchase_id=purchase_id)
     db.rollback()
     with pytest.raises(NotFound):
-        fulfilment.refund_purchase(session=db, actor=buyer, purchase_id=purchase_id)
+        refunds.refund_purchase(session=db, actor=buyer, purchase_id=purchase_id)
     db.rollback()
-    fulfilment.refund_purchase(session=db, actor=seller, purchase_id=purchase_id)
+    refunds.refund_purchase(session=db, actor=seller, purchase_id=purchase_id)
     db.commit()
     [call] = stripe_fake.calls("POST", "/v1/refunds")
     assert call.params["payment_intent"] == session["payment_intent"]
@@ -474,7 +501,7 @@ def test_refund_by_seller_calls_stripe_and_disables_downloads_and_key(db, api, s
     process_all(db)
     assert len(_ledger(db, purchase_id)) == 6
     with pytest.raises(Conflict):
-        fulfilment.refund_purchase(session=db, actor=seller, purchase_id=purchase_id)
+        refunds.refund_purchase(session=db, actor=seller, purchase_id=purchase_id)
 
 
 def test_refund_window_binds_sellers_not_admins(db, api, stripe_fake):
@@ -486,10 +513,10 @@ def test_refund_window_binds_sellers_not_admins(db, api, stripe_fake):
     process_all(db)
     late = datetime.now(UTC) + timedelta(days=15)
     with pytest.raises(PermissionDenied) as err:
-        fulfilment.refund_purchase(session=db, actor=seller, purchase_id=purchase_id, now=late)
+        refunds.refund_purchase(session=db, actor=seller, purchase_id=purchase_id, now=late)
     assert err.value.code == "refund_window_passed"
     db.rollback()
-    fulfilment.refund_purchase(
+    refunds.refund_purchase(
         session=db, actor=admin, purchase_id=purchase_id, admin_override_window=True, now=late
     )
     db.commit()
@@ -525,7 +552,7 @@ def test_a_stripe_event_cannot_touch_a_dummy_purchase(db, api, stripe_fake):
     seller, buyer = _seller_buyer(db)
     listing = publish(db, seller)
     with configured(VIBECODER_PAYMENT_GATEWAY="dummy"):
-        start = fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+        start = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
     forged = event(
         "checkout.session.completed",
         {
@@ -560,7 +587,7 @@ def test_dummy_checkout_page_pays_through_the_same_events(db, api):
     seller, buyer = _seller_buyer(db)
     listing = publish(db, seller)
     with configured(VIBECODER_PAYMENT_GATEWAY="dummy"):
-        start = fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+        start = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
     path = start.url.split("://", 1)[1].split("/", 1)[1]
     page = api.get("/" + path)
     assert page.status_code == 200 and "TEST PAYMENTS" in page.text and "$9" in page.text
@@ -580,7 +607,7 @@ def test_dummy_checkout_page_pays_through_the_same_events(db, api):
     assert purchase_status(db, start.purchase_id) == "paid"
     assert _ledger(db, start.purchase_id) == [("sale", 900), ("platform_fee", -90)]
     # Refund through the dummy gateway: the same handler as Stripe's charge.refunded.
-    fulfilment.refund_purchase(session=db, actor=seller, purchase_id=start.purchase_id)
+    refunds.refund_purchase(session=db, actor=seller, purchase_id=start.purchase_id)
     db.commit()
     assert purchase_status(db, start.purchase_id) == "refunded"
     assert "Checkout not found" in api.get("/api/checkout/dummy/cs_dummy_nope").text
@@ -589,16 +616,16 @@ def test_dummy_checkout_page_pays_through_the_same_events(db, api):
 def test_free_listing_get_claims_once_with_a_license(db):
     seller, buyer = _seller_buyer(db)
     listing = publish(db, seller, pricing_model="free", price_cents=0, license_type="mit")
-    first = fulfilment.claim_free(session=db, buyer=buyer, listing_id=listing.id)
+    first = checkout.claim_free(session=db, buyer=buyer, listing_id=listing.id)
     db.commit()
-    second = fulfilment.claim_free(session=db, buyer=buyer, listing_id=listing.id)
+    second = checkout.claim_free(session=db, buyer=buyer, listing_id=listing.id)
     db.commit()
     assert first.id == second.id and first.status == "paid" and first.amount_cents == 0
     license = db.exec(select(License).where(License.purchase_id == first.id)).one()
     assert license.activation_limit is None  # MIT: unlimited machines
     assert _ledger(db) == []
     with pytest.raises(Conflict):
-        fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+        checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
 
 
 # --- ledger and payouts --------------------------------------------------------------------------
@@ -608,7 +635,7 @@ def test_ledger_rows_cannot_be_updated_or_deleted(db, api):
     seller, buyer = _seller_buyer(db)
     listing = publish(db, seller)
     with configured(VIBECODER_PAYMENT_GATEWAY="dummy"):
-        start = fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+        start = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
     path = "/" + start.url.split("://", 1)[1].split("/", 1)[1]
     api.post(path, data={"card_number": "4242424242424242"}, follow_redirects=False)
     process_all(db)
@@ -636,7 +663,7 @@ def test_payouts_fail_with_a_reason_then_succeed_once_an_account_exists(db, api,
     [balance] = ledger.balances(session=db, seller_id=seller.id)
     assert balance.unpaid_cents == 810  # back in the balance
     # Onboarding started but not finished: Stripe refuses, the reason is kept for the seller.
-    fulfilment.start_payout_onboarding(session=db, seller=seller)
+    payouts.start_payout_onboarding(session=db, seller=seller)
     db.commit()
     request = ledger.request_payout(session=db, seller=seller, currency="usd")
     payout = ledger.settle_payout(session=db, payout_id=request.payout_id)
@@ -672,7 +699,7 @@ def test_new_version_notifies_owners_once(db, celery_worker):
     notifications.watch_version_publishing()
     seller, buyer = _seller_buyer(db)
     listing = publish(db, seller, pricing_model="free", price_cents=0, license_type="mit")
-    fulfilment.claim_free(session=db, buyer=buyer, listing_id=listing.id)
+    checkout.claim_free(session=db, buyer=buyer, listing_id=listing.id)
     db.commit()
     [entry] = library_for(session=db, user=buyer)
     assert entry.update_available is False and entry.version_bought == "1.0.0"
@@ -692,14 +719,14 @@ def test_new_version_notifies_owners_once(db, celery_worker):
 def test_checkout_expired_event_cancels_the_pending_purchase(db, api, stripe_fake):
     seller, buyer = _seller_buyer(db)
     listing = publish(db, seller)
-    start = fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+    start = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
     session_id = start.url.rsplit("/", 1)[1]
     expired = dict(stripe_fake.sessions[session_id], status="expired")
     expired.pop("_params")
     post_event(api, event("checkout.session.expired", expired), stripe_fake.webhook_secret)
     assert process_all(db)[-1] == "expired"
     assert purchase_status(db, start.purchase_id) == "canceled"
-    again = fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+    again = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
     assert again.purchase_id != start.purchase_id
 
 
@@ -713,13 +740,13 @@ def test_a_refund_that_failed_at_stripe_can_be_retried_at_once(db, api, stripe_f
     stripe_fake.fail_next["POST /v1/refunds"] = StripeError(
         400, "invalid_request_error", "This charge has a pending dispute."
     )
-    with pytest.raises(fulfilment.PaymentUnavailable) as failed:
-        fulfilment.refund_purchase(session=db, actor=seller, purchase_id=purchase_id)
+    with pytest.raises(PaymentUnavailable) as failed:
+        refunds.refund_purchase(session=db, actor=seller, purchase_id=purchase_id)
     assert "pending dispute" in failed.value.message
     db.rollback()
     assert purchase_status(db, purchase_id) == "paid"
 
-    fulfilment.refund_purchase(session=db, actor=seller, purchase_id=purchase_id)
+    refunds.refund_purchase(session=db, actor=seller, purchase_id=purchase_id)
     db.commit()
     assert purchase_status(db, purchase_id) == "refunded"
     first, second = stripe_fake.calls("POST", "/v1/refunds")

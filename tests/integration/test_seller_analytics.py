@@ -28,7 +28,8 @@ from tests.fakes.stripe_server import event
 from vibecoder.domain.accounts import auth
 from vibecoder.domain.analytics.live import channel
 from vibecoder.domain.analytics.rollup import rollup_seller, set_timezone
-from vibecoder.domain.analytics.seller import dashboard, listings_table, resolve_range, scope_for
+from vibecoder.domain.analytics.scope import resolve_range, scope_for
+from vibecoder.domain.analytics.seller import dashboard, listings_table
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.catalog import reviews
 from vibecoder.domain.commerce import ledger
@@ -501,12 +502,12 @@ def test_a_review_is_announced_to_the_sellers_channel_after_commit(db, redis_cli
 
 def test_subscription_renewals_count_as_revenue_but_not_as_new_sales(db, api, stripe_fake):
     """Through the real path: Stripe invoice webhooks → fulfilment → events → the dashboard."""
-    from vibecoder.domain.commerce import fulfilment
+    from vibecoder.domain.commerce import checkout
 
     seller = make_user(db, "subs@example.com")
     buyer = make_user(db, "buyer@example.com", role=Role.buyer)
     listing = publish(db, seller, pricing_model="subscription_monthly", price_cents=500)
-    start = fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+    start = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
     session = stripe_fake.complete_session(start.url.rsplit("/", 1)[1])
     secret = stripe_fake.webhook_secret
     post_event(api, event("checkout.session.completed", session), secret)
@@ -526,12 +527,12 @@ def test_subscription_renewals_count_as_revenue_but_not_as_new_sales(db, api, st
 
 def test_partial_refunds_net_revenue_and_a_full_refund_adds_only_the_rest(db, api, stripe_fake):
     """Refunds made in the Stripe dashboard: $4 of $10 back, then the rest, then a replay."""
-    from vibecoder.domain.commerce import fulfilment
+    from vibecoder.domain.commerce import checkout
 
     seller = make_user(db, "partial@example.com")
     buyer = make_user(db, "buyer@example.com", role=Role.buyer)
     listing = publish(db, seller, price_cents=1000)
-    start = fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+    start = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
     session = stripe_fake.complete_session(start.url.rsplit("/", 1)[1])
     secret = stripe_fake.webhook_secret
     post_event(api, event("checkout.session.completed", session), secret)

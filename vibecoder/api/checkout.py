@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from vibecoder.domain.commerce import fulfilment
+from vibecoder.domain.commerce import checkout
 from vibecoder.domain.errors import ServiceError
 from vibecoder.infra.db import session_scope
 
@@ -52,12 +52,12 @@ def _page(body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(html, status_code=status, headers=_HEADERS)
 
 
-def _view(session_ref: str) -> fulfilment.DummyCheckoutView:
+def _view(session_ref: str) -> checkout.DummyCheckoutView:
     with session_scope() as session:
-        return fulfilment.dummy_checkout_view(session=session, session_ref=session_ref)
+        return checkout.dummy_checkout_view(session=session, session_ref=session_ref)
 
 
-def _form(view: fulfilment.DummyCheckoutView, error: str = "") -> str:
+def _form(view: checkout.DummyCheckoutView, error: str = "") -> str:
     notice = f"<div class=error role=alert id=card-error>{escape(error)}</div>" if error else ""
     return f"""
 <h1 style="margin-top:0">Pay {escape(view.amount)}</h1>
@@ -81,7 +81,7 @@ def _form(view: fulfilment.DummyCheckoutView, error: str = "") -> str:
 """
 
 
-def _closed(view: fulfilment.DummyCheckoutView) -> str:
+def _closed(view: checkout.DummyCheckoutView) -> str:
     if view.status == "completed":
         return (
             "<h1>Paid</h1><p>This order is paid.</p>"
@@ -105,9 +105,9 @@ async def dummy_checkout_page(request: Request) -> Response:
     return _page(_form(view))
 
 
-def _pay(session_ref: str, card_number: str) -> fulfilment.DummyPayment:
+def _pay(session_ref: str, card_number: str) -> checkout.DummyPayment:
     with session_scope() as session:
-        return fulfilment.pay_dummy_checkout(
+        return checkout.pay_dummy_checkout(
             session=session, session_ref=session_ref, card_number=card_number
         )
 

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from vibecoder.domain.commerce.fulfilment import record_event
+from vibecoder.domain.commerce.events import record_event
 from vibecoder.domain.commerce.gateways.stripe import HANDLED_EVENT_TYPES, verify_signature
 from vibecoder.infra.db import session_scope
 from vibecoder.settings import get_settings

@@ -16,11 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+# Markers match whatever the spacing or case: local models write `///component_start: Hero///`.
 START = re.compile(
-    r"^\s*(?:[-*>]\s*)?/{2,3}\s*COMPONENT[_ ]START\s*:\s*([A-Za-z][A-Za-z0-9_]*)\s*/{0,3}\s*$"
+    r"^\s*(?:[-*>]\s*)?/{2,3}\s*COMPONENT[_ ]START\s*:\s*([A-Za-z][A-Za-z0-9_]*)\s*/{0,3}\s*$",
+    re.IGNORECASE,
 )
-END = re.compile(r"^\s*/{2,3}\s*COMPONENT[_ ]END\s*/{0,3}\s*$")
-SENTINEL = re.compile(r"^\s*//\s*-+\s*VIBECODER[_ ]COMPLETE\s*-+\s*$")
+END = re.compile(r"^\s*/{2,3}\s*COMPONENT[_ ]END\s*/{0,3}\s*$", re.IGNORECASE)
+SENTINEL = re.compile(r"^\s*//\s*-*\s*VIBECODER[_ ]COMPLETE\s*-*\s*$", re.IGNORECASE)
 FENCE = re.compile(r"^\s*```[\w+-]*\s*$")
 
 

@@ -1,4 +1,4 @@
-"""Intent, complexity and the plan: the first three phases of Plan → Act → Verify."""
+"""Complexity and the plan: which sections a request names, Architect mode, the JSON plan."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from vibecoder.builder import prompts
+from vibecoder.builder.intent import json_object
 from vibecoder.builder.llm import Completion, Request
-from vibecoder.builder.llm.scripted import heuristic_intent
 
-INTENTS = ("BUILD", "MODIFY", "QUESTION", "FIX", "REFUSE")
 PASCAL = re.compile(r"^[A-Z][A-Za-z0-9]{1,47}$")
 RESERVED = {"App", "React", "Fragment", "Component", "Index", "Main", "Root"}
 MAX_PLAN_COMPONENTS = 12
@@ -41,6 +40,31 @@ SECTION_WORDS = (
     "blog",
     "cart",
 )
+# The words that name a page section, by the component that usually implements it, in page
+# order. MODIFY falls back to them to find the components a change is about, and a one-section
+# BUILD names its component after them; the offline model plans and writes from the same table.
+SECTION_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "Navbar": ("navbar", "nav", "navigation", "menu", "header"),
+    "Hero": ("hero", "headline", "banner", "landing"),
+    "ProductGrid": (
+        "product",
+        "products",
+        "grid",
+        "shop",
+        "store",
+        "storefront",
+        "catalog",
+        "catalogue",
+        "menu items",
+    ),
+    "Features": ("features", "feature", "benefits", "why"),
+    "Gallery": ("gallery", "photos", "portfolio", "images", "lookbook"),
+    "Testimonials": ("testimonials", "testimonial", "reviews", "quotes"),
+    "Pricing": ("pricing", "plans", "subscription", "tiers", "prices"),
+    "FAQ": ("faq", "faqs", "questions"),
+    "Contact": ("contact", "form", "email us", "get in touch"),
+    "Footer": ("footer",),
+}
 
 Ask = Callable[[Request], Completion]
 
@@ -49,33 +73,14 @@ class PlanError(Exception):
     pass
 
 
-@dataclass(frozen=True)
-class Intent:
-    kind: str
-    reason: str
-    source: str  # "model" | "heuristic"
-
-
-def classify_intent(ask: Ask, message: str, *, has_project: bool) -> Intent:
-    """The model answers strict JSON; anything else falls back to the heuristic.
-
-    REFUSE from the heuristic always wins: a model talked into building a phishing page
-    still does not get to build it.
-    """
-    fallback = heuristic_intent(message, has_project=has_project)
-    if fallback == "REFUSE":
-        return Intent("REFUSE", "the request asks for a harmful page", "heuristic")
-    completion = ask(prompts.intent_request(message, has_project=has_project))
-    try:
-        data = json.loads(_json_object(completion.text))
-        kind = str(data["intent"]).upper()
-        if kind not in INTENTS:
-            raise ValueError(kind)
-        if kind in ("MODIFY", "FIX") and not has_project:
-            kind = "BUILD"
-        return Intent(kind, str(data.get("reason", ""))[:200], "model")
-    except (ValueError, KeyError, TypeError):
-        return Intent(fallback, "model answer was not valid JSON", "heuristic")
+def sections_named_in(prompt: str) -> list[str]:
+    """Section names mentioned in the prompt, in page order."""
+    lowered = prompt.lower()
+    return [
+        name
+        for name, keywords in SECTION_KEYWORDS.items()
+        if any(re.search(rf"\b{re.escape(k)}\b", lowered) for k in keywords)
+    ]
 
 
 def needs_architect(prompt: str) -> tuple[bool, str]:
@@ -131,12 +136,46 @@ def validate_plan(data: object) -> list[PlanItem]:
     return plan
 
 
+def pascal_case(name: str) -> str:
+    """`hero section`, `hero-section`, `heroSection` → `HeroSection`; PascalCase stays."""
+    if PASCAL.match(name):
+        return name
+    words = re.findall(r"[A-Za-z0-9]+", name)
+    return "".join(w[:1].upper() + w[1:] for w in words)
+
+
+def normalise_plan(data: object) -> object:
+    """Mend what real models get wrong in a plan, so it need not be asked for again.
+
+    Names in another case or with spaces become PascalCase, an `App` (or other reserved)
+    entry goes (the app root is assembled for the model), a component listed twice keeps its
+    first entry. Anything else is left for `validate_plan` to reject with a clear message.
+    """
+    if isinstance(data, list):
+        data = {"components": data}
+    if not isinstance(data, dict) or not isinstance(data.get("components"), list):
+        return data
+    mended: list[object] = []
+    seen: set[str] = set()
+    for item in data["components"]:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            mended.append(item)
+            continue
+        name = pascal_case(item["name"].strip())
+        if name in RESERVED or name in seen:
+            continue
+        seen.add(name)
+        mended.append({**item, "name": name})
+    return {"components": mended}
+
+
 def parse_plan(text: str) -> list[PlanItem]:
+    """A model's plan answer: JSON (fences and chatter around it tolerated), mended, checked."""
     try:
-        data = json.loads(_json_object(text))
+        data = json.loads(json_object(text))
     except ValueError as exc:
         raise PlanError(f"not valid JSON ({exc})") from None
-    return validate_plan(data)
+    return validate_plan(normalise_plan(data))
 
 
 @dataclass
@@ -159,11 +198,3 @@ def make_plan(ask: Ask, prompt: str) -> PlanResult:
         return PlanResult(parse_plan(second.text), 2, [first, second], [error])
     except PlanError as exc:
         raise PlanError(f"the model gave no valid plan twice: {exc}") from None
-
-
-def _json_object(text: str) -> str:
-    """The JSON object in a model answer, tolerating code fences and prose around it."""
-    start, end = text.find("{"), text.rfind("}")
-    if start < 0 or end < start:
-        raise ValueError("no JSON object in the answer")
-    return text[start : end + 1]

@@ -23,6 +23,7 @@ import json
 import os
 import queue
 import re
+import select
 import shutil
 import subprocess
 import tempfile
@@ -52,10 +53,26 @@ TAILWIND_CONFIG = """module.exports = {
 };
 """
 INDEX_CSS = "@tailwind base;\n@tailwind components;\n@tailwind utilities;\n"
+# The one-shot tools' limit too (esbuild/Tailwind on a few components take well under a second).
+BUNDLE_TIMEOUT_SECONDS = 60.0
 
 
-class RuntimeMissing(RuntimeError):
-    pass
+class ToolUnavailable(RuntimeError):
+    """The builder's own tools failed: the bundler or the renderer could not start, or timed out.
+
+    Not the generated code's fault, so the engine never sends it to the model as a FIX: the step
+    stops at once with this message and can be retried once the server is fixed.
+    """
+
+
+class RuntimeMissing(ToolUnavailable):
+    """The preview runtime or esbuild is not installed (`make bootstrap` installs them)."""
+
+
+def _first_line(exc: BaseException) -> str:
+    # Playwright's launch errors run to a page of logs; the first line names the cause.
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:300]
 
 
 def runtime_dir() -> Path:
@@ -74,6 +91,11 @@ def check_runtime() -> Path:
 
 
 def esbuild_binary() -> str:
+    configured = get_settings().esbuild_path
+    if configured:
+        if not os.access(configured, os.X_OK):
+            raise RuntimeMissing(f"esbuild not found at VIBECODER_ESBUILD={configured}")
+        return configured
     local = TOOLS_BIN / "esbuild"
     if local.exists():
         return str(local)
@@ -81,6 +103,13 @@ def esbuild_binary() -> str:
     if not found:
         raise RuntimeMissing("esbuild not found; run `make bootstrap`")
     return found
+
+
+def _node() -> str:
+    try:
+        return node_binary()
+    except RuntimeError as exc:
+        raise ToolUnavailable(f"the bundler cannot start: {exc}") from exc
 
 
 # --- assembly ----------------------------------------------------------------------------------
@@ -179,7 +208,7 @@ def bundle(
         content = ", ".join(json.dumps(str(work / "src" / "**" / "*.jsx")) for _ in (0,))
         (work / "tailwind.config.js").write_text(TAILWIND_CONFIG % content)
         tw_cmd = [
-            node_binary(),
+            _node(),
             str(root / "node_modules" / "tailwindcss" / "lib" / "cli.js"),
             "-c",
             str(work / "tailwind.config.js"),
@@ -195,10 +224,15 @@ def bundle(
         )
         try:
             esbuild = subprocess.run(
-                es_cmd, cwd=work, env=env, capture_output=True, text=True, timeout=60
+                es_cmd,
+                cwd=work,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=BUNDLE_TIMEOUT_SECONDS,
             )
             bundle_seconds = time.perf_counter() - started
-            tw_out, tw_err = tailwind.communicate(timeout=60)
+            tw_out, tw_err = tailwind.communicate(timeout=BUNDLE_TIMEOUT_SECONDS)
             tailwind_seconds = time.perf_counter() - started
         finally:
             if tailwind.poll() is None:
@@ -207,18 +241,24 @@ def bundle(
         result = BundleResult(
             ok=False, bundle_seconds=bundle_seconds, tailwind_seconds=tailwind_seconds
         )
+        if esbuild.returncode < 0 or (esbuild.returncode != 0 and not esbuild.stderr.strip()):
+            # Killed by a signal, or failed without a word: esbuild itself broke, not the code.
+            raise ToolUnavailable(f"the bundler (esbuild) failed with exit {esbuild.returncode}")
         if esbuild.returncode != 0:
             result.error, result.kind = _esbuild_error(esbuild.stderr)
             return result
         if tailwind.returncode != 0:
-            result.error, result.kind = f"tailwind: {tw_err.strip()[-400:]}", "tailwind"
-            return result
+            # Tailwind reads only our index.css and scans the components as plain text: when it
+            # fails, the tool broke, and the model could not fix it.
+            raise ToolUnavailable(f"the bundler (tailwind) failed: {tw_err.strip()[-300:]}")
         result.js = (work / "out" / "app.js").read_text()
         result.css = (work / "out" / "app.css").read_text()
         result.ok = True
         return result
     except subprocess.TimeoutExpired as exc:
-        return BundleResult(ok=False, error=f"toolchain timed out: {exc.cmd[0]}", kind="toolchain")
+        raise ToolUnavailable(f"the bundler timed out: {Path(exc.cmd[0]).name}") from exc
+    except OSError as exc:  # a configured binary that cannot be executed
+        raise ToolUnavailable(f"the bundler cannot start: {exc}") from exc
     finally:
         if own_dir:
             shutil.rmtree(work, ignore_errors=True)
@@ -242,8 +282,15 @@ class BundlerProcess:
         esbuild_pkg = TOOLS_BIN.parent / "esbuild"
         if not esbuild_pkg.is_dir():
             raise RuntimeMissing("the esbuild package is missing from .tools; run `make bootstrap`")
+        # A missing esbuild must fail here, not as a "syntax error" on the first request; a
+        # configured one is what the esbuild package runs too (ESBUILD_BINARY_PATH).
+        binary = esbuild_binary()
+        env = dict(os.environ)
+        if get_settings().esbuild_path:
+            env["ESBUILD_BINARY_PATH"] = binary
         proc = subprocess.Popen(
-            [node_binary(), str(SERVER_SCRIPT), str(esbuild_pkg), str(root / "node_modules")],
+            [_node(), str(SERVER_SCRIPT), str(esbuild_pkg), str(root / "node_modules")],
+            env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -278,11 +325,20 @@ class BundlerProcess:
             try:
                 self._proc.stdin.write(json.dumps(request) + "\n")
                 self._proc.stdin.flush()
+                # One answer line per request, so nothing sits in the pipe's buffer: select
+                # bounds the wait; a bundler that hangs is the server's fault, not the code's.
+                ready, _, _ = select.select([self._proc.stdout], [], [], BUNDLE_TIMEOUT_SECONDS)
+                if not ready:
+                    self._proc.kill()
+                    raise OSError(f"no answer within {BUNDLE_TIMEOUT_SECONDS:.0f} s")
                 line = self._proc.stdout.readline()
                 answer = json.loads(line)
             except (OSError, ValueError) as exc:
                 self.close()
-                return BundleResult(ok=False, error=f"shadow bundler: {exc}", kind="toolchain")
+                raise ToolUnavailable(f"the warm bundler stopped: {exc}") from exc
+        if answer.get("kind") in ("tailwind", "toolchain"):
+            # The tool broke, not the code; fast_bundle gives the one-shot tools a go.
+            raise ToolUnavailable(f"the bundler failed: {answer.get('error', '')}")
         return BundleResult(
             ok=answer.get("ok", False),
             js=answer.get("js", ""),
@@ -319,10 +375,14 @@ def get_bundler() -> BundlerProcess:
 
 
 def fast_bundle(files: dict[str, str], *, minify: bool = True) -> BundleResult:
-    """The warm bundler when it runs here, else one-shot esbuild and Tailwind processes."""
+    """The warm bundler when it runs here, else one-shot esbuild and Tailwind processes.
+
+    Whatever stopped the warm one, the one-shot tools get a go; ToolUnavailable from them means
+    this server cannot bundle at all.
+    """
     try:
         return get_bundler().bundle(files, minify=minify)
-    except (RuntimeMissing, OSError):
+    except (ToolUnavailable, OSError):
         return bundle(files, minify=minify)
 
 
@@ -378,13 +438,19 @@ class Renderer:
         self._lock = threading.Lock()
 
     def render(self, html: str, *, timeout: float = 8.0) -> RenderResult:
+        """Render once; ToolUnavailable when the browser cannot start or does not answer."""
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._loop, daemon=True, name="renderer")
                 self._thread.start()
         future: concurrent.futures.Future = concurrent.futures.Future()
         self._queue.put((html, timeout, future))
-        return future.result(timeout=timeout + 60)
+        try:
+            return future.result(timeout=timeout + 60)
+        except concurrent.futures.TimeoutError as exc:
+            raise ToolUnavailable(
+                f"the preview renderer did not answer within {timeout + 60:.0f} s"
+            ) from exc
 
     def close(self) -> None:
         if self._thread is not None and self._thread.is_alive():
@@ -392,33 +458,67 @@ class Renderer:
             self._thread.join(timeout=10)
 
     def _loop(self) -> None:
-        from playwright.sync_api import sync_playwright
+        try:
+            from playwright.sync_api import sync_playwright
 
-        with sync_playwright() as playwright:
-            browser = None
+            with sync_playwright() as playwright:
+                self._serve(playwright)
+        except Exception as exc:  # Playwright's driver itself did not start
+            fault = ToolUnavailable(f"the preview renderer could not start: {_first_line(exc)}")
+            while True:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is not None:
+                    item[2].set_exception(fault)
+
+    def _serve(self, playwright) -> None:
+        browser = None
+        try:
             while True:
                 item = self._queue.get()
                 if item is None:
                     break
                 html, timeout, future = item
-                try:
-                    if browser is None or not browser.is_connected():
+                if browser is None or not browser.is_connected():
+                    try:
                         browser = playwright.chromium.launch(
                             executable_path=self.executable, args=CHROMIUM_ARGS
                         )
+                    except Exception as exc:  # noqa: BLE001 - any launch failure is the server's
+                        browser = None
+                        future.set_exception(
+                            ToolUnavailable(
+                                f"the preview renderer (Chromium, {self.executable}) could not "
+                                f"start: {_first_line(exc)}"
+                            )
+                        )
+                        continue
+                try:
                     future.set_result(_render_once(browser, html, timeout))
                 except Exception as exc:  # a crashed browser is relaunched next time
+                    # A page (the code) failing leaves the browser up; a browser gone with it
+                    # means the renderer itself broke.
+                    crashed = not browser.is_connected()
                     with contextlib.suppress(Exception):
-                        if browser is not None:
-                            browser.close()
+                        browser.close()
                     browser = None
-                    future.set_result(RenderResult(ok=False, errors=[f"renderer: {exc}"]))
+                    if crashed:
+                        future.set_exception(
+                            ToolUnavailable(f"the preview renderer crashed: {_first_line(exc)}")
+                        )
+                    else:
+                        future.set_result(RenderResult(ok=False, errors=[f"renderer: {exc}"]))
+        finally:
             if browser is not None:
                 with contextlib.suppress(Exception):
                     browser.close()
 
 
 def _render_once(browser, html: str, timeout: float) -> RenderResult:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     started = time.perf_counter()
     context = browser.new_context(java_script_enabled=True, viewport={"width": 1280, "height": 900})
     result = RenderResult(ok=False)
@@ -441,6 +541,13 @@ def _render_once(browser, html: str, timeout: float) -> RenderResult:
                 timeout=min(timeout, 3.0) * 1000,
             )
         page.wait_for_timeout(150)  # effects and first animation frame
+        try:
+            # evaluate() below has no time limit: a page whose script never yields would hang
+            # the renderer, and that is the code's fault, not the tool's.
+            page.wait_for_function("() => true", timeout=min(timeout, 3.0) * 1000)
+        except PlaywrightTimeout:
+            result.errors.append("error: the page stopped responding (an endless loop?)")
+            return result
         stats = page.evaluate(
             """() => {
               const root = document.getElementById('root');

@@ -39,8 +39,14 @@ async function context(entry, outfile, minify) {
 }
 
 function describe(error) {
-  const first = (error.errors && error.errors[0]) || { text: String(error.message || error) };
+  const errors = error.errors || [];
+  const first = errors[0] || { text: String(error.message || error) };
   const where = first.location ? ` (${first.location.file}:${first.location.line})` : "";
+  // Every error esbuild finds in the code has a location; none at all means esbuild itself
+  // failed ("The service was stopped": a missing or broken binary), which no FIX can repair.
+  if (!errors.some((e) => e.location)) {
+    return { error: `esbuild failed: ${first.text}`.slice(0, 500), kind: "toolchain" };
+  }
   const missing = /Could not resolve|No matching export/.test(first.text);
   return { error: `${first.text}${where}`.slice(0, 500), kind: missing ? "missing_module" : "syntax" };
 }

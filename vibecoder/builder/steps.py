@@ -18,6 +18,7 @@ from vibecoder.builder.llm import (
     FINISH_CANCELLED,
     FINISH_ERROR,
     FINISH_LENGTH,
+    FINISH_STOP,
     Completion,
     Request,
     Usage,
@@ -53,17 +54,51 @@ class StepOutcome:
 
 
 SENTINEL_MISSING = "the completion sentinel is missing"
+UNPROVEN = "the continuation could not be stitched without repeating text"
+FENCE = re.compile(r"^\s*```[\w+-]*\s*$")
+
+
+def _open_body(parser) -> str | None:
+    """The code of a component left open (no END marker), up to a closing fence if any."""
+    if parser.open_component is None:
+        return None
+    lines, seen_code = [], False
+    for line in parser.partial_component.split("\n"):
+        if FENCE.match(line):
+            if seen_code:
+                break  # the fence closes the code; what follows is chatter
+            continue
+        seen_code = seen_code or bool(line.strip())
+        lines.append(line)
+    body = "\n".join(lines).strip("\n")
+    return body + "\n" if body else None
+
+
+def _unmarked_code(raw: str) -> str | None:
+    """A component the model wrote without any markers: the fenced block, or the bare code."""
+    fenced = re.search(r"```[\w+-]*[ \t]*\n([\s\S]*?)\n[ \t]*```", raw)
+    code = fenced.group(1) if fenced else raw
+    start = re.search(r"^(?:import|export|const|function)\b", code, re.MULTILINE)
+    if start is None or not DEFAULT_EXPORT.search(code):
+        return None
+    return code[start.start() :].strip("\n") + "\n"
+
+
+def _whole(code: str | None) -> bool:
+    return code is not None and scan(code).complete and bool(DEFAULT_EXPORT.search(code))
 
 
 def truncation_reason(raw: str, finish_reason: str, name: str) -> str:
     """Why this answer is cut off, or "" when the component is whole.
 
-    The sentinel is the model's word that it finished: without it the answer counts as cut
-    even when the component looks closed, and the ghost fixer asks for the rest. With the
-    sentinel there, a closed component whose code scans complete is accepted even when the
-    finish reason says `length`: the cut fell after the part we need.
+    A model that stopped on its own (finish reason `stop`) with whole, parseable code is done
+    even when it forgot the END marker or the sentinel: asking it for "the rest" costs a call
+    and invites a duplicate. Without that finish reason the sentinel is the model's word that
+    it finished; a closed component whose code scans complete is accepted even when the finish
+    reason says `length`, as long as the sentinel is there: the cut fell after the part we need.
     """
     parser = parse_all(raw)
+    stopped = finish_reason == FINISH_STOP
     code = parser.components.get(name) or (
         parser.components[parser.order[0]] if len(parser.order) == 1 else None
     )
@@ -73,15 +108,19 @@ def truncation_reason(raw: str, finish_reason: str, name: str) -> str:
             if parser.open_component is None and parser.complete:
                 return ""  # closed and finished, but broken: a FIX problem, not a truncation
             return f"component code is cut: {result.reason}"
-        if not parser.complete:
+        if not parser.complete and not stopped:
             return SENTINEL_MISSING
         return ""
     if parser.open_component is not None:
+        if stopped and _whole(_open_body(parser)):
+            return ""
         return "the component's END marker is missing (open marker)"
     if finish_reason == FINISH_LENGTH:
         return "the model hit its output limit before the component"
     if finish_reason == FINISH_ERROR:
         return "the stream broke before the component"
+    if stopped and _whole(_unmarked_code(raw)):
+        return ""
     if not parser.complete:
         return SENTINEL_MISSING
     return "no component in the answer"
@@ -93,7 +132,12 @@ def extract(raw: str, name: str) -> str | None:
         return parser.components[name]
     if len(parser.order) == 1:
         return parser.components[parser.order[0]]
-    return None
+    if parser.order:
+        return None
+    body = _open_body(parser)
+    if body is not None:
+        return body
+    return _unmarked_code(raw)
 
 
 def check_component(code: str, name: str, known: list[str] | None = None) -> str:
@@ -169,14 +213,15 @@ def run_step(
         raise StepCancelled(name)
     raw = completion.text
     finish = completion.finish_reason
+    unproven = False
     while True:
-        reason = truncation_reason(raw, finish, name)
+        reason = UNPROVEN if unproven else truncation_reason(raw, finish, name)
         if not reason:
             break
         outcome.truncations.append(reason)
         emit("truncation", {"component": name, "reason": reason, "finish_reason": finish})
         if outcome.continuations >= MAX_CONTINUATIONS:
-            if reason == SENTINEL_MISSING and extract(raw, name) is not None:
+            if reason == SENTINEL_MISSING and _whole(extract(raw, name)):
                 break  # the model never says it finished, but its component is closed and whole
             outcome.raw = raw
             outcome.error = (
@@ -198,10 +243,16 @@ def run_step(
         outcome.recovery_usage.add(more.usage)
         if more.finish_reason == FINISH_CANCELLED:
             raise StepCancelled(name)
-        raw, how = stitch(raw, more.text)
+        stitched, how = stitch(raw, more.text)
+        if how == "unproven":
+            # The continuation repeats text we cannot line up with the cut: ask again rather
+            # than ship it twice; the reason is recorded so the step fails visibly at the cap.
+            emit("continuation", {"component": name, "unproven": True})
+            unproven = True
+            continue
         if how == "restart":
             emit("continuation", {"component": name, "restarted": True})
-        finish = more.finish_reason
+        raw, finish, unproven = stitched, more.finish_reason, False
     outcome.raw = raw
     code = extract(raw, name)
     if code is None:

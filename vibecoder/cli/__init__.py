@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from vibecoder.infra import runtime, toolchain
 from vibecoder.settings import PROJECT_ROOT, get_settings
@@ -213,6 +214,13 @@ def cmd_services(args: argparse.Namespace) -> int:
 
 
 def cmd_dev(args: argparse.Namespace) -> int:
+    from vibecoder.infra import capabilities
+
+    # Probed while the database starts (Chromium's start is the slow part), printed before the
+    # app: a missing tool is named here, not discovered by a user's first build or run.
+    probing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="capabilities")
+    report = probing.submit(capabilities.capabilities)
+    probing.shutdown(wait=False)
     urls = runtime.ensure_services()
     try:
         upgrade_database()
@@ -220,6 +228,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
         summary = seed_demo_data(only_if_empty=True)
         print(summary.get("message", summary), flush=True)
+        print("capabilities of this server:", flush=True)
+        print("\n".join(capabilities.summary_lines(report.result())), flush=True)
     except BaseException:
         runtime.stop_owned_services()
         raise

@@ -114,7 +114,7 @@ def _build(args: argparse.Namespace) -> int:
         except ProjectBusy:
             print("build: the project is busy with another agent run", file=sys.stderr)
             return 3
-        run_id = state["run_id"]
+        run_id = state.run_id
         events = EventStream(client, public_id)
         cursor = "0-0"
         if args.worker:
@@ -123,17 +123,16 @@ def _build(args: argparse.Namespace) -> int:
         else:
             state = engine.plan_phase(client, run_id)
             cursor = _follow(events, cursor, quiet=args.json)
-            if state["status"] == "awaiting_approval":
+            if state.status == "awaiting_approval":
                 if not _confirm(args):
                     print("plan not approved; nothing built", file=sys.stderr)
-                    state["status"] = "not_approved"
-                    engine.finish(client, run_id, state=state, status="not_approved")
+                    state = engine.finish(client, run_id, state=state, status="not_approved")
                     if args.json:
                         print(json.dumps(engine.summary(state), indent=2))
                     return 4
                 state = engine.approve(client, run_id)
-            for index in range(len(state["steps"])):
-                if state["status"] != "running":
+            for index in range(len(state.steps)):
+                if state.status != "running":
                     break
                 state = engine.step_phase(client, run_id, index)
                 cursor = _follow(events, cursor, quiet=args.json)
@@ -141,8 +140,8 @@ def _build(args: argparse.Namespace) -> int:
             cursor = _follow(events, cursor, quiet=args.json)
         summary = engine.summary(state)
         summary["project"] = public_id
-        if args.out and state.get("version_id"):
-            summary["files"] = _write_out(Path(args.out), state["version_id"])
+        if args.out and state.version_id:
+            summary["files"] = _write_out(Path(args.out), state.version_id)
             summary["out"] = str(Path(args.out).resolve())
         if args.json:
             print(json.dumps(summary, indent=2))
@@ -152,7 +151,7 @@ def _build(args: argparse.Namespace) -> int:
                 f"tokens {summary['tokens']['input']} in / {summary['tokens']['output']} out"
                 + (f", written to {summary['out']}" if "out" in summary else "")
             )
-        ok = state["status"] in ("done", "answered")
+        ok = state.status in ("done", "answered")
         return 0 if ok else 1
     finally:
         runtime.stop_owned_services()
@@ -166,23 +165,23 @@ def _confirm(args: argparse.Namespace) -> bool:
     return input("Approve this plan? [y/N] ").strip().lower() in ("y", "yes")
 
 
-def _run_on_worker(client, run_id: str, events, args) -> dict:
-    from vibecoder.builder.runtime import load_state
-    from workers.agent import approve_run, plan_run
+def _run_on_worker(client, run_id: str, events, args):
+    from vibecoder.builder.run.state import RunState
+    from vibecoder.builder.service.queue import queue_approval, queue_plan
 
-    plan_run.delay(run_id)
+    queue_plan(run_id)
     deadline = time.monotonic() + args.timeout
     approved = False
     while time.monotonic() < deadline:
-        state = load_state(client, run_id)
+        state = RunState.load(client, run_id)
         if state is None:
             raise RuntimeError(f"run {run_id} vanished from Redis (was the database flushed?)")
-        if state["status"] == "awaiting_approval" and not approved:
+        if state.status == "awaiting_approval" and not approved:
             if not _confirm(args):
                 return state
-            approve_run.delay(run_id)
+            queue_approval(run_id)
             approved = True
-        if state["status"] not in ("queued", "awaiting_approval", "running"):
+        if state.status not in ("queued", "awaiting_approval", "running"):
             return state
         time.sleep(0.2)
     raise TimeoutError(f"the run did not finish in {args.timeout}s")

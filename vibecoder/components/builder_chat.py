@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from vibecoder.state.build import BuildProjectState as S
-from vibecoder.state.build import ChatItem, DraftStep, ModelOption, StepItem
+from vibecoder.state.build_views import ChatItem, DraftStep, ModelOption, StepItem
 
 STEP_COLORS = {
     "queued": "gray",
@@ -304,7 +304,16 @@ def chat_panel() -> rx.Component:
                     width="100%",
                 ),
                 rx.cond(S.error != "", rx.text(S.error, color_scheme="red", role="alert")),
-                rx.button("Send", type="submit", disabled=S.following),
+                rx.cond(
+                    S.tools_unavailable != "",
+                    rx.callout(
+                        S.tools_unavailable,
+                        icon="triangle-alert",
+                        color_scheme="amber",
+                        data_testid="builder-unavailable",
+                    ),
+                    rx.button("Send", type="submit", disabled=S.following),
+                ),
                 width="100%",
             ),
             on_submit=S.send,

@@ -171,12 +171,21 @@ def sandbox_panel() -> rx.Component:
                     rows="2",
                     width="100%",
                 ),
-                rx.button(
-                    rx.cond(S.running, rx.spinner(size="1"), rx.icon("play", size=14)),
-                    rx.cond(S.running, S.status, "Run"),
-                    on_click=S.start,
-                    disabled=S.running,
-                    id="run-sandbox",
+                rx.cond(
+                    S.unavailable != "",
+                    rx.callout(
+                        S.unavailable,
+                        icon="triangle-alert",
+                        color_scheme="amber",
+                        id="sandbox-unavailable",
+                    ),
+                    rx.button(
+                        rx.cond(S.running, rx.spinner(size="1"), rx.icon("play", size=14)),
+                        rx.cond(S.running, S.status, "Run"),
+                        on_click=S.start,
+                        disabled=S.running,
+                        id="run-sandbox",
+                    ),
                 ),
                 rx.cond(
                     S.error != "", rx.text(S.error, color_scheme="red", size="2", role="alert")

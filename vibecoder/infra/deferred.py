@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import event
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 
 def after_commit(session: Session, action: Callable[[], None]) -> None:

@@ -1,4 +1,4 @@
-"""Liveness of the parts the app needs: database, Redis, and at least one Celery worker."""
+"""Liveness of the parts the app needs (database, Redis, a Celery worker) and what it can do."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def check_redis() -> str:
 
 def check_worker() -> str:
     try:
-        from workers.celery_app import app
+        from vibecoder.infra.celery_app import app
 
         replies = app.control.ping(timeout=WORKER_PING_TIMEOUT_SECONDS)
         return "ok" if replies else "error: no worker answered within 2s"
@@ -38,6 +38,15 @@ def check_worker() -> str:
         return f"error: {type(exc).__name__}"
 
 
-def health_report() -> tuple[dict[str, str], bool]:
-    report = {"db": check_database(), "redis": check_redis(), "worker": check_worker()}
-    return report, all(value == "ok" for value in report.values())
+def health_report() -> tuple[dict, bool]:
+    """{"db", "redis", "worker": "ok" | "error: …", "capabilities": {name: {available, reason}}}.
+
+    Healthy (HTTP 200) depends on db, redis and worker only: a server without Chromium or
+    bubblewrap still serves the marketplace, and says so in `capabilities` (see infra/capabilities).
+    """
+    from vibecoder.infra.capabilities import as_json, capabilities
+
+    report: dict = {"db": check_database(), "redis": check_redis(), "worker": check_worker()}
+    healthy = all(value == "ok" for value in report.values())
+    report["capabilities"] = as_json(capabilities())
+    return report, healthy

@@ -44,18 +44,7 @@ class LicenseType(StrEnum):
     apache_2_0 = "apache-2.0"
 
 
-class ListingBase(SQLModel):
-    title: str = Field(min_length=3, max_length=120)
-    summary: str = Field(default="", max_length=300)
-    description: str = Field(default="", max_length=50_000)
-    category: str = Field(max_length=60)
-    license_type: str = Field(default=LicenseType.personal, max_length=20)
-    pricing_model: str = Field(default=PricingModel.one_time, max_length=24)
-    price_cents: int = Field(default=0, ge=0)
-    currency: str = Field(default="usd", min_length=3, max_length=3)
-
-
-class Listing(ListingBase, table=True):
+class Listing(SQLModel, table=True):
     __tablename__ = "listings"
     __table_args__ = (
         sa.UniqueConstraint("slug", name="uq_listings_slug"),
@@ -94,6 +83,15 @@ class Listing(ListingBase, table=True):
         ),
     )
 
+    # The seller's fields first: the column order the table was created with.
+    title: str = Field(min_length=3, max_length=120)
+    summary: str = Field(default="", max_length=300)
+    description: str = Field(default="", max_length=50_000)
+    category: str = Field(max_length=60)
+    license_type: str = Field(default=LicenseType.personal, max_length=20)
+    pricing_model: str = Field(default=PricingModel.one_time, max_length=24)
+    price_cents: int = Field(default=0, ge=0)
+    currency: str = Field(default="usd", min_length=3, max_length=3)
     id: int | None = Field(default=None, primary_key=True)
     seller_id: int = Field(foreign_key="users.id", index=True, ondelete="RESTRICT")
     slug: str = Field(max_length=80)
@@ -115,22 +113,6 @@ class Listing(ListingBase, table=True):
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
     published_at: datetime | None = timestamp_field(nullable=True)
-
-
-class ListingCreate(ListingBase):
-    slug: str | None = None
-    technologies: list[str] = []
-
-
-class ListingPublic(ListingBase):
-    id: int
-    slug: str
-    status: str
-    seller_id: int
-    rating_avg: float
-    rating_count: int
-    sales_count: int
-    published_at: datetime | None
 
 
 class Technology(SQLModel, table=True):

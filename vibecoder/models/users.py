@@ -17,12 +17,7 @@ class Role(StrEnum):
     admin = "admin"
 
 
-class UserBase(SQLModel):
-    email: str = Field(max_length=320)
-    username: str = Field(max_length=40)
-
-
-class User(UserBase, table=True):
+class User(SQLModel, table=True):
     __tablename__ = "users"
     __table_args__ = (
         sa.Index("uq_users_email_lower", sa.text("lower(email)"), unique=True),
@@ -30,6 +25,9 @@ class User(UserBase, table=True):
         sa.CheckConstraint("role in ('buyer','seller','admin')", name="ck_users_role"),
     )
 
+    # email and username first: the column order the table was created with.
+    email: str = Field(max_length=320)
+    username: str = Field(max_length=40)
     id: int | None = Field(default=None, primary_key=True)
     password_hash: str = Field(max_length=255)
     role: str = Field(default=Role.buyer, max_length=16)
@@ -40,19 +38,6 @@ class User(UserBase, table=True):
     # When the current email address was proven (a link from a mail to it was opened); None
     # blocks publishing and payouts.
     email_verified_at: datetime | None = timestamp_field(nullable=True)
-
-
-class UserCreate(SQLModel):
-    email: str
-    username: str
-    password: str
-    role: Role = Role.buyer
-
-
-class UserPublic(UserBase):
-    id: int
-    role: str
-    created_at: datetime
 
 
 class Profile(SQLModel, table=True):

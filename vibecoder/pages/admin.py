@@ -6,6 +6,14 @@ import reflex as rx
 
 from vibecoder.components.filters import pager
 from vibecoder.components.layout import page, rich_callout
+from vibecoder.components.tables import (
+    count_label,
+    empty_state,
+    paged_table,
+    search_form,
+    select_menu,
+    status_badge,
+)
 from vibecoder.domain.moderation.admin import (
     AdminListingRow,
     AdminPurchaseRow,
@@ -16,69 +24,6 @@ from vibecoder.domain.moderation.admin import (
 from vibecoder.models.moderation import AuditAction
 from vibecoder.state.admin import AdminState as S
 from vibecoder.state.auth import AuthState
-
-STATUS_COLORS = (
-    ("published", "green"),
-    ("open", "amber"),
-    ("resolved", "green"),
-    ("dismissed", "gray"),
-    ("taken_down", "red"),
-    ("paid", "green"),
-    ("refunded", "red"),
-    ("disputed", "red"),
-    ("archived", "amber"),
-)
-
-
-def _badge(value: rx.Var, class_name: str = "") -> rx.Component:
-    return rx.badge(
-        value, color_scheme=rx.match(value, *STATUS_COLORS, "gray"), class_name=class_name
-    )
-
-
-def _table(headers: list[str], rows: rx.Component, id: str) -> rx.Component:
-    return rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-            rx.table.body(rows),
-            width="100%",
-            size="1",
-        ),
-        overflow_x="auto",
-        width="100%",
-        id=id,
-    )
-
-
-def _paged_table(
-    items: rx.Var,
-    render,
-    headers: list[str],
-    id: str,
-    pages: rx.Component,
-    empty: rx.Component,
-) -> rx.Component:
-    """One tab's rows with their pager, or its empty state."""
-    return rx.cond(
-        items.length() > 0,
-        rx.vstack(_table(headers, rx.foreach(items, render), id), pages, width="100%"),
-        empty,
-    )
-
-
-def _count(total: rx.Var, one: str, many: str) -> rx.Component:
-    return rx.text(total, rx.cond(total == 1, f" {one}", f" {many}"), size="1", color_scheme="gray")
-
-
-def _empty(text: str, id: str) -> rx.Component:
-    return rx.center(
-        rx.text(text, size="2", color_scheme="gray"),
-        padding="var(--space-5)",
-        border=f"1px dashed {rx.color('gray', 6)}",
-        border_radius="var(--radius-3)",
-        width="100%",
-        id=id,
-    )
 
 
 def _action(label: str, action: str, target: rx.Var, subject: rx.Var, *, color="gray", id=None):
@@ -91,36 +36,6 @@ def _action(label: str, action: str, target: rx.Var, subject: rx.Var, *, color="
         aria_label=f"{label}: " + subject.to_string(),
         id=id,
         class_name=f"admin-{action}",
-    )
-
-
-def _search_form(placeholder: str, value: rx.Var, on_submit, id: str) -> rx.Component:
-    return rx.form(
-        rx.hstack(
-            rx.input(
-                name="q",
-                placeholder=placeholder,
-                default_value=value,
-                aria_label=placeholder,
-                id=id,
-                width="100%",
-            ),
-            rx.button(rx.icon("search", size=14), "Search", type="submit", variant="soft"),
-            spacing="2",
-            width="100%",
-        ),
-        on_submit=on_submit,
-        width="100%",
-        max_width="480px",
-    )
-
-
-def _select(value: rx.Var, options: list[tuple[str, str]], on_change, label: str, id: str):
-    return rx.select.root(
-        rx.select.trigger(aria_label=label, id=id),
-        rx.select.content(*[rx.select.item(text, value=key) for key, text in options]),
-        value=value,
-        on_change=on_change,
     )
 
 
@@ -169,7 +84,7 @@ def _report(row: ReportRow) -> rx.Component:
         rx.table.cell(
             rx.vstack(
                 rx.link(row.listing_title, href="/listing/" + row.listing_slug),
-                _badge(row.listing_status),
+                status_badge(row.listing_status),
                 spacing="1",
             )
         ),
@@ -182,7 +97,7 @@ def _report(row: ReportRow) -> rx.Component:
                 max_width="320px",
             )
         ),
-        rx.table.cell(_badge(row.status, "report-status")),
+        rx.table.cell(status_badge(row.status, "report-status")),
         rx.table.cell(row.created),
         rx.table.cell(
             rx.cond(
@@ -213,7 +128,7 @@ def _report(row: ReportRow) -> rx.Component:
 
 def _reports() -> rx.Component:
     return rx.vstack(
-        _select(
+        select_menu(
             S.reports_status,
             [
                 ("open", "Open"),
@@ -225,13 +140,13 @@ def _reports() -> rx.Component:
             "Report status",
             "reports-status",
         ),
-        _paged_table(
+        paged_table(
             S.reports,
             _report,
             ["Report", "Listing", "Reporter", "Reason", "Status", "Filed", ""],
             "reports-table",
             pager(S.reports_page, S.reports_pages, S.reports_go),
-            _empty("No reports here. The queue is clear.", "reports-empty"),
+            empty_state("No reports here. The queue is clear.", "reports-empty"),
         ),
         spacing="3",
         width="100%",
@@ -255,7 +170,7 @@ def _listing(row: AdminListingRow) -> rx.Component:
             )
         ),
         rx.table.cell(row.seller),
-        rx.table.cell(_badge(row.status, "listing-status")),
+        rx.table.cell(status_badge(row.status, "listing-status")),
         rx.table.cell(row.price_label),
         rx.table.cell(row.sales_count),
         rx.table.cell(row.open_reports),
@@ -273,8 +188,8 @@ def _listing(row: AdminListingRow) -> rx.Component:
 def _listings() -> rx.Component:
     return rx.vstack(
         rx.flex(
-            _search_form("Title, slug or seller", S.listings_q, S.search_listings, "listings-q"),
-            _select(
+            search_form("Title, slug or seller", S.listings_q, S.search_listings, "listings-q"),
+            select_menu(
                 S.listings_status,
                 [
                     ("any", "Any status"),
@@ -291,14 +206,14 @@ def _listings() -> rx.Component:
             wrap="wrap",
             width="100%",
         ),
-        _count(S.listings_total, "listing", "listings"),
-        _paged_table(
+        count_label(S.listings_total, "listing", "listings"),
+        paged_table(
             S.listings,
             _listing,
             ["#", "Listing", "Seller", "Status", "Price", "Sales", "Reports", ""],
             "admin-listings-table",
             pager(S.listings_page, S.listings_pages, S.listings_go),
-            _empty("No listings match.", "listings-empty"),
+            empty_state("No listings match.", "listings-empty"),
         ),
         spacing="3",
         width="100%",
@@ -346,8 +261,8 @@ def _user(row: AdminUserRow) -> rx.Component:
 def _users() -> rx.Component:
     return rx.vstack(
         rx.flex(
-            _search_form("Email or username", S.users_q, S.search_users, "users-q"),
-            _select(
+            search_form("Email or username", S.users_q, S.search_users, "users-q"),
+            select_menu(
                 S.users_filter,
                 [
                     ("all", "Everyone"),
@@ -364,14 +279,14 @@ def _users() -> rx.Component:
             wrap="wrap",
             width="100%",
         ),
-        _count(S.users_total, "user", "users"),
-        _paged_table(
+        count_label(S.users_total, "user", "users"),
+        paged_table(
             S.users,
             _user,
             ["#", "User", "Role", "State", "Listings", "Joined", ""],
             "admin-users-table",
             pager(S.users_page, S.users_pages, S.users_go),
-            _empty("No users match.", "users-empty"),
+            empty_state("No users match.", "users-empty"),
         ),
         spacing="3",
         width="100%",
@@ -394,7 +309,7 @@ def _purchase(row: AdminPurchaseRow) -> rx.Component:
         ),
         rx.table.cell(row.seller),
         rx.table.cell(row.amount),
-        rx.table.cell(_badge(row.status, "purchase-status")),
+        rx.table.cell(status_badge(row.status, "purchase-status")),
         rx.table.cell(row.date),
         rx.table.cell(
             rx.cond(
@@ -408,20 +323,20 @@ def _purchase(row: AdminPurchaseRow) -> rx.Component:
 
 def _purchases() -> rx.Component:
     return rx.vstack(
-        _search_form(
+        search_form(
             "Order #, buyer email or listing",
             S.purchases_q,
             S.search_purchases,
             "purchases-q",
         ),
-        _count(S.purchases_total, "order", "orders"),
-        _paged_table(
+        count_label(S.purchases_total, "order", "orders"),
+        paged_table(
             S.purchases,
             _purchase,
             ["Order", "Listing", "Buyer", "Seller", "Amount", "Status", "Date", ""],
             "admin-purchases-table",
             pager(S.purchases_page, S.purchases_pages, S.purchases_go),
-            _empty("No orders match.", "purchases-empty"),
+            empty_state("No orders match.", "purchases-empty"),
         ),
         spacing="3",
         width="100%",
@@ -445,7 +360,7 @@ def _audit(row: AuditRow) -> rx.Component:
 def _audit_log() -> rx.Component:
     return rx.vstack(
         rx.flex(
-            _select(
+            select_menu(
                 S.audit_action,
                 [("all", "Every action"), *[(a.value, a.value) for a in AuditAction]],
                 S.filter_audit,
@@ -461,13 +376,13 @@ def _audit_log() -> rx.Component:
             align="center",
             wrap="wrap",
         ),
-        _paged_table(
+        paged_table(
             S.audit,
             _audit,
             ["When", "Admin", "Action", "Target", "Reason", "Details"],
             "audit-table",
             pager(S.audit_page, S.audit_pages, S.audit_go),
-            _empty("No admin actions yet.", "audit-empty"),
+            empty_state("No admin actions yet.", "audit-empty"),
         ),
         spacing="3",
         width="100%",

@@ -7,7 +7,7 @@ import reflex as rx
 from vibecoder.components.filters import pager
 from vibecoder.components.layout import page
 from vibecoder.state.build import BuildListState as S
-from vibecoder.state.build import ProjectItem
+from vibecoder.state.build_views import ProjectItem
 
 
 def _project(item: ProjectItem) -> rx.Component:

@@ -9,7 +9,7 @@ from vibecoder.components.builder_preview import code_panel, preview_panel, sell
 from vibecoder.components.filters import pager
 from vibecoder.components.layout import page
 from vibecoder.state.build import BuildProjectState as S
-from vibecoder.state.build import VersionItem
+from vibecoder.state.build_views import VersionItem
 from vibecoder.state.builder_pane import BuilderPaneState as P
 
 

@@ -6,8 +6,8 @@ from vibecoder.components.layout import page
 from vibecoder.components.listing_card import ListingCard, listing_grid
 from vibecoder.domain.catalog.cards import featured_listings
 from vibecoder.domain.catalog.home import CategoryCount, CreatorCard, home_view
-from vibecoder.infra.db import session_scope
 from vibecoder.state.auth import AuthState
+from vibecoder.state.offloop import in_thread
 
 
 class HomeState(AuthState):
@@ -19,10 +19,14 @@ class HomeState(AuthState):
     loaded: bool = False
 
     @rx.event
-    def load(self):
-        with session_scope() as session:
-            self.featured = featured_listings(session=session, limit=8)
-            view = home_view(session=session)
+    async def load(self):
+        featured, view = await in_thread(
+            lambda session: (
+                featured_listings(session=session, limit=8),
+                home_view(session=session),
+            )
+        )
+        self.featured = featured
         self.newest, self.trending = view.newest, view.trending
         self.categories, self.creators = view.categories, view.creators
         self.loaded = True

@@ -6,23 +6,10 @@ import reflex as rx
 
 from vibecoder.components.analytics import csv_exports
 from vibecoder.components.layout import page
-from vibecoder.domain.commerce.fulfilment import SaleRow
+from vibecoder.components.tables import data_table
 from vibecoder.domain.commerce.ledger import Balance, LedgerRow, PayoutRow
+from vibecoder.domain.commerce.sales import SaleRow
 from vibecoder.state.seller_sales import SellerSalesState as S
-
-
-def _table(headers: list[str], body: rx.Component, id: str) -> rx.Component:
-    return rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-            rx.table.body(body),
-            width="100%",
-            size="1",
-        ),
-        overflow_x="auto",
-        width="100%",
-        id=id,
-    )
 
 
 def _refund_button(row: SaleRow) -> rx.Component:
@@ -180,7 +167,7 @@ def seller_sales_page() -> rx.Component:
                 rx.heading("Sales", size="5", as_="h2"),
                 rx.cond(
                     S.sales.length() > 0,
-                    _table(
+                    data_table(
                         ["Order", "Listing", "Buyer", "Amount", "Status", "Date", ""],
                         rx.foreach(S.sales, _sale),
                         "sales-table",
@@ -190,7 +177,7 @@ def seller_sales_page() -> rx.Component:
                 rx.heading("Payouts", size="5", as_="h2"),
                 rx.cond(
                     S.payouts.length() > 0,
-                    _table(
+                    data_table(
                         ["Payout", "Date", "Amount", "Method", "Status", "Reason"],
                         rx.foreach(S.payouts, _payout),
                         "payouts-table",
@@ -200,7 +187,7 @@ def seller_sales_page() -> rx.Component:
                 rx.heading("Ledger", size="5", as_="h2"),
                 rx.cond(
                     S.entries.length() > 0,
-                    _table(
+                    data_table(
                         ["Date", "Kind", "Description", "Amount"],
                         rx.foreach(S.entries, _entry),
                         "ledger-table",

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import reflex as rx
 from pydantic import BaseModel
 
-from vibecoder.domain.accounts import auth
-from vibecoder.domain.errors import ServiceError
-from vibecoder.infra.db import session_scope
-from vibecoder.models.users import Profile, User
+from vibecoder.domain import dates
+from vibecoder.domain.accounts import auth, profiles
 from vibecoder.state.auth import AuthState
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from sqlmodel import Session
+
+    from vibecoder.models.users import ApiKey, User
 
 
 class ApiKeyRow(BaseModel):
@@ -34,127 +41,131 @@ class AccountState(AuthState):
     api_key_error: str = ""
 
     @rx.event
-    def load(self):
-        user = self.refreshed_user()
-        if user is None:
-            self.session_token = ""
-            return rx.redirect("/signin?next=/account")
-        self.new_key_plaintext = ""
-        self.member_since = user.created_at.strftime("%B %Y")
-        with session_scope() as session:
-            profile = session.get(Profile, user.id)
-            self.bio = profile.bio if profile else ""
-            self.avatar_url = (profile.avatar_url or "") if profile else ""
-            self.links = "\n".join(profile.links) if profile else ""
-            self._load_keys(session, user)
-
-    def _load_keys(self, session, user: User) -> None:
-        self.api_keys = [
-            ApiKeyRow(
-                id=key.id,
-                name=key.name,
-                prefix=key.prefix,
-                created=key.created_at.strftime("%Y-%m-%d"),
-                last_used=key.last_used_at.strftime("%Y-%m-%d") if key.last_used_at else "never",
-                revoked=key.revoked_at is not None,
+    async def load(self):
+        def open_account(session: Session, user: User):
+            return (
+                profiles.own_profile(session=session, user=user),
+                _key_rows(auth.list_api_keys(session=session, user=user), _zone(session, user)),
+                dates.local(user.created_at, _zone(session, user), dates.MONTH),
             )
-            for key in auth.list_api_keys(session=session, user=user)
-        ]
+
+        outcome = await self._call(open_account, error=None)
+        if outcome.signed_out:
+            return self._signin_redirect("/account")
+        self.new_key_plaintext = ""
+        profile, self.api_keys, self.member_since = outcome.value
+        self.bio, self.avatar_url = profile.bio, profile.avatar_url
+        self.links = "\n".join(profile.links)
 
     @rx.event
-    def save_profile(self, form: dict):
-        user = self.refreshed_user()
-        if user is None:
-            return rx.redirect("/signin")
+    async def save_profile(self, form: dict):
         display_name = str(form.get("display_name", "")).strip()
         bio = str(form.get("bio", "")).strip()
         avatar_url = str(form.get("avatar_url", "")).strip()
         links = [line.strip() for line in str(form.get("links", "")).splitlines() if line.strip()]
-        if not 1 <= len(display_name) <= 80 or len(bio) > 2000:
-            self.profile_message = "Display name 1–80 characters, bio up to 2000."
+        outcome = await self._call(
+            lambda session, user: profiles.save_profile(
+                session=session,
+                user=user,
+                display_name=display_name,
+                bio=bio,
+                avatar_url=avatar_url,
+                links=links,
+            ),
+            error="profile_message",
+        )
+        if outcome.signed_out:
+            return rx.redirect("/signin")
+        if not outcome.ok:
             return
-        # Only web links: a javascript: URL in a profile would run in visitors' browsers.
-        if (
-            any(
-                not url.startswith(("https://", "http://")) or len(url) > 300
-                for url in [*links, *([avatar_url] if avatar_url else [])]
-            )
-            or len(links) > 10
-        ):
-            self.profile_message = "Links and the avatar must be http(s) URLs (at most 10 links)."
-            return
-        with session_scope() as session:
-            profile = session.get(Profile, user.id) or Profile(user_id=user.id, display_name="")
-            profile.display_name = display_name
-            profile.bio = bio
-            profile.avatar_url = avatar_url or None
-            profile.links = links
-            session.add(profile)
         self.avatar_url, self.links = avatar_url, "\n".join(links)
         self.display_name = display_name
         self.bio = bio
         self.profile_message = "Profile saved."
 
     @rx.event
-    def change_password(self, form: dict):
+    async def change_password(self, form: dict):
         self.password_error = self.password_message = ""
-        user = self.refreshed_user()
-        if user is None:
-            return rx.redirect("/signin")
         if form.get("new_password") != form.get("new_password_confirm"):
+            if await self._current_user() is None:
+                return rx.redirect("/signin")
             self.password_error = "The two new passwords do not match."
             return
-        try:
-            with session_scope() as session:
-                user = session.merge(user)
-                token = auth.change_password(
-                    session=session,
-                    user=user,
-                    current_password=str(form.get("current_password", "")),
-                    new_password=str(form.get("new_password", "")),
-                )
-        except ServiceError as exc:
-            self.password_error = exc.message
+        # argon2 twice (check the old, hash the new): in the worker thread.
+        outcome = await self._call(
+            lambda session, user: auth.change_password(
+                session=session,
+                user=user,
+                current_password=str(form.get("current_password", "")),
+                new_password=str(form.get("new_password", "")),
+            ),
+            error="password_error",
+            heavy=True,
+        )
+        if outcome.signed_out:
+            return rx.redirect("/signin")
+        if not outcome.ok:
             return
-        self.session_token = token
+        self.session_token = outcome.value
         self.password_message = "Password changed. Other devices were signed out."
 
     @rx.event
-    def become_seller(self):
-        user = self.refreshed_user()
-        if user is None:
+    async def become_seller(self):
+        outcome = await self._call(
+            lambda session, user: auth.become_seller(session=session, user=user), error=None
+        )
+        if outcome.signed_out:
             return rx.redirect("/signin")
-        with session_scope() as session:
-            auth.become_seller(session=session, user=session.merge(user))
+        if not outcome.ok:
+            return rx.toast.error(outcome.error.message)
         self.role = "seller"
         return rx.toast.success("You can now sell on VibeCoder.")
 
     @rx.event
-    def create_api_key(self, form: dict):
+    async def create_api_key(self, form: dict):
         self.api_key_error = ""
-        user = self.refreshed_user()
-        if user is None:
+
+        def create(session: Session, user: User):
+            plaintext, _ = auth.create_api_key(
+                session=session, user=user, name=str(form.get("name", ""))
+            )
+            keys = auth.list_api_keys(session=session, user=user)
+            return plaintext, _key_rows(keys, _zone(session, user))
+
+        outcome = await self._call(create, error="api_key_error")
+        if outcome.signed_out:
             return rx.redirect("/signin")
-        try:
-            with session_scope() as session:
-                plaintext, _ = auth.create_api_key(
-                    session=session, user=user, name=str(form.get("name", ""))
-                )
-                self._load_keys(session, user)
-        except ServiceError as exc:
-            self.api_key_error = exc.message
+        if not outcome.ok:
             return
         # Shown once; it is not stored anywhere in clear.
-        self.new_key_plaintext = plaintext
+        self.new_key_plaintext, self.api_keys = outcome.value
 
     @rx.event
-    def revoke_api_key(self, key_id: int):
-        user = self.refreshed_user()
-        if user is None:
+    async def revoke_api_key(self, key_id: int):
+        def revoke(session: Session, user: User) -> list[ApiKeyRow]:
+            auth.revoke_api_key(session=session, user=user, key_id=int(key_id))
+            return _key_rows(auth.list_api_keys(session=session, user=user), _zone(session, user))
+
+        outcome = await self._call(revoke, error="api_key_error")
+        if outcome.signed_out:
             return rx.redirect("/signin")
-        try:
-            with session_scope() as session:
-                auth.revoke_api_key(session=session, user=user, key_id=int(key_id))
-                self._load_keys(session, user)
-        except ServiceError as exc:
-            self.api_key_error = exc.message
+        if outcome.ok:
+            self.api_keys = outcome.value
+
+
+def _zone(session: Session, user: User) -> ZoneInfo:
+    return dates.zone_of(session, user.id)
+
+
+def _key_rows(keys: list[ApiKey], tz: ZoneInfo) -> list[ApiKeyRow]:
+    return [
+        ApiKeyRow(
+            id=key.id,
+            name=key.name,
+            prefix=key.prefix,
+            created=dates.local(key.created_at, tz, dates.DATE),
+            last_used=dates.local(key.last_used_at, tz, dates.DATE, empty="never"),
+            revoked=key.revoked_at is not None,
+        )
+        for key in keys
+    ]

@@ -6,6 +6,9 @@ it again); a refused viewer gets no rows at all, only the refusal.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import reflex as rx
 
 from vibecoder.domain.errors import PermissionDenied, ServiceError
@@ -18,9 +21,12 @@ from vibecoder.domain.moderation.admin import (
     PlatformMetrics,
     ReportRow,
 )
-from vibecoder.infra.db import session_scope
-from vibecoder.models.users import User
 from vibecoder.state.auth import AuthState
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from vibecoder.models.users import User
 
 # action -> (dialog title, confirm button, sentence shown after success)
 ACTIONS: dict[str, tuple[str, str, str]] = {
@@ -111,73 +117,73 @@ class AdminState(AuthState):
         self.reports, self.listings, self.users, self.purchases, self.audit = [], [], [], [], []
         self.dialog_open = False
 
-    def _admin(self) -> User | None:
-        user = self.refreshed_user()
+    async def _admin(self) -> bool:
+        user = await self._current_user()
         if user is None or user.role != "admin":
             self._refuse()
-            return None
+            return False
         self.allowed = True
-        return user
+        return True
 
     # --- loading -----------------------------------------------------------------------------
 
-    def _fill_reports(self, session, user: User) -> None:
-        self.reports, self.reports_total, self.reports_pages = admin.list_reports(
-            session=session, actor=user, status=self.reports_status, page=self.reports_page
-        )
-        self.reports_page = min(self.reports_page, self.reports_pages)
+    def _queries(self) -> dict[str, Callable[[Session, User], tuple[list, int, int]]]:
+        """Each section's page query, with its filters read here (on the loop) for the thread."""
+        reports = {"status": self.reports_status, "page": self.reports_page}
+        listings = {
+            "q": self.listings_q,
+            "status": self.listings_status,
+            "page": self.listings_page,
+        }
+        users = {"q": self.users_q, "filter": self.users_filter, "page": self.users_page}
+        purchases = {"q": self.purchases_q, "page": self.purchases_page}
+        audit = {"action": self.audit_action, "page": self.audit_page}
+        return {
+            "reports": lambda s, u: admin.list_reports(session=s, actor=u, **reports),
+            "listings": lambda s, u: admin.search_listings(session=s, actor=u, **listings),
+            "users": lambda s, u: admin.search_users(session=s, actor=u, **users),
+            "purchases": lambda s, u: admin.search_purchases(session=s, actor=u, **purchases),
+            "audit": lambda s, u: admin.audit_log(session=s, actor=u, **audit),
+        }
 
-    def _fill_listings(self, session, user: User) -> None:
-        self.listings, self.listings_total, self.listings_pages = admin.search_listings(
-            session=session,
-            actor=user,
-            q=self.listings_q,
-            status=self.listings_status,
-            page=self.listings_page,
-        )
-        self.listings_page = min(self.listings_page, self.listings_pages)
+    async def _fill(self, *sections: str) -> None:
+        queries = self._queries()
+        chosen = sections or tuple(queries)
 
-    def _fill_users(self, session, user: User) -> None:
-        self.users, self.users_total, self.users_pages = admin.search_users(
-            session=session,
-            actor=user,
-            q=self.users_q,
-            filter=self.users_filter,
-            page=self.users_page,
-        )
-        self.users_page = min(self.users_page, self.users_pages)
+        def fill(session: Session, user: User):
+            if user.role != "admin":
+                return None
+            metrics = admin.platform_metrics(session=session, actor=user)
+            return metrics, {name: queries[name](session, user) for name in chosen}
 
-    def _fill_purchases(self, session, user: User) -> None:
-        self.purchases, self.purchases_total, self.purchases_pages = admin.search_purchases(
-            session=session, actor=user, q=self.purchases_q, page=self.purchases_page
-        )
-        self.purchases_page = min(self.purchases_page, self.purchases_pages)
+        def refused(exc: ServiceError) -> None:
+            if isinstance(exc, PermissionDenied):
+                self._refuse()
+            else:
+                self.error = exc.message
 
-    def _fill_audit(self, session, user: User) -> None:
-        self.audit, self.audit_total, self.audit_pages = admin.audit_log(
-            session=session, actor=user, action=self.audit_action, page=self.audit_page
-        )
-        self.audit_page = min(self.audit_page, self.audit_pages)
-
-    def _fill(self, *sections: str) -> None:
-        user = self._admin()
-        if user is None:
-            return
-        try:
-            with session_scope() as session:
-                self.metrics = admin.platform_metrics(session=session, actor=user)
-                for section in sections or ("reports", "listings", "users", "purchases", "audit"):
-                    getattr(self, f"_fill_{section}")(session, user)
-        except PermissionDenied:
+        outcome = await self._call(fill, error=refused)
+        is_admin = outcome.viewer is not None and outcome.viewer.role == "admin"
+        if not is_admin or (outcome.ok and outcome.value is None):
             self._refuse()
-        except ServiceError as exc:
-            self.error = exc.message
+            return
+        if isinstance(outcome.error, PermissionDenied):
+            return  # `refused` has hidden the page already
+        self.allowed = True
+        if not outcome.ok:
+            return
+        self.metrics, results = outcome.value
+        for name, (items, total, pages) in results.items():
+            setattr(self, name, items)
+            setattr(self, f"{name}_total", total)
+            setattr(self, f"{name}_pages", pages)
+            setattr(self, f"{name}_page", min(getattr(self, f"{name}_page"), pages))
 
     @rx.event
-    def load(self):
+    async def load(self):
         self.message = self.error = ""
         self.dialog_open = False
-        self._fill()
+        await self._fill()
         self.checked = True
 
     @rx.event
@@ -185,71 +191,71 @@ class AdminState(AuthState):
         self.tab = str(value)
 
     @rx.event
-    def filter_reports(self, status: str):
+    async def filter_reports(self, status: str):
         self.reports_status, self.reports_page = str(status), 1
-        self._fill("reports")
+        await self._fill("reports")
 
     @rx.event
-    def reports_go(self, page: int):
+    async def reports_go(self, page: int):
         self.reports_page = max(int(page), 1)
-        self._fill("reports")
+        await self._fill("reports")
 
     @rx.event
-    def search_listings(self, form: dict):
+    async def search_listings(self, form: dict):
         self.listings_q, self.listings_page = str(form.get("q", "")).strip()[:200], 1
-        self._fill("listings")
+        await self._fill("listings")
 
     @rx.event
-    def filter_listings(self, status: str):
+    async def filter_listings(self, status: str):
         self.listings_status, self.listings_page = str(status), 1
-        self._fill("listings")
+        await self._fill("listings")
 
     @rx.event
-    def listings_go(self, page: int):
+    async def listings_go(self, page: int):
         self.listings_page = max(int(page), 1)
-        self._fill("listings")
+        await self._fill("listings")
 
     @rx.event
-    def search_users(self, form: dict):
+    async def search_users(self, form: dict):
         self.users_q, self.users_page = str(form.get("q", "")).strip()[:200], 1
-        self._fill("users")
+        await self._fill("users")
 
     @rx.event
-    def filter_users(self, value: str):
+    async def filter_users(self, value: str):
         self.users_filter, self.users_page = str(value), 1
-        self._fill("users")
+        await self._fill("users")
 
     @rx.event
-    def users_go(self, page: int):
+    async def users_go(self, page: int):
         self.users_page = max(int(page), 1)
-        self._fill("users")
+        await self._fill("users")
 
     @rx.event
-    def search_purchases(self, form: dict):
+    async def search_purchases(self, form: dict):
         self.purchases_q, self.purchases_page = str(form.get("q", "")).strip()[:200], 1
-        self._fill("purchases")
+        await self._fill("purchases")
 
     @rx.event
-    def purchases_go(self, page: int):
+    async def purchases_go(self, page: int):
         self.purchases_page = max(int(page), 1)
-        self._fill("purchases")
+        await self._fill("purchases")
 
     @rx.event
-    def filter_audit(self, action: str):
+    async def filter_audit(self, action: str):
         self.audit_action, self.audit_page = str(action), 1
-        self._fill("audit")
+        await self._fill("audit")
 
     @rx.event
-    def audit_go(self, page: int):
+    async def audit_go(self, page: int):
         self.audit_page = max(int(page), 1)
-        self._fill("audit")
+        await self._fill("audit")
 
     # --- actions -----------------------------------------------------------------------------
 
     @rx.event
-    def ask(self, action: str, target_id: int, subject: str):
+    async def ask(self, action: str, target_id: int, subject: str):
         """Open the reason dialog for an action; nothing happens until it is confirmed."""
-        if action not in ACTIONS or self._admin() is None:
+        if action not in ACTIONS or not await self._admin():
             return
         self.dialog_action, self.dialog_target = action, int(target_id)
         self.dialog_subject, self.dialog_error = str(subject)[:200], ""
@@ -260,44 +266,42 @@ class AdminState(AuthState):
         self.dialog_open = bool(value)
 
     @rx.event
-    def confirm(self, form: dict):
+    async def confirm(self, form: dict):
         self.dialog_error = self.message = self.error = ""
-        user = self._admin()
-        if user is None:
-            return
         action, target = self.dialog_action, self.dialog_target
         reason = str(form.get("reason", ""))
-        self.busy = True
-        try:
-            with session_scope() as session:
-                kwargs = {"session": session, "actor": user, "reason": reason}
-                if action == "resolve_report":
-                    admin.resolve_report(report_id=target, **kwargs)
-                elif action == "dismiss_report":
-                    admin.dismiss_report(report_id=target, **kwargs)
-                elif action == "take_down":
-                    admin.take_down_listing(listing_id=target, **kwargs)
-                elif action == "restore_listing":
-                    admin.restore_listing(listing_id=target, **kwargs)
-                elif action == "suspend":
-                    admin.suspend_user(user_id=target, **kwargs)
-                elif action == "restore_user":
-                    admin.restore_user(user_id=target, **kwargs)
-                elif action == "refund":
-                    admin.refund_purchase(purchase_id=target, **kwargs)
-                else:
-                    return
-        except PermissionDenied as exc:
-            if exc.code == "admin_only":
+        act = {
+            "resolve_report": lambda **kw: admin.resolve_report(report_id=target, **kw),
+            "dismiss_report": lambda **kw: admin.dismiss_report(report_id=target, **kw),
+            "take_down": lambda **kw: admin.take_down_listing(listing_id=target, **kw),
+            "restore_listing": lambda **kw: admin.restore_listing(listing_id=target, **kw),
+            "suspend": lambda **kw: admin.suspend_user(user_id=target, **kw),
+            "restore_user": lambda **kw: admin.restore_user(user_id=target, **kw),
+            "refund": lambda **kw: admin.refund_purchase(purchase_id=target, **kw),
+        }.get(action)
+
+        def refused(exc: ServiceError) -> None:
+            if isinstance(exc, PermissionDenied) and exc.code == "admin_only":
                 self._refuse()
             else:
                 self.dialog_error = exc.message
+
+        def run(session: Session, user: User) -> bool:
+            if user.role != "admin":
+                return False
+            if act is not None:
+                act(session=session, actor=user, reason=reason)
+            return True
+
+        self.busy = True
+        yield
+        outcome = await self._call(run, error=refused)
+        self.busy = False
+        if outcome.signed_out or (outcome.ok and not outcome.value):
+            self._refuse()
             return
-        except ServiceError as exc:
-            self.dialog_error = exc.message
+        if not outcome.ok or act is None:
             return
-        finally:
-            self.busy = False
         self.dialog_open = False
         self.message = f"{ACTIONS[action][2]} ({self.dialog_subject})"
-        self._fill()
+        await self._fill()

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-import reflex as rx
+import asyncio
+import contextlib
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from typing import TypeVar
 
-from vibecoder.domain.accounts import auth
+import reflex as rx
+from reflex.istate.proxy import StateProxy
+from sqlmodel import Session
+
+from vibecoder.domain.accounts import auth, email_links
+from vibecoder.domain.accounts.notifications import deliver
 from vibecoder.domain.errors import ServiceError
-from vibecoder.infra.db import session_scope
 from vibecoder.infra.redis_client import get_redis
 from vibecoder.models.users import User
+from vibecoder.state.offloop import Outcome, Refused, Viewer, in_thread
+
+T = TypeVar("T")
 
 
 class AuthState(rx.State):
@@ -37,66 +48,104 @@ class AuthState(rx.State):
         name = self.display_name or self.username
         return name[:2].upper() if name else "?"
 
-    def current_user(self) -> User | None:
-        """Resolve the session afresh, so logout and revocation take effect at once."""
-        if not self.session_token:
-            return None
-        with session_scope() as session:
-            return auth.user_for_session(session=session, token=self.session_token)
+    def _token(self) -> str:
+        """The one place the browser's session token is read."""
+        return self.session_token
 
-    def _show(self, user: User | None) -> None:
-        if user is None:
+    async def _current_user(self) -> User | None:
+        """Resolve the session afresh (off the loop), so logout and revocation take effect at once;
+        the navbar's view of the user is brought up to date on the way."""
+        outcome = await self._call(lambda session, user: user, signed_in=False)
+        return outcome.user
+
+    async def _call(
+        self,
+        work: Callable[[Session, User | None], T],
+        *,
+        error: str | Callable[[ServiceError], None] | None = "error",
+        signed_in: bool = True,
+        heavy: bool = False,
+    ) -> Outcome[T]:
+        """Every handler's service call: resolve who asks, run `work(session, user)` in a worker
+        thread with its own session, and put a `ServiceError`'s message in the `error` var (or
+        hand it to `error` when that is a function). With `signed_in` (the default) the work runs
+        only for a signed-in user; otherwise `user` may be None. The session is committed when
+        the work returns, rolled back when it raises. `heavy` work (seconds of CPU: argon2,
+        an upload's unpacking) runs in the pool kept for it (see offloop)."""
+        token = self._token()
+
+        def run(session: Session) -> Outcome[T]:
+            user = auth.user_for_session(session=session, token=token) if token else None
+            viewer = Viewer.of(session, user)
+            if user is None and signed_in:
+                return Outcome(signed_out=True, viewer=viewer)
+            try:
+                return Outcome(value=work(session, user), user=user, viewer=viewer)
+            except ServiceError as exc:
+                # Out of the session's scope, so everything the work wrote is rolled back.
+                raise Refused(exc, viewer) from exc
+
+        try:
+            outcome = await in_thread(run, heavy=heavy)
+        except Refused as refused:
+            outcome = Outcome(error=refused.error, viewer=refused.viewer)
+        async with self._writing():
+            self._show(outcome.viewer)
+            if outcome.error is not None:
+                if callable(error):
+                    error(outcome.error)
+                elif error:
+                    setattr(self, error, outcome.error.message)
+        return outcome
+
+    def _writing(self) -> AbstractAsyncContextManager:
+        """`async with self` in a background event (its state is read-only until entered, and
+        the lock is free while the work runs); nothing to do in a normal event, which holds it."""
+        if isinstance(self, StateProxy) and not self._is_mutable():
+            return self
+        return contextlib.nullcontext()
+
+    def _show(self, viewer: Viewer | None) -> None:
+        if viewer is None:
             self.username = self.display_name = self.email = self.role = ""
             return
-        from vibecoder.models.users import Profile
+        self.username, self.display_name = viewer.username, viewer.display_name
+        self.email, self.role = viewer.email, viewer.role
 
-        with session_scope() as session:
-            profile = session.get(Profile, user.id)
-        self.username = user.username
-        self.display_name = profile.display_name if profile else user.username
-        self.email = user.email
-        self.role = user.role
+    def _signin_redirect(self, next_path: str | None = None):
+        """Where a handler sends a visitor whose session is gone."""
+        self.session_token = ""
+        return rx.redirect(f"/signin?next={next_path or self.router.url.path}")
 
     @rx.event
-    def load_user(self):
-        user = self.current_user()
-        if user is None and self.session_token:
+    async def load_user(self):
+        user = await self._current_user()
+        if user is None and self._token():
             self.session_token = ""
-        self._show(user)
 
     @rx.event
-    def require_login(self):
-        user = self.refreshed_user()
-        if user is None:
-            self.session_token = ""
-            return rx.redirect(f"/signin?next={self.router.url.path}")
+    async def require_login(self):
+        if await self._current_user() is None:
+            return self._signin_redirect()
 
-    def refreshed_user(self) -> User | None:
-        """The signed-in user, with the navbar's view of them brought up to date."""
-        user = self.current_user()
-        self._show(user)
-        return user
+    def _session_starter(self) -> Callable[[Session, User], str]:
+        """Opens a server-side session for this browser (read here, on the loop; called in the
+        worker thread); the caller keeps the token in the cookie with `_sign_in_as`."""
+        ip, user_agent = self.client_ip(), self.router.headers.user_agent
 
-    def start_session(self, session, user: User) -> str:
-        """Open a server-side session for this browser and keep its token in the cookie."""
-        token = auth.create_session(
-            session=session,
-            user=user,
-            ip=self.client_ip(),
-            user_agent=self.router.headers.user_agent,
-        )
+        def start(session: Session, user: User) -> str:
+            return auth.create_session(session=session, user=user, ip=ip, user_agent=user_agent)
+
+        return start
+
+    def _sign_in_as(self, token: str, viewer: Viewer) -> None:
         self.session_token = token
-        return token
-
-    def sign_in_as(self, user: User, token: str) -> None:
-        self.session_token = token
-        self._show(user)
+        self._show(viewer)
 
     @rx.event
-    def sign_out(self):
-        if self.session_token:
-            with session_scope() as session:
-                auth.revoke_session(session=session, token=self.session_token)
+    async def sign_out(self):
+        if token := self._token():
+            await in_thread(lambda session: auth.revoke_session(session=session, token=token))
         self.session_token = ""
         self._show(None)
         # A fresh client token: page states of this user (admin queues, dashboards, drafts)
@@ -118,29 +167,37 @@ class SignInState(AuthState):
     error: str = ""
     loading: bool = False
 
-    @rx.event
-    def submit(self, form: dict):
-        self.error = ""
+    @rx.event(background=True)
+    async def submit(self, form: dict):
+        """A background event: the tab's state is not locked while argon2 checks the password
+        in the (small) pool for heavy work, however many people sign in at once."""
         email = str(form.get("email", "")).strip()
         password = str(form.get("password", ""))
-        if not email or not password:
-            self.error = "Enter your email and password."
-            return
-        try:
-            with session_scope() as session:
-                user = auth.authenticate(
-                    session=session,
-                    redis_client=get_redis(),
-                    email=email,
-                    password=password,
-                    ip=self.client_ip(),
-                )
-                token = self.start_session(session, user)
-        except ServiceError as exc:
-            self.error = exc.message
-            return
-        self.sign_in_as(user, token)
-        return rx.redirect(safe_next(self.router.url.query_parameters.get("next")))
+        async with self:
+            self.error = ""
+            if not email or not password:
+                self.error = "Enter your email and password."
+                return
+            if self.loading:
+                return  # the first click is being checked
+            self.loading = True
+            ip, start_session = self.client_ip(), self._session_starter()
+            next_path = safe_next(self.router.url.query_parameters.get("next"))
+
+        def sign_in(session: Session, _nobody: User | None) -> tuple[str, Viewer | None]:
+            user = auth.authenticate(
+                session=session, redis_client=get_redis(), email=email, password=password, ip=ip
+            )
+            return start_session(session, user), Viewer.of(session, user)
+
+        outcome = await self._call(sign_in, signed_in=False, heavy=True)
+        async with self:
+            self.loading = False
+            if not outcome.ok:
+                return
+            token, viewer = outcome.value
+            self._sign_in_as(token, viewer)
+        yield rx.redirect(next_path)
 
 
 class SignUpState(AuthState):
@@ -149,32 +206,37 @@ class SignUpState(AuthState):
     password_error: str = ""
     form_error: str = ""
 
+    def _field_error(self, exc: ServiceError) -> None:
+        target = {"email": "email_error", "username": "username_error"}.get(
+            exc.field or "", "password_error" if exc.field == "password" else "form_error"
+        )
+        setattr(self, target, exc.message)
+
     @rx.event
-    def submit(self, form: dict):
+    async def submit(self, form: dict):
         self.email_error = self.username_error = self.password_error = self.form_error = ""
         password = str(form.get("password", ""))
         if password != str(form.get("password_confirm", "")):
             self.password_error = "The two passwords do not match."
             return
-        from vibecoder.domain.accounts import email_links
-        from vibecoder.domain.accounts.notifications import deliver
+        start_session = self._session_starter()
 
-        try:
-            with session_scope() as session:
-                user, verification = email_links.sign_up(
-                    session=session,
-                    email=str(form.get("email", "")),
-                    username=str(form.get("username", "")) or None,
-                    password=password,
-                    seller=bool(form.get("sell")),
-                )
-                token = self.start_session(session, user)
-        except ServiceError as exc:
-            target = {"email": "email_error", "username": "username_error"}.get(
-                exc.field or "", "password_error" if exc.field == "password" else "form_error"
+        def sign_up(session: Session, _nobody: User | None):
+            # Self-service accounts start unverified and get a verification link by mail.
+            user, verification = email_links.sign_up(
+                session=session,
+                email=str(form.get("email", "")),
+                username=str(form.get("username", "")) or None,
+                password=password,
+                seller=bool(form.get("sell")),
             )
-            setattr(self, target, exc.message)
+            return start_session(session, user), Viewer.of(session, user), verification
+
+        outcome = await self._call(sign_up, error=self._field_error, signed_in=False, heavy=True)
+        if not outcome.ok:
             return
-        deliver(verification.message)
-        self.sign_in_as(user, token)
+        token, viewer, verification = outcome.value
+        # Mailed once the account is committed (SMTP or the outbox file: off the loop).
+        await asyncio.to_thread(deliver, verification.message)
+        self._sign_in_as(token, viewer)
         return rx.redirect("/account")

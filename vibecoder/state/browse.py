@@ -9,8 +9,8 @@ import reflex as rx
 from vibecoder.domain.catalog.browse import BrowseFilters, browse, facet_values
 from vibecoder.domain.catalog.cards import ListingCard
 from vibecoder.domain.catalog.url_filters import UrlFilters, parse_url_filters
-from vibecoder.infra.db import session_scope
 from vibecoder.state.auth import AuthState
+from vibecoder.state.offloop import in_thread
 
 SORT_LABELS = {
     "newest": "Newest",
@@ -78,24 +78,20 @@ class ListingFilters(rx.State, mixin=True):
             sort=self.sort if self.sort in SORT_LABELS else "newest",
         )
 
-    def _query(self) -> None:
+    async def _query(self) -> None:
         raise NotImplementedError
 
-    def _load_facets(self) -> None:
+    async def _load_facets(self) -> None:
         """Every filter, the sort and the page come from the URL: a link shows what it showed."""
-        with session_scope() as session:
-            facets = facet_values(session=session)
+        facets = await in_thread(lambda session: facet_values(session=session))
         self.categories = facets["categories"]
         self.technologies = facets["technologies"]
         parsed = parse_url_filters(
             dict(self.router.url.query_parameters), technologies=self.technologies
         )
         self.category, self.technology = parsed.category, parsed.technology
-        self.pricing, self.license, self.min_rating = (
-            parsed.pricing,
-            parsed.license,
-            parsed.min_rating,
-        )
+        self.pricing, self.license = parsed.pricing, parsed.license
+        self.min_rating = parsed.min_rating
         self.min_price, self.max_price = parsed.min_price, parsed.max_price
         self.sort, self.page = parsed.sort, parsed.page
         self.notice = " ".join(parsed.notices)
@@ -121,41 +117,41 @@ class ListingFilters(rx.State, mixin=True):
         """Keep the address bar equal to what is shown (shareable, reload-safe), no reload."""
         return rx.call_script(f"window.history.replaceState(null, '', {json.dumps(self._url())})")
 
-    def _refresh(self):
+    async def _refresh(self):
         self.page = 1
         self.notice = ""
-        self._query()
+        await self._query()
         return self._sync_url()
 
     @rx.event
-    def set_category(self, value: str):
+    async def set_category(self, value: str):
         self.category = value
-        return self._refresh()
+        return await self._refresh()
 
     @rx.event
-    def set_technology(self, value: str):
+    async def set_technology(self, value: str):
         self.technology = value
-        return self._refresh()
+        return await self._refresh()
 
     @rx.event
-    def set_pricing(self, value: str):
+    async def set_pricing(self, value: str):
         self.pricing = value
-        return self._refresh()
+        return await self._refresh()
 
     @rx.event
-    def set_license(self, value: str):
+    async def set_license(self, value: str):
         self.license = value
-        return self._refresh()
+        return await self._refresh()
 
     @rx.event
-    def set_min_rating(self, value: str):
+    async def set_min_rating(self, value: str):
         self.min_rating = value
-        return self._refresh()
+        return await self._refresh()
 
     @rx.event
-    def set_sort(self, value: str):
+    async def set_sort(self, value: str):
         self.sort = value
-        return self._refresh()
+        return await self._refresh()
 
     @rx.event
     def set_min_price_text(self, value: str):
@@ -166,22 +162,22 @@ class ListingFilters(rx.State, mixin=True):
         self.max_price = value[:12]
 
     @rx.event
-    def apply_price(self, form: dict):
+    async def apply_price(self, form: dict):
         self.min_price = str(form.get("min_price", "")).strip()
         self.max_price = str(form.get("max_price", "")).strip()
-        return self._refresh()
+        return await self._refresh()
 
     @rx.event
-    def clear_filters(self):
+    async def clear_filters(self):
         self.category = self.technology = self.pricing = self.license = self.min_rating = ANY
         self.min_price = self.max_price = ""
         self.sort = "newest"
-        return self._refresh()
+        return await self._refresh()
 
     @rx.event
-    def go_to_page(self, page: int):
+    async def go_to_page(self, page: int):
         self.page = int(page)
-        self._query()
+        await self._query()
         return self._sync_url()
 
     @rx.var
@@ -195,20 +191,22 @@ class BrowseState(ListingFilters, AuthState):
     total: int = 0
     loading: bool = False
 
-    def _query(self) -> None:
+    async def _query(self) -> None:
         self.error = ""
         try:
             filters = self._filters()
         except ValueError:
             self.error = "Check the price range."
             return
-        with session_scope() as session:
-            result = browse(session=session, filters=filters, page=self.page)
+        page = self.page
+        result = await in_thread(
+            lambda session: browse(session=session, filters=filters, page=page)
+        )
         self.items, self.total = result.items, result.total
         self.page, self.pages = result.page, result.pages
 
     @rx.event
-    def load(self):
-        self.load_user()
-        self._load_facets()
-        self._query()
+    async def load(self):
+        await self.load_user()
+        await self._load_facets()
+        await self._query()

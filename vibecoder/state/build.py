@@ -7,68 +7,35 @@ import itertools
 import time
 
 import reflex as rx
-from pydantic import BaseModel
 
 from vibecoder.builder.service import models as builder_models
 from vibecoder.builder.service import runs as builder_runs
 from vibecoder.builder.service.listing import (
     list_projects,
-    recent_messages,
-    versions_page,
+    restore_version_number,
 )
+from vibecoder.domain import dates
 from vibecoder.domain.errors import ServiceError
-from vibecoder.infra.db import session_scope
 from vibecoder.infra.redis_client import get_redis
-from vibecoder.models.builder import BuilderVersion
 from vibecoder.state.auth import AuthState
 from vibecoder.state.build_events import RunView
+from vibecoder.state.build_views import (
+    ChatItem,
+    DraftStep,
+    ModelOption,
+    ProjectItem,
+    StepItem,
+    VersionItem,
+    project_view,
+)
+from vibecoder.state.offloop import in_thread
 
 # Streamed text reaches the browser at most every 80 ms: ~12 state updates a second however
 # fast the model writes (tests/e2e/test_builder_progress.py counts the websocket frames).
 FLUSH_SECONDS = 0.08
 # A quiet stream is checked this often for a run that ended without its events (a dead worker).
 POLL_SECONDS = 2.0
-HISTORY_PAGE_SIZE = 8
 ACTIVE = ("queued", "awaiting_approval", "running")
-
-
-class ProjectItem(BaseModel):
-    public_id: str
-    name: str
-    updated: str
-    latest: str
-
-
-class ChatItem(BaseModel):
-    role: str
-    text: str
-
-
-class StepItem(BaseModel):
-    name: str
-    purpose: str = ""
-    status: str = "queued"  # queued | streaming | recovering | validating | done | failed
-
-
-class DraftStep(BaseModel):
-    """A plan step being edited; `uid` keys its row so inputs follow it when steps move."""
-
-    uid: str
-    name: str
-    purpose: str
-
-
-class ModelOption(BaseModel):
-    key: str
-    label: str
-
-
-class VersionItem(BaseModel):
-    number: int
-    message: str
-    when: str
-    model: str
-    tokens: int
 
 
 _uids = itertools.count(1)
@@ -94,58 +61,65 @@ class BuildListState(AuthState):
     model_options: list[ModelOption] = []
     default_model: str = ""
 
-    def _fill(self) -> None:
-        user = self.refreshed_user()
-        if user is None:
+    async def _fill(self) -> None:
+        page = self.page
+        outcome = await self._call(
+            lambda session, user: (
+                list_projects(session, owner_id=user.id, page=page),
+                dates.zone_of(session, user.id),
+            ),
+            error=None,
+        )
+        if outcome.signed_out:
             self.signed_out, self.projects = True, []
             return
         self.signed_out = False
-        with session_scope() as session:
-            found = list_projects(session, owner_id=user.id, page=self.page)
+        found, tz = outcome.value
         self.page, self.pages = found.page, found.pages
         self.projects = [
             ProjectItem(
                 public_id=r.public_id,
                 name=r.name,
-                updated=r.updated_at.strftime("%Y-%m-%d %H:%M"),
+                updated=dates.local(r.updated_at, tz),
                 latest=f"v{r.latest_version}" if r.latest_version else "no version yet",
             )
             for r in found.rows
         ]
 
     @rx.event
-    def load(self):
+    async def load(self):
         self.page, self.error = 1, ""
         choices = builder_models.model_choices()
         self.model_options = [ModelOption(key=c.key, label=c.label) for c in choices]
         self.default_model = choices[0].key
-        self._fill()
+        await self._fill()
 
     @rx.event
     def set_default_model(self, key: str):
         self.default_model = key
 
     @rx.event
-    def go_to_page(self, page: int):
+    async def go_to_page(self, page: int):
         self.page = page
-        self._fill()
+        await self._fill()
 
     @rx.event
-    def create(self, form: dict):
-        user = self.refreshed_user()
-        if user is None:
-            return rx.redirect("/signin?next=/build")
+    async def create(self, form: dict):
         self.error = ""
-        try:
-            public_id, _ = builder_runs.create_project(
+        model_key = form.get("model") or self.default_model or None
+        outcome = await self._call(
+            lambda session, user: builder_runs.create_project(
                 owner_id=user.id,
                 name=form.get("name", ""),
                 prompt=form.get("prompt", ""),
-                model_key=form.get("model") or self.default_model or None,
+                model_key=model_key,
             )
-        except ServiceError as exc:
-            self.error = exc.message
+        )
+        if outcome.signed_out:
+            return rx.redirect("/signin?next=/build")
+        if not outcome.ok:
             return
+        public_id, _ = outcome.value
         return rx.redirect(f"/build/{public_id}")
 
 
@@ -177,6 +151,8 @@ class BuildProjectState(AuthState):
     preview_version: int = 0
     following: bool = False
     error: str = ""
+    # Why builds cannot run on this server ("" when bundler and renderer work): shown, not Send.
+    tools_unavailable: str = ""
     # Backend only: which follower is current, when messages were read, the stored token total.
     _follow_gen: int = 0
     _messages_at: float = 0.0
@@ -197,51 +173,27 @@ class BuildProjectState(AuthState):
         done = sum(1 for s in self.steps if s.status == "done")
         return int(100 * done / len(self.steps))
 
-    def _user_id(self) -> int | None:
-        user = self.refreshed_user()
+    async def _user_id(self) -> int | None:
+        user = await self._current_user()
         return user.id if user else None
 
-    def _reload_project(self, owner_id: int) -> bool:
-        with session_scope() as session:
-            try:
-                project = builder_runs.owned_project(
-                    session, owner_id=owner_id, public_id=self.public_id
-                )
-            except ServiceError:
-                return False
-            self.name = project.name
-            self._messages_at = time.time()
-            self.messages = [
-                ChatItem(role=role, text=text)
-                for role, text in recent_messages(session, project_id=project.id)
-            ]
-            rows, total = versions_page(
-                session, project_id=project.id, page=self.history_page, page_size=HISTORY_PAGE_SIZE
+    async def _reload_project(self, owner_id: int) -> bool:
+        public_id, history_page = self.public_id, self.history_page
+        view = await in_thread(
+            lambda session: project_view(
+                session, owner_id=owner_id, public_id=public_id, history_page=history_page
             )
-            self.history_pages = max(1, -(-total // HISTORY_PAGE_SIZE))
-            self.versions = [
-                VersionItem(
-                    number=v.number,
-                    message=v.message,
-                    when=v.created_at.strftime("%Y-%m-%d %H:%M"),
-                    model=v.model,
-                    tokens=v.tokens,
-                )
-                for v in rows
-            ]
-            current = (
-                session.get(BuilderVersion, project.current_version_id)
-                if project.current_version_id
-                else None
-            )
-            self.latest_version = current.number if current else 0
-            self._project_tokens = project.tokens_in + project.tokens_out
-            choice = builder_models.choice_for(project.provider, project.model)
-            self.model_options = [
-                ModelOption(key=c.key, label=c.label) for c in builder_models.model_choices()
-            ]
-            self.model_key = choice.key if choice else ""
-            self.model_offline = bool(choice and choice.offline)
+        )
+        if view is None:
+            return False
+        self.name = view.name
+        self._messages_at = time.time()
+        self.messages = view.messages
+        self.history_pages, self.versions = view.history_pages, view.versions
+        self.latest_version = view.latest_version
+        self._project_tokens = view.project_tokens
+        self.model_options = view.model_options
+        self.model_key, self.model_offline = view.model_key, view.model_offline
         self.token_meter = f"{_tokens(self._project_tokens)} used by this project"
         return True
 
@@ -287,33 +239,47 @@ class BuildProjectState(AuthState):
             self.token_meter = meter
 
     @rx.event
-    def load(self):
+    async def load(self):
         self.public_id = self.router.page.params.get("project", "")
         self.tab, self.history_page, self.error, self.live_text = "preview", 1, "", ""
         self.run_id, self.run_status, self.steps, self.failed_step = "", "", [], -1
         self.plan_draft, self.plan_error, self._draft_run = [], "", ""
-        owner_id = self._user_id()
+        owner_id = await self._user_id()
         if owner_id is None:
             return rx.redirect(f"/signin?next=/build/{self.public_id}")
-        self.missing = not self._reload_project(owner_id)
+        self.missing = not await self._reload_project(owner_id)
         if self.missing:
             return
         self.preview_version = self.latest_version
-        run_id = builder_runs.latest_run_id(self.public_id)
-        if run_id:
+        public_id = self.public_id
+
+        def latest_run(_session) -> tuple[str, dict | None]:
+            run_id = builder_runs.latest_run_id(public_id)
+            if not run_id:
+                return "", None
             try:
-                state = builder_runs.run_state(
-                    owner_id=owner_id, public_id=self.public_id, run_id=run_id
+                return run_id, builder_runs.run_state(
+                    owner_id=owner_id, public_id=public_id, run_id=run_id
                 )
             except ServiceError:
-                state = None
-            if state is not None:
-                self.run_id = run_id
-                self._apply_run(state)
+                return run_id, None
+
+        run_id, state = await in_thread(latest_run)
+        if state is not None:
+            self.run_id = run_id
+            self._apply_run(state)
         # A reload replays the run under way from its first event; an older follower stops.
         self.following = False
         if self.run_status in ACTIVE:
             return BuildProjectState.follow
+
+    @rx.event(background=True)
+    async def check_tools(self):
+        from vibecoder.infra.capabilities import unavailable_reason
+
+        reason = await asyncio.to_thread(unavailable_reason, "bundler", "renderer")
+        async with self:
+            self.tools_unavailable = reason
 
     @rx.event
     def set_tab(self, tab: str):
@@ -325,57 +291,43 @@ class BuildProjectState(AuthState):
         self.tab = "preview"
 
     @rx.event
-    def history_go(self, page: int):
-        owner_id = self._user_id()
+    async def history_go(self, page: int):
+        owner_id = await self._user_id()
         if owner_id is None:
             return
         self.history_page = max(1, min(page, self.history_pages))
-        self._reload_project(owner_id)
+        await self._reload_project(owner_id)
 
     @rx.event
-    def restore(self, number: int):
-        from vibecoder.builder.service.projects import restore_version
+    async def restore(self, number: int):
+        public_id = self.public_id
 
-        owner_id = self._user_id()
-        if owner_id is None:
+        def restore(session, user) -> bool:
+            project = builder_runs.owned_project(session, owner_id=user.id, public_id=public_id)
+            return restore_version_number(session, project_id=project.id, number=number)
+
+        outcome = await self._call(restore, error=None)
+        if not outcome.ok or not outcome.value:
             return
-        with session_scope() as session:
-            try:
-                project = builder_runs.owned_project(
-                    session, owner_id=owner_id, public_id=self.public_id
-                )
-            except ServiceError:
-                return
-            from sqlmodel import select
-
-            old = session.exec(
-                select(BuilderVersion).where(
-                    BuilderVersion.project_id == project.id, BuilderVersion.number == number
-                )
-            ).first()
-            if old is None:
-                return
-            restore_version(session=session, project_id=project.id, version_id=old.id)
         self.history_page = 1
-        self._reload_project(owner_id)
+        await self._reload_project(outcome.user.id)
         self.preview_version = self.latest_version
         return rx.toast.success(f"Restored version {number}.")
 
     @rx.event
-    def send(self, form: dict):
-        owner_id = self._user_id()
-        if owner_id is None:
-            return
+    async def send(self, form: dict):
         self.error = ""
-        try:
-            self.run_id = builder_runs.start_run(
-                owner_id=owner_id, public_id=self.public_id, prompt=form.get("prompt", "")
+        public_id = self.public_id
+        outcome = await self._call(
+            lambda session, user: builder_runs.start_run(
+                owner_id=user.id, public_id=public_id, prompt=form.get("prompt", "")
             )
-        except ServiceError as exc:
-            self.error = exc.message
+        )
+        if not outcome.ok:
             return
+        self.run_id = outcome.value
         self.run_status, self.steps, self.live_text, self.failed_step = "queued", [], "", -1
-        self._reload_project(owner_id)
+        await self._reload_project(outcome.user.id)
         return BuildProjectState.follow
 
     # --- the plan card: edits stay in this tab until Approve sends them ---------------------
@@ -419,9 +371,8 @@ class BuildProjectState(AuthState):
         self.plan_draft = [*self.plan_draft, DraftStep(uid=_uid(), name="", purpose="")]
 
     @rx.event
-    def approve(self, form: dict | None = None):
+    async def approve(self, form: dict | None = None):
         """Approve the plan as edited; the form carries what is typed but not yet blurred."""
-        owner_id = self._user_id()
         form = form or {}
         plan = [
             {
@@ -433,16 +384,19 @@ class BuildProjectState(AuthState):
         self.plan_error = ""
         # Events from here on are new to this page; the follower replays older ones silently.
         self._messages_at = time.time()
-        try:
-            builder_runs.approve_plan(
-                owner_id=owner_id or 0,
-                public_id=self.public_id,
-                run_id=self.run_id,
+        public_id, run_id = self.public_id, self.run_id
+        outcome = await self._call(
+            lambda session, user: builder_runs.approve_plan(
+                owner_id=user.id if user else 0,
+                public_id=public_id,
+                run_id=run_id,
                 # An emptied plan is sent as such: the service refuses it with a clear error.
                 plan=plan,
-            )
-        except ServiceError as exc:
-            self.plan_error = exc.message
+            ),
+            error="plan_error",
+            signed_in=False,
+        )
+        if not outcome.ok:
             return
         self.run_status = "running"
         self.steps = [StepItem(name=p["name"], purpose=p["purpose"]) for p in plan]
@@ -450,42 +404,45 @@ class BuildProjectState(AuthState):
         return BuildProjectState.follow
 
     @rx.event
-    def cancel(self):
-        owner_id = self._user_id()
-        try:
-            builder_runs.cancel_run(
-                owner_id=owner_id or 0, public_id=self.public_id, run_id=self.run_id
-            )
-        except ServiceError as exc:
-            self.error = exc.message
+    async def cancel(self):
+        public_id, run_id = self.public_id, self.run_id
+        await self._call(
+            lambda session, user: builder_runs.cancel_run(
+                owner_id=user.id if user else 0, public_id=public_id, run_id=run_id
+            ),
+            signed_in=False,
+        )
 
     @rx.event
-    def retry_step(self):
-        owner_id = self._user_id()
+    async def retry_step(self):
         self.error = ""
         self._messages_at = time.time()
-        try:
-            index = builder_runs.retry_step(
-                owner_id=owner_id or 0, public_id=self.public_id, run_id=self.run_id
-            )
-        except ServiceError as exc:
-            self.error = exc.message
+        public_id, run_id = self.public_id, self.run_id
+        outcome = await self._call(
+            lambda session, user: builder_runs.retry_step(
+                owner_id=user.id if user else 0, public_id=public_id, run_id=run_id
+            ),
+            signed_in=False,
+        )
+        if not outcome.ok:
             return
         self.run_status, self.run_error, self.failed_step = "running", "", -1
-        self.current_step = index
+        self.current_step = outcome.value
         return BuildProjectState.follow
 
     @rx.event
-    def choose_model(self, key: str):
-        owner_id = self._user_id()
+    async def choose_model(self, key: str):
         self.error = ""
-        try:
-            choice = builder_models.set_project_model(
-                owner_id=owner_id or 0, public_id=self.public_id, key=key
-            )
-        except ServiceError as exc:
-            self.error = exc.message
+        public_id = self.public_id
+        outcome = await self._call(
+            lambda session, user: builder_models.set_project_model(
+                owner_id=user.id if user else 0, public_id=public_id, key=key
+            ),
+            signed_in=False,
+        )
+        if not outcome.ok:
             return
+        choice = outcome.value
         self.model_key, self.model_offline = choice.key, choice.offline
         return rx.toast.info(f"{choice.label}: used from the next run or retried step.")
 
@@ -542,7 +499,7 @@ class BuildProjectState(AuthState):
                 async with self:
                     if self._follow_gen != generation or self.run_id != run_id:
                         return
-                    self._show(view, state)
+                    await self._show_run(view, state)
                 toasts = view.take_toasts()
                 if toasts:
                     yield [self._toast(level, text) for level, text in toasts]
@@ -553,7 +510,7 @@ class BuildProjectState(AuthState):
                 if self._follow_gen == generation:
                     self.following = False
 
-    def _show(self, view: RunView, state: dict | None) -> None:
+    async def _show_run(self, view: RunView, state: dict | None) -> None:
         self._apply_run(state, view.live)
         text = view.text()
         if text != self.live_text:
@@ -564,9 +521,9 @@ class BuildProjectState(AuthState):
             self.latest_version = self.preview_version = view.latest_number
         if view.finished:
             self.live_text = ""
-            owner_id = self._user_id()
+            owner_id = await self._user_id()
             if owner_id is not None:
-                self._reload_project(owner_id)
+                await self._reload_project(owner_id)
                 self._apply_run(state, view.live)
             self.preview_version = self.latest_version
 

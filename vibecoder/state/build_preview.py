@@ -14,18 +14,21 @@ import json
 
 import reflex as rx
 from pydantic import BaseModel
-from sqlmodel import select
 
 from vibecoder.builder.service import runs as builder_runs
-from vibecoder.builder.service.listing import version_file_paths, version_file_text
+from vibecoder.builder.service.listing import (
+    current_version_number,
+    version_file_paths,
+    version_file_text,
+)
 from vibecoder.domain.accounts import auth
 from vibecoder.domain.catalog.code_viewer import HIGHLIGHT_NAMES
 from vibecoder.domain.catalog.languages import detect_language
 from vibecoder.domain.errors import PermissionDenied, ServiceError
 from vibecoder.infra.db import session_scope
-from vibecoder.models.builder import BuilderProject, BuilderVersion
 from vibecoder.settings import get_settings
 from vibecoder.state.build import BuildProjectState
+from vibecoder.state.offloop import in_thread
 
 VIEWPORT_WIDTHS = {"mobile": "375px", "tablet": "768px", "desktop": "100%"}
 MAX_ERROR_CHARS = 1000
@@ -54,13 +57,9 @@ def tree_items(paths: list[str]) -> list[TreeItem]:
 
 
 def _current_number(public_id: str) -> int:
+    # A computed var (Reflex computes those synchronously): one indexed lookup by public id.
     with session_scope() as session:
-        number = session.exec(
-            select(BuilderVersion.number)
-            .join(BuilderProject, BuilderProject.current_version_id == BuilderVersion.id)
-            .where(BuilderProject.public_id == public_id)
-        ).first()
-    return number or 0
+        return current_version_number(session, public_id=public_id)
 
 
 class BuildPreviewState(BuildProjectState):
@@ -180,97 +179,96 @@ class BuildPreviewState(BuildProjectState):
 
     # --- Code tab ---------------------------------------------------------------------------
 
-    def _owned_project_id(self) -> int | None:
-        user = self.refreshed_user()
-        if user is None:
-            return None
-        with session_scope() as session:
-            try:
-                project = builder_runs.owned_project(
-                    session, owner_id=user.id, public_id=self.public_id
-                )
-            except ServiceError:
-                return None
-            return project.id
+    async def _owned_project_id(self) -> int | None:
+        public_id = self.public_id
+        outcome = await self._call(
+            lambda session, user: (
+                builder_runs.owned_project(session, owner_id=user.id, public_id=public_id).id
+            ),
+            error=None,
+        )
+        return outcome.value if outcome.ok else None
 
     @rx.event
-    def load_code(self):
+    async def load_code(self):
         """The tree of the version on screen (the previewed one before the first swap)."""
         number = self.shown_version or self.preview_version
-        project_id = self._owned_project_id()
+        project_id = await self._owned_project_id()
         self.tree, self.tree_version = [], 0
         if project_id is None or not number:
             return
-        with session_scope() as session:
-            paths = version_file_paths(session, project_id=project_id, number=number)
+        paths = await in_thread(
+            lambda session: version_file_paths(session, project_id=project_id, number=number)
+        )
         self.tree, self.tree_version = tree_items(paths), number
         keep = self.open_path if self.open_path in paths else ""
-        self._open(project_id, keep or ("src/App.jsx" if "src/App.jsx" in paths else paths[0]))
+        await self._open(
+            project_id, keep or ("src/App.jsx" if "src/App.jsx" in paths else paths[0])
+        )
 
-    def _open(self, project_id: int, path: str) -> None:
-        with session_scope() as session:
-            text = version_file_text(
-                session, project_id=project_id, number=self.tree_version, path=path
+    async def _open(self, project_id: int, path: str) -> None:
+        number = self.tree_version
+        text = await in_thread(
+            lambda session: version_file_text(
+                session, project_id=project_id, number=number, path=path
             )
+        )
         if text is None:
             return
         self.open_path, self.open_text = path, text
         self.open_language = HIGHLIGHT_NAMES.get(detect_language(path), "text")
 
     @rx.event
-    def open_file(self, path: str):
-        project_id = self._owned_project_id()
+    async def open_file(self, path: str):
+        project_id = await self._owned_project_id()
         if project_id is not None and self.tree_version:
-            self._open(project_id, path)
+            await self._open(project_id, path)
 
     # --- "Sell this" ------------------------------------------------------------------------
 
-    def _sell(self, user, *, promote: bool):
+    @rx.event
+    async def sell(self):
+        async for update in self._sell_as_user(promote=False):
+            yield update
+
+    @rx.event
+    async def become_seller_and_sell(self):
+        async for update in self._sell_as_user(promote=True):
+            yield update
+
+    async def _sell_as_user(self, *, promote: bool):
         from vibecoder.builder.service.export import sell_project
 
-        self.sell_error, self.sell_needs_seller = "", False
-        try:
-            with session_scope() as session:
-                seller = session.merge(user)
-                if promote:
-                    auth.become_seller(session=session, user=seller)
-                outcome = sell_project(session=session, seller=seller, public_id=self.public_id)
-        except PermissionDenied as exc:
-            self.sell_needs_seller = exc.code == "not_a_seller"
-            self.sell_error = exc.message
-            return None
-        except ServiceError as exc:
-            self.sell_error = exc.message
-            return None
-        if promote:
-            self.role = "seller"
-        note = (
-            f"Draft listing created with version {outcome.version}."
-            if outcome.created
-            else f"Added version {outcome.version} to this project's listing."
-            if outcome.added_version
-            else "This project is already listed; opening its editor."
-        )
-        return [rx.toast.success(note), rx.redirect(f"/sell/{outcome.listing_id}")]
-
-    @rx.event
-    def sell(self):
-        yield from self._sell_as_user(promote=False)
-
-    @rx.event
-    def become_seller_and_sell(self):
-        yield from self._sell_as_user(promote=True)
-
-    def _sell_as_user(self, *, promote: bool):
-        user = self.refreshed_user()
-        if user is None:
-            yield rx.redirect(f"/signin?next=/build/{self.public_id}")
+        public_id = self.public_id
+        if await self._current_user() is None:
+            yield rx.redirect(f"/signin?next=/build/{public_id}")
             return
+        self.sell_error, self.sell_needs_seller = "", False
         self.selling = True
         yield
-        try:
-            outcome = self._sell(user, promote=promote)
-        finally:
-            self.selling = False
-        if outcome:
-            yield outcome
+
+        def sell(session, user):
+            if promote:
+                auth.become_seller(session=session, user=user)
+            return sell_project(session=session, seller=user, public_id=public_id)
+
+        def refused(exc: ServiceError) -> None:
+            if isinstance(exc, PermissionDenied):
+                self.sell_needs_seller = exc.code == "not_a_seller"
+            self.sell_error = exc.message
+
+        outcome = await self._call(sell, error=refused)
+        self.selling = False
+        if not outcome.ok:
+            return
+        if promote:
+            self.role = "seller"
+        result = outcome.value
+        note = (
+            f"Draft listing created with version {result.version}."
+            if result.created
+            else f"Added version {result.version} to this project's listing."
+            if result.added_version
+            else "This project is already listed; opening its editor."
+        )
+        yield [rx.toast.success(note), rx.redirect(f"/sell/{result.listing_id}")]

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import reflex as rx
 
 from vibecoder.domain.analytics import seller as sa
 from vibecoder.domain.analytics.rollup import set_timezone
+from vibecoder.domain.analytics.scope import RANGES
 from vibecoder.domain.errors import ServiceError
-from vibecoder.infra.db import session_scope
+from vibecoder.domain.paging import page_count
 from vibecoder.settings import get_settings
 from vibecoder.state.auth import AuthState
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from vibecoder.models.users import User
 
 LISTEN_SECONDS = 30 * 60  # an open dashboard stays live this long after loading
 LIVE_KINDS = {
@@ -67,7 +73,7 @@ class DashboardState(AuthState):
 
     @rx.var
     def pages(self) -> int:
-        return max((self.rows_total + sa.LISTINGS_PAGE_SIZE - 1) // sa.LISTINGS_PAGE_SIZE, 1)
+        return page_count(self.rows_total, sa.LISTINGS_PAGE_SIZE)
 
     @rx.var
     def has_sales(self) -> bool:
@@ -85,39 +91,37 @@ class DashboardState(AuthState):
     def export_ledger_url(self) -> str:
         return f"{get_settings().public_api_url}/api/exports/ledger.csv"
 
-    def _fill(self) -> bool:
+    async def _fill(self) -> bool:
         """Recompute everything for the current range; False (with a message) when refused."""
-        user = self.refreshed_user()
         slug = self.slug or None
-        try:
-            with session_scope() as session:
-                board = sa.dashboard(
-                    session=session,
-                    seller=user,
-                    range_key=self.range_key,
-                    start=self.custom_start or None,
-                    end=self.custom_end or None,
-                    bucket=self.bucket,
-                    listing_slug=slug,
-                )
-                rows, total = sa.dashboard_listings(
-                    session=session,
-                    seller=user,
-                    range_key=self.range_key,
-                    start=self.custom_start or None,
-                    end=self.custom_end or None,
-                    listing_slug=slug,
-                    sort=self.sort,
-                    descending=self.descending,
-                    page=self.page,
-                )
-        except ServiceError as exc:
+        period = {
+            "range_key": self.range_key,
+            "start": self.custom_start or None,
+            "end": self.custom_end or None,
+            "listing_slug": slug,
+        }
+        bucket, table = self.bucket, {"sort": self.sort, "descending": self.descending}
+        page = self.page
+
+        def numbers(session: Session, user: User | None):
+            # The service refuses a visitor who is not a seller (403), signed out included.
+            board = sa.dashboard(session=session, seller=user, bucket=bucket, **period)
+            listings = sa.dashboard_listings(
+                session=session, seller=user, page=page, **period, **table
+            )
+            return board, listings
+
+        def refused(exc: ServiceError) -> None:
             if exc.status_code == 403:
                 self.refused, self.loaded = exc.message, False
                 self._clear()
             else:
                 self.error = exc.message
+
+        outcome = await self._call(numbers, error=refused, signed_in=False)
+        if not outcome.ok:
             return False
+        board, (rows, total) = outcome.value
         self.refused = self.error = ""
         self.start, self.end, self.timezone = board.start, board.end, board.timezone
         self.revenue_total, self.sales_total = board.revenue_total, board.sales_total
@@ -136,66 +140,64 @@ class DashboardState(AuthState):
         self.referrers, self.utm_sources, self.rows, self.rows_total = [], [], [], 0
 
     @rx.event
-    def load(self):
+    async def load(self):
         self.slug = str(self.router.page.params.get("slug", "") or "")
         self.page, self.error, self.tz_message, self.last_live = 1, "", "", ""
-        if self.current_user() is None:
-            self._show(None)
+        if await self._current_user() is None:
             return rx.redirect(f"/signin?next={self.router.url.path}")
-        if self._fill():
+        if await self._fill():
             self.live_token += 1
             return DashboardState.listen(self.live_token)
 
     @rx.event
-    def set_range(self, key: str | list[str]):
-        if not isinstance(key, str) or key not in (*sa.RANGES, "custom"):
+    async def set_range(self, key: str | list[str]):
+        if not isinstance(key, str) or key not in (*RANGES, "custom"):
             return
         self.range_key = key
         if key != "custom":
             self.custom_start = self.custom_end = ""
             self.page = 1
-            self._fill()
+            await self._fill()
 
     @rx.event
-    def apply_custom(self, form: dict):
+    async def apply_custom(self, form: dict):
         self.custom_start = str(form.get("start", "")).strip()
         self.custom_end = str(form.get("end", "")).strip()
         self.range_key, self.page = "custom", 1
-        self._fill()
+        await self._fill()
 
     @rx.event
-    def set_bucket(self, bucket: str | list[str]):
+    async def set_bucket(self, bucket: str | list[str]):
         if isinstance(bucket, str) and bucket in ("day", "week"):
             self.bucket = bucket
-            self._fill()
+            await self._fill()
 
     @rx.event
-    def sort_by(self, column: str):
+    async def sort_by(self, column: str):
         if column not in sa.SORTS:
             return
         self.descending = not self.descending if self.sort == column else column != "title"
         self.sort, self.page = column, 1
-        self._fill()
+        await self._fill()
 
     @rx.event
-    def go_page(self, delta: int):
+    async def go_page(self, delta: int):
         self.page = min(max(self.page + int(delta), 1), self.pages)
-        self._fill()
+        await self._fill()
 
     @rx.event
-    def save_timezone(self, form: dict):
+    async def save_timezone(self, form: dict):
         self.tz_message = ""
-        user = self.current_user()
-        if user is None:
+        outcome = await self._call(
+            lambda session, user: set_timezone(
+                session=session, user=user, timezone=str(form.get("tz", ""))
+            ),
+            error="tz_message",
+        )
+        if not outcome.ok:
             return
-        try:
-            with session_scope() as session:
-                name = set_timezone(session=session, user=user, timezone=str(form.get("tz", "")))
-        except ServiceError as exc:
-            self.tz_message = exc.message
-            return
-        self.tz_message = f"Days are now counted in {name}."
-        self._fill()
+        self.tz_message = f"Days are now counted in {outcome.value}."
+        await self._fill()
 
     @rx.event(background=True)
     async def listen(self, token: int):
@@ -206,7 +208,7 @@ class DashboardState(AuthState):
         from vibecoder.infra.redis_client import redis_url
 
         async with self:
-            user = self.current_user()
+            user = await self._current_user()
         if user is None:
             return
         client = aioredis.from_url(redis_url())
@@ -231,7 +233,7 @@ class DashboardState(AuthState):
                         kind = ""
                     label = LIVE_KINDS.get(kind, "Update")
                     self.last_live = label
-                    self._fill()
+                    await self._fill()
                 yield rx.toast.info(f"{label} — numbers updated", duration=4000)
         finally:
             await pubsub.unsubscribe()

@@ -8,8 +8,7 @@ import reflex as rx
 
 from vibecoder.domain.commerce import downloads, licensing
 from vibecoder.domain.commerce.library import LibraryEntry, key_for_owner, library_page
-from vibecoder.domain.errors import ServiceError
-from vibecoder.infra.db import session_scope
+from vibecoder.domain.paging import page_count
 from vibecoder.state.auth import AuthState
 from vibecoder.state.notifications import NotificationsState
 from vibecoder.state.purchase import go_to
@@ -32,31 +31,34 @@ class LibraryState(AuthState):
 
     @rx.var
     def pages(self) -> int:
-        return max((self.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+        return page_count(self.total, PAGE_SIZE)
 
     @rx.var
     def processing(self) -> bool:
         return any(e.status == "pending" for e in self.entries)
 
-    def _fill(self) -> bool:
-        user = self.refreshed_user()
-        if user is None:
+    async def _fill(self) -> bool:
+        page = self.page
+        outcome = await self._call(
+            lambda session, user: library_page(
+                session=session, user=user, page=page, page_size=PAGE_SIZE
+            ),
+            error=None,
+        )
+        if outcome.signed_out:
             self.signed_out, self.entries, self.total = True, [], 0
             return False
         self.signed_out = False
-        with session_scope() as session:
-            entries, self.total = library_page(
-                session=session, user=user, page=self.page, page_size=PAGE_SIZE
-            )
+        entries, self.total = outcome.value
         # Keys stay out of state unless asked for: the list carries masked ones only.
         self.entries = [e.model_copy(update={"license_key": e.license_masked}) for e in entries]
         return True
 
     @rx.event
-    def load(self):
+    async def load(self):
         self.page, self.message, self.error = 1, "", ""
         self.revealed_for, self.revealed_key = 0, ""
-        if not self._fill():
+        if not await self._fill():
             return
         # The bell may have counted before the worker wrote the receipt: count again.
         if self.processing and not self.watching:
@@ -74,7 +76,7 @@ class LibraryState(AuthState):
                 await asyncio.sleep(0.5)
                 waited += 0.5
                 async with self:
-                    self._fill()
+                    await self._fill()
                     done = not self.processing
         finally:
             async with self:
@@ -83,18 +85,22 @@ class LibraryState(AuthState):
             yield NotificationsState.load  # the receipt notice came with it
 
     @rx.event
-    def go_to_page(self, page: int):
+    async def go_to_page(self, page: int):
         self.page = max(int(page), 1)
         self.revealed_for, self.revealed_key = 0, ""
-        self._fill()
+        await self._fill()
 
     @rx.event
-    def reveal(self, purchase_id: int):
-        user = self.current_user()
-        if user is None:
+    async def reveal(self, purchase_id: int):
+        outcome = await self._call(
+            lambda session, user: key_for_owner(
+                session=session, user=user, purchase_id=int(purchase_id)
+            ),
+            error=None,
+        )
+        if not outcome.ok:
             return
-        with session_scope() as session:
-            key = key_for_owner(session=session, user=user, purchase_id=int(purchase_id))
+        key = outcome.value
         self.revealed_for, self.revealed_key = (int(purchase_id), key) if key else (0, "")
 
     @rx.event
@@ -102,37 +108,28 @@ class LibraryState(AuthState):
         self.revealed_for, self.revealed_key = 0, ""
 
     @rx.event
-    def free_slot(self, activation_id: int):
+    async def free_slot(self, activation_id: int):
         self.message = self.error = ""
-        user = self.current_user()
-        if user is None:
-            return
-        try:
-            with session_scope() as session:
-                licensing.free_activation(
-                    session=session, owner=user, activation_id=int(activation_id)
-                )
-        except ServiceError as exc:
-            self.error = exc.message
+        outcome = await self._call(
+            lambda session, user: licensing.free_activation(
+                session=session, owner=user, activation_id=int(activation_id)
+            )
+        )
+        if not outcome.ok:
             return
         self.message = "Activation slot freed."
-        self._fill()
+        await self._fill()
 
     @rx.event
-    def download(self, purchase_id: int, version_id: int):
+    async def download(self, purchase_id: int, version_id: int):
         self.error = ""
-        user = self.current_user()
-        if user is None:
-            return
-        try:
-            with session_scope() as session:
-                url = downloads.create_link(
-                    session=session,
-                    user=user,
-                    purchase_id=int(purchase_id),
-                    version_id=int(version_id),
-                )
-        except ServiceError as exc:
-            self.error = exc.message
-            return
-        return go_to(url)
+        outcome = await self._call(
+            lambda session, user: downloads.create_link(
+                session=session,
+                user=user,
+                purchase_id=int(purchase_id),
+                version_id=int(version_id),
+            )
+        )
+        if outcome.ok:
+            return go_to(outcome.value)

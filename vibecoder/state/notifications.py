@@ -6,7 +6,6 @@ import reflex as rx
 
 from vibecoder.domain.accounts import notifications
 from vibecoder.domain.accounts.notifications import NotificationView
-from vibecoder.infra.db import session_scope
 from vibecoder.state.auth import AuthState
 
 
@@ -15,23 +14,25 @@ class NotificationsState(AuthState):
     items: list[NotificationView] = []
 
     @rx.event
-    def load(self):
-        user = self.current_user()
-        if user is None:
-            self.unread, self.items = 0, []
-            return
-        with session_scope() as session:
-            self.unread = notifications.unread_count(session=session, user_id=user.id)
+    async def load(self):
+        outcome = await self._call(
+            lambda session, user: notifications.unread_count(session=session, user_id=user.id)
+        )
+        self.unread = outcome.value if outcome.ok else 0
+        if outcome.signed_out:
+            self.items = []
 
     @rx.event
-    def open(self, is_open: bool):
+    async def open(self, is_open: bool):
         """Opening the bell lists the latest notices and marks them read."""
         if not is_open:
             return
-        user = self.current_user()
-        if user is None:
-            return
-        with session_scope() as session:
-            self.items = notifications.recent(session=session, user_id=user.id, limit=15)
+
+        def read(session, user) -> list[NotificationView]:
+            items = notifications.recent(session=session, user_id=user.id, limit=15)
             notifications.mark_all_read(session=session, user_id=user.id)
-        self.unread = 0
+            return items
+
+        outcome = await self._call(read)
+        if outcome.ok:
+            self.items, self.unread = outcome.value, 0

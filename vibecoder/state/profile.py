@@ -9,9 +9,9 @@ from vibecoder.domain.accounts.profiles import (
     creator_profile,
 )
 from vibecoder.domain.catalog.cards import ListingCard
-from vibecoder.domain.errors import ServiceError
-from vibecoder.infra.db import session_scope
+from vibecoder.domain.paging import page_count
 from vibecoder.state.auth import AuthState
+from vibecoder.state.offloop import in_thread
 
 
 class ProfileState(AuthState):
@@ -23,29 +23,32 @@ class ProfileState(AuthState):
 
     @rx.var
     def pages(self) -> int:
-        return max((self.total + PROFILE_PAGE_SIZE - 1) // PROFILE_PAGE_SIZE, 1)
+        return page_count(self.total, PROFILE_PAGE_SIZE)
 
     def _username(self) -> str:
         return str(self.router.page.params.get("username", ""))
 
     @rx.event
-    def load(self):
-        self.load_user()
-        try:
-            with session_scope() as session:
-                self.creator = creator_profile(session=session, username=self._username())
-                self.listings, self.total = creator_listings(
-                    session=session, username=self._username(), page=1
-                )
-        except ServiceError:
+    async def load(self):
+        username = self._username()
+
+        def open_profile(session, _viewer):
+            return (
+                creator_profile(session=session, username=username),
+                creator_listings(session=session, username=username, page=1),
+            )
+
+        outcome = await self._call(open_profile, error=None, signed_in=False)
+        if not outcome.ok:
             self.creator, self.not_found = None, True
             return
+        self.creator, (self.listings, self.total) = outcome.value
         self.not_found, self.page = False, 1
 
     @rx.event
-    def go_to_page(self, page: int):
-        with session_scope() as session:
-            self.listings, self.total = creator_listings(
-                session=session, username=self._username(), page=int(page)
-            )
-        self.page = int(page)
+    async def go_to_page(self, page: int):
+        username, page = self._username(), int(page)
+        self.listings, self.total = await in_thread(
+            lambda session: creator_listings(session=session, username=username, page=page)
+        )
+        self.page = page

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime
+
 import reflex as rx
 from pydantic import BaseModel
 
 from vibecoder.domain.catalog import provenance
 from vibecoder.domain.errors import ServiceError
-from vibecoder.infra.db import session_scope
 from vibecoder.state.auth import AuthState
 
 PROVIDERS = ["openai", "anthropic", "google", "mistral", "meta", "openai-compatible", "other"]
@@ -16,6 +18,19 @@ PROVIDERS = ["openai", "anthropic", "google", "mistral", "meta", "openai-compati
 class PromptRow(BaseModel):
     role: str
     content: str
+
+
+class _Row(BaseModel):
+    """A recorded AiMetadata row, as plain values."""
+
+    model: str
+    provider: str
+    prompt_history: list = []
+    token_input: int = 0
+    token_output: int = 0
+    token_total: int | None = None
+    temperature: float | None = None
+    generated_at: datetime | None = None
 
 
 class ProvenanceState(AuthState):
@@ -35,18 +50,20 @@ class ProvenanceState(AuthState):
     error: str = ""
 
     @rx.event
-    def edit(self, version_id: int, version_label: str):
-        user = self.refreshed_user()
-        if user is None:
-            return rx.redirect("/signin?next=/sell")
+    async def edit(self, version_id: int, version_label: str):
         self.error = self.note = self.transcript = ""
-        try:
-            with session_scope() as session:
-                row = provenance.provenance_of(
-                    session=session, seller=user, version_id=int(version_id)
-                )
-        except ServiceError as exc:
-            return rx.toast.error(exc.message)
+
+        def read(session, user):
+            row = provenance.provenance_of(session=session, seller=user, version_id=int(version_id))
+            # Plain values out of the session (the ORM row does not outlive it).
+            return None if row is None else row.model_dump()
+
+        outcome = await self._call(read, error=None)
+        if outcome.signed_out:
+            return self._signin_redirect("/sell")
+        if not outcome.ok:
+            return rx.toast.error(outcome.error.message)
+        row = None if outcome.value is None else _Row(**outcome.value)
         self.version_id, self.version_label = int(version_id), str(version_label)
         self.model = row.model if row else ""
         self.provider = row.provider if row else "openai"
@@ -89,7 +106,8 @@ class ProvenanceState(AuthState):
             return
         data = await files[0].read(provenance.MAX_EXPORT_BYTES + 1)
         try:
-            parsed, note = provenance.parse_export(data)
+            # A 20 MB export is parsed in a worker thread, not on the event loop.
+            parsed, note = await asyncio.to_thread(provenance.parse_export, data)
         except ServiceError as exc:
             self.error = exc.message
             return
@@ -102,10 +120,9 @@ class ProvenanceState(AuthState):
         self.prompts, self.note = [], ""
 
     @rx.event
-    def save(self, form: dict):
+    async def save(self, form: dict):
         self.error = ""
-        user = self.refreshed_user()
-        if user is None or not self.version_id:
+        if not self.version_id:
             return
         prompts = [p.model_dump() for p in self.prompts]
         try:
@@ -120,15 +137,23 @@ class ProvenanceState(AuthState):
                 "generated_at": provenance.parse_date(str(form.get("generated", ""))),
                 "prompt_history": prompts,
             }
-            with session_scope() as session:
-                provenance.save_provenance(
-                    session=session, seller=user, version_id=self.version_id, data=data
-                )
         except ValueError:
             self.error = "Temperature is a number between 0 and 2."
             return
         except ServiceError as exc:
             self.error = exc.message
+            return
+        version_id = self.version_id
+        outcome = await self._call(
+            lambda session, user: (
+                provenance.save_provenance(
+                    session=session, seller=user, version_id=version_id, data=data
+                ).version_id
+            )
+        )
+        if outcome.signed_out:
+            return self._signin_redirect("/sell")
+        if not outcome.ok:
             return
         self.open = False
         return rx.toast.success(f"Provenance of version {self.version_label} saved.")

@@ -6,13 +6,9 @@ import json
 
 import reflex as rx
 
-from vibecoder.domain.catalog import listings as catalog
-from vibecoder.domain.commerce import fulfilment
+from vibecoder.domain.commerce import checkout
 from vibecoder.domain.commerce.gateways import gateway_name
-from vibecoder.domain.commerce.money import format_price
-from vibecoder.domain.errors import ServiceError
-from vibecoder.infra.db import session_scope
-from vibecoder.models.catalog import PricingModel
+from vibecoder.domain.commerce.offers import offer_for
 from vibecoder.state.auth import AuthState
 
 
@@ -31,61 +27,53 @@ class PurchaseState(AuthState):
     error: str = ""
 
     @rx.event
-    def load(self):
+    async def load(self):
         slug = str(self.router.page.params.get("slug", ""))
         self.error, self.busy, self.action = "", False, "unavailable"
-        viewer = self.current_user()
-        with session_scope() as session:
-            try:
-                listing = catalog.get_listing_for_viewer(session=session, slug=slug, viewer=viewer)
-            except ServiceError:
-                self.listing_id = 0
-                return
-            self.listing_id = listing.id
-            self.price_label = format_price(
-                listing.price_cents, listing.currency, listing.pricing_model
-            )
-            if listing.status != "published":
-                return
-            free = listing.pricing_model == PricingModel.free or listing.price_cents == 0
-            if viewer is not None and viewer.id == listing.seller_id:
-                self.action = "own_listing"
-            elif viewer is not None and fulfilment.owned_purchase(
-                session=session, buyer_id=viewer.id, listing_id=listing.id
-            ):
-                self.action = "owned"
-            else:
-                self.action = "get" if free else "buy"
+        outcome = await self._call(
+            lambda session, viewer: offer_for(session=session, slug=slug, viewer=viewer),
+            signed_in=False,
+        )
+        offer = outcome.value
+        self.listing_id = offer.listing_id
+        if not offer.listing_id:
+            return
+        self.price_label, self.action = offer.price_label, offer.action
         self.test_payments = gateway_name() == "dummy"
 
     @rx.event
-    def buy(self):
+    async def buy(self):
         self.error = ""
-        user = self.current_user()
-        if user is None:
-            return rx.redirect(f"/signin?next={self.router.url.path}")
         self.busy = True
         yield
-        try:
-            start = fulfilment.begin_checkout(buyer_id=user.id, listing_id=self.listing_id)
-        except ServiceError as exc:
-            self.busy, self.error = False, exc.message
-            if exc.code == "already_owned":
+        listing_id = self.listing_id
+        # Checkout talks to the payment gateway over the network: in the worker thread.
+        outcome = await self._call(
+            lambda session, user: checkout.begin_checkout(buyer_id=user.id, listing_id=listing_id)
+        )
+        if outcome.signed_out:
+            self.busy = False
+            yield self._signin_redirect()
+            return
+        if not outcome.ok:
+            self.busy = False
+            if outcome.error.code == "already_owned":
                 self.action = "owned"
             return
-        yield go_to(start.url)
+        yield go_to(outcome.value.url)
 
     @rx.event
-    def get_free(self):
+    async def get_free(self):
         self.error = ""
-        user = self.current_user()
-        if user is None:
-            return rx.redirect(f"/signin?next={self.router.url.path}")
-        try:
-            with session_scope() as session:
-                fulfilment.claim_free(session=session, buyer=user, listing_id=self.listing_id)
-        except ServiceError as exc:
-            self.error = exc.message
+        listing_id = self.listing_id
+        outcome = await self._call(
+            lambda session, user: checkout.claim_free(
+                session=session, buyer=user, listing_id=listing_id
+            )
+        )
+        if outcome.signed_out:
+            return self._signin_redirect()
+        if not outcome.ok:
             return
         self.action = "owned"
         return rx.redirect("/library")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import reflex as rx
 
 from vibecoder.domain.catalog import listings as catalog
-from vibecoder.domain.errors import ServiceError
 from vibecoder.domain.moderation import reports as moderation
-from vibecoder.infra.db import session_scope
 from vibecoder.state.auth import AuthState
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from vibecoder.models.users import User
 
 
 class ReportState(AuthState):
@@ -33,29 +38,28 @@ class ReportState(AuthState):
         self.dialog_open, self.category, self.error, self.message = False, "", "", ""
 
     @rx.event
-    def submit(self, form: dict):
+    async def submit(self, form: dict):
         self.error = ""
-        user = self.current_user()
-        if user is None:
-            self.error = "Sign in to report a listing."
-            return
-        slug = str(self.router.page.params.get("slug", ""))
+        slug, category = str(self.router.page.params.get("slug", "")), self.category
+
+        def report(session: Session, user: User) -> None:
+            listing = catalog.get_listing_for_viewer(session=session, slug=slug, viewer=user)
+            moderation.report_listing(
+                session=session,
+                reporter=user,
+                listing_id=listing.id,
+                category=category,
+                details=str(form.get("details", "")),
+            )
+
         self.busy = True
-        try:
-            with session_scope() as session:
-                listing = catalog.get_listing_for_viewer(session=session, slug=slug, viewer=user)
-                moderation.report_listing(
-                    session=session,
-                    reporter=user,
-                    listing_id=listing.id,
-                    category=self.category,
-                    details=str(form.get("details", "")),
-                )
-        except ServiceError as exc:
-            self.error = exc.message
+        yield
+        outcome = await self._call(report)
+        self.busy = False
+        if outcome.signed_out:
+            self.error = "Sign in to report a listing."
+        if not outcome.ok:
             return
-        finally:
-            self.busy = False
         self.dialog_open = False
         self.category = ""
         self.message = "Thanks — your report was sent to our moderators."

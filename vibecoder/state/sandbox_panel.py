@@ -7,20 +7,11 @@ import shlex
 
 import reflex as rx
 
-from vibecoder.domain.catalog import listings as catalog
-from vibecoder.domain.errors import ServiceError
-from vibecoder.domain.sandbox_runs.runs import (
-    RunView,
-    get_run,
-    latest_test_run,
-    request_run,
-    run_view,
-    runnable_files,
-)
-from vibecoder.infra.db import session_scope
+from vibecoder.domain.sandbox_runs.panel import panel_for, view_of_run
+from vibecoder.domain.sandbox_runs.runs import RunView, request_run
 from vibecoder.infra.redis_client import get_redis
-from vibecoder.models.catalog import Listing
 from vibecoder.state.auth import AuthState
+from vibecoder.state.offloop import in_thread
 
 POLL_SECONDS = 0.25
 WAIT_LIMIT_SECONDS = 60
@@ -37,26 +28,30 @@ class SandboxPanelState(AuthState):
     error: str = ""
     result: RunView | None = None
     tests: RunView | None = None
+    # Why runs cannot happen on this server ("" when the sandbox works): shown instead of Run.
+    unavailable: str = ""
+
+    @rx.event(background=True)
+    async def check_sandbox(self):
+        from vibecoder.infra.capabilities import unavailable_reason
+
+        reason = await asyncio.to_thread(unavailable_reason, "sandbox")
+        async with self:
+            self.unavailable = reason
 
     @rx.event
-    def load(self):
+    async def load(self):
         slug = str(self.router.page.params.get("slug", ""))
         self.result, self.error, self.status, self.running = None, "", "", False
-        with session_scope() as session:
-            try:
-                listing: Listing = catalog.get_listing_for_viewer(
-                    session=session, slug=slug, viewer=self.current_user()
-                )
-            except ServiceError:
-                self.listing_id, self.entry_points = 0, []
-                return
-            self.listing_id = listing.id
-            version = catalog.latest_version(session=session, listing_id=listing.id)
-            self.entry_points = (
-                runnable_files(session=session, version_id=version.id) if version else []
-            )
-            test_run = latest_test_run(session=session, version_id=version.id) if version else None
-            self.tests = run_view(test_run) if test_run else None
+        outcome = await self._call(
+            lambda session, viewer: panel_for(session=session, slug=slug, viewer=viewer),
+            signed_in=False,
+        )
+        panel = outcome.value
+        self.listing_id, self.entry_points = panel.listing_id, panel.entry_points
+        if not panel.listing_id:
+            return
+        self.tests = panel.tests
         self.entry_point = self.entry_points[0] if self.entry_points else ""
         if self.tests and self.tests.status in ("queued", "running"):
             return SandboxPanelState.watch_tests(self.tests.public_id)
@@ -74,29 +69,31 @@ class SandboxPanelState(AuthState):
         self.args = value
 
     @rx.event
-    def start(self):
+    async def start(self):
         self.error = ""
         try:
             args = shlex.split(self.args)
         except ValueError:
             self.error = "Arguments: check your quotes."
             return
-        try:
-            with session_scope() as session:
-                run = request_run(
-                    session=session,
-                    redis_client=get_redis(),
-                    listing_id=self.listing_id,
-                    viewer=self.current_user(),
-                    ip=self.client_ip(),
-                    entry_point=self.entry_point,
-                    stdin=self.stdin,
-                    args=args,
-                )
-                public_id = run.public_id
-        except ServiceError as exc:
-            self.error = exc.message
+        run_request = {
+            "listing_id": self.listing_id,
+            "ip": self.client_ip(),
+            "entry_point": self.entry_point,
+            "stdin": self.stdin,
+            "args": args,
+        }
+        outcome = await self._call(
+            lambda session, viewer: (
+                request_run(
+                    session=session, redis_client=get_redis(), viewer=viewer, **run_request
+                ).public_id
+            ),
+            signed_in=False,
+        )
+        if not outcome.ok:
             return
+        public_id = outcome.value
         self.running, self.status, self.result = True, "queued", None
         return SandboxPanelState.watch(public_id)
 
@@ -107,9 +104,9 @@ class SandboxPanelState(AuthState):
         while waited < WAIT_LIMIT_SECONDS:
             await asyncio.sleep(1.0)
             waited += 1.0
-            with session_scope() as session:
-                run = get_run(session=session, public_id=public_id)
-                view = run_view(run) if run else None
+            view = await in_thread(
+                lambda session: view_of_run(session=session, public_id=public_id)
+            )
             if view is None:
                 return
             async with self:
@@ -132,9 +129,9 @@ class SandboxPanelState(AuthState):
         try:
             # Read first: the run may have finished before we subscribed.
             while asyncio.get_running_loop().time() < deadline:
-                with session_scope() as session:
-                    run = get_run(session=session, public_id=public_id)
-                    view = run_view(run) if run else None
+                view = await in_thread(
+                    lambda session: view_of_run(session=session, public_id=public_id)
+                )
                 if view is None:
                     break
                 if view.status != self.status:

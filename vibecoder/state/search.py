@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import reflex as rx
 
-from vibecoder.domain.errors import ServiceError
+from vibecoder.domain.paging import page_count, page_offset
 from vibecoder.domain.search.query import MAX_QUERY_CHARS, SearchResultCard, result_cards, search
-from vibecoder.infra.db import session_scope
 from vibecoder.infra.redis_client import get_redis
 from vibecoder.state.auth import AuthState
 from vibecoder.state.browse import ListingFilters
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from vibecoder.models.users import User
 
 PAGE_SIZE = 12
 # Shown while the box is empty or nothing matched: each finds something in the demo catalog.
@@ -30,69 +36,78 @@ class SearchState(ListingFilters, AuthState):
     searching: bool = False
     # "Showing results for …" when typos were corrected word by word.
     corrected: str = ""
-    # The query whose results are on screen: an older query's answer never replaces a newer one.
+    # The query whose results are on screen: an older query's cards never show for a newer one.
     shown_query: str = ""
-    _generation: int = 0
 
     def _url_extra(self) -> dict[str, str]:
         return {"q": self.query.strip()}
 
-    def _query(self) -> None:
-        self.error = ""
-        self._generation += 1
-        generation, query = self._generation, self.query
-        if not query.strip():
-            self.results, self.total, self.pages, self.corrected = [], 0, 1, ""
-            self.shown_query = ""
-            return
-        try:
-            filters = self._filters()
-        except ValueError:
-            self.error, self.shown_query = "Check the price range.", query
-            return
-        try:
-            with session_scope() as session:
-                found = search(
-                    session=session,
-                    redis_client=get_redis(),
-                    query=query,
-                    filters=filters,
-                    limit=PAGE_SIZE,
-                    offset=(self.page - 1) * PAGE_SIZE,
-                )
-                cards = result_cards(session=session, hits=found.hits)
-        except ServiceError as exc:
-            self.error, self.results, self.total = exc.message, [], 0
+    async def _query(self) -> None:
+        """Run the search for the current query and filters; works in the background
+        `set_query` (which holds no lock while the search runs) as in normal events."""
+        async with self._writing():
+            self.error = ""
+            if not self.query.strip():
+                self.results, self.total, self.pages = [], 0, 1
+                self.corrected = self.shown_query = ""
+                return
+            try:
+                filters = self._filters()
+            except ValueError:
+                self.error, self.shown_query = "Check the price range.", self.query
+                return
+            query, page = self.query, self.page
+
+        def find(session: Session, _user: User | None) -> tuple[int, list[SearchResultCard], str]:
+            # The query's embedding (a model run on a cache miss) happens here, off the loop.
+            found = search(
+                session=session,
+                redis_client=get_redis(),
+                query=query,
+                filters=filters,
+                limit=PAGE_SIZE,
+                offset=page_offset(page, PAGE_SIZE),
+            )
+            cards = result_cards(session=session, hits=found.hits)
+            return found.total, cards, found.corrected or ""
+
+        outcome = await self._call(find, signed_in=False)
+        async with self._writing():
+            if (self.query, self.page) != (query, page):
+                return  # the visitor typed on meanwhile: the newer search shows its own results
             self.shown_query = query
-            return
-        if generation != self._generation:
-            return  # a newer query started meanwhile; its answer wins
-        self.results, self.total = cards, found.total
-        self.corrected = found.corrected or ""
-        self.shown_query = query
-        self.pages = max((found.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+            if not outcome.ok:
+                self.results, self.total, self.corrected = [], 0, ""
+                return
+            self.total, self.results, self.corrected = outcome.value
+            self.pages = page_count(self.total, PAGE_SIZE)
 
     @rx.event
-    def load(self):
-        self.load_user()
+    async def load(self):
+        await self.load_user()
         self.query = self.router.url.query_parameters.get("q", "")[:MAX_QUERY_CHARS]
         # A new query from the navbar arrives as a bare /search?q=…: every filter resets to
         # what the URL says (nothing), so old filters never hide a fresh query's results.
-        self._load_facets()
-        self._query()
+        await self._load_facets()
+        await self._query()
 
-    @rx.event
-    def set_query(self, value: str):
-        """Called by the debounced search box: results follow the typing."""
-        self.query = value[:MAX_QUERY_CHARS]
-        self.searching = True
-        yield
-        self.page = 1
-        self._query()
-        self.searching = False
-        # Keep the address shareable without a page reload.
-        yield self._sync_url()
+    @rx.event(background=True)
+    async def set_query(self, value: str):
+        """Called by the debounced search box: results follow the typing. A background event,
+        so the tab's state is not locked while the query is embedded (the first query after a
+        start loads the model) and searched; a newer query supersedes an older one."""
+        async with self:
+            self.query = query = value[:MAX_QUERY_CHARS]
+            self.searching, self.page = True, 1
+        await self._query()
+        async with self:
+            if self.query != query:
+                return
+            self.searching = False
+            # Keep the address (query, filters, sort) shareable without a page reload.
+            sync = self._sync_url()
+        yield sync
 
     @rx.event
     def use_suggestion(self, text: str):
-        yield from self.set_query(text)
+        return SearchState.set_query(text)

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import reflex as rx
 from pydantic import BaseModel
 
+from vibecoder.domain import dates
 from vibecoder.domain.catalog import files as listing_files
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.catalog import semver
 from vibecoder.domain.commerce.money import format_price
-from vibecoder.domain.errors import ServiceError
-from vibecoder.infra.db import session_scope
-from vibecoder.models.catalog import Listing
+from vibecoder.domain.errors import NotFound, ServiceError
+from vibecoder.domain.paging import page_count, page_offset
 from vibecoder.state.auth import AuthState
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from sqlmodel import Session
+
+    from vibecoder.models.catalog import Listing
+    from vibecoder.models.users import User
 
 PAGE_SIZE = 20
 
@@ -78,53 +88,39 @@ class SellState(AuthState):
 
     @rx.var
     def pages(self) -> int:
-        return max((self.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+        return page_count(self.total, PAGE_SIZE)
 
     @rx.var
     def has_blocking(self) -> bool:
         return any(f.severity == "blocking" for f in self.findings)
 
     @rx.event
-    def load_dashboard(self):
-        user = self.refreshed_user()
-        if user is None:
-            return rx.redirect("/signin?next=/sell")
-        if user.role not in ("seller", "admin"):
-            return
-        self._load_rows(user)
+    async def load_dashboard(self):
+        return await self._load_rows()
 
-    def _load_rows(self, user) -> None:
-        with session_scope() as session:
+    async def _load_rows(self):
+        page = self.page
+
+        def rows(session: Session, user: User) -> tuple[int, list[SellerListingRow]] | None:
+            if user.role not in ("seller", "admin"):
+                return None
             listings = catalog.seller_listings(
-                session=session, seller=user, offset=(self.page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+                session=session, seller=user, offset=page_offset(page, PAGE_SIZE), limit=PAGE_SIZE
             )
-            self.total = catalog.count_seller_listings(session=session, seller=user)
-            self.rows = [
-                SellerListingRow(
-                    id=listing.id,
-                    slug=listing.slug,
-                    title=listing.title,
-                    status=listing.status,
-                    price_label=format_price(
-                        listing.price_cents, listing.currency, listing.pricing_model
-                    ),
-                    latest_version=(
-                        v.version
-                        if (v := catalog.latest_version(session=session, listing_id=listing.id))
-                        else "—"
-                    ),
-                    updated=listing.updated_at.strftime("%Y-%m-%d"),
-                )
-                for listing in listings
-            ]
+            total = catalog.count_seller_listings(session=session, seller=user)
+            tz = dates.zone_of(session, user.id)
+            return total, [_listing_row(session, listing, tz) for listing in listings]
+
+        outcome = await self._call(rows, error=None)
+        if outcome.signed_out:
+            return self._signin_redirect("/sell")
+        if outcome.ok and outcome.value is not None:
+            self.total, self.rows = outcome.value
 
     @rx.event
-    def go_to_page(self, page: int):
-        user = self.refreshed_user()
-        if user is None:
-            return rx.redirect("/signin?next=/sell")
+    async def go_to_page(self, page: int):
         self.page = int(page)
-        self._load_rows(user)
+        return await self._load_rows()
 
     def _reset_editor(self) -> None:
         self.listing_id = 0
@@ -143,75 +139,53 @@ class SellState(AuthState):
         self.new_version, self.new_changelog = "1.0.0", ""
 
     @rx.event
-    def load_editor(self):
-        user = self.refreshed_user()
+    async def load_editor(self):
         raw_id = str(self.router.page.params.get("listing_id", "new"))
-        if user is None:
-            return rx.redirect(f"/signin?next=/sell/{raw_id}")
+        try:
+            listing_id = int(raw_id) if raw_id != "new" else 0
+        except ValueError:
+            listing_id = -1
+
+        def editor(session: Session, user: User) -> EditorView | None:
+            if listing_id == 0:
+                return None
+            if listing_id < 0:
+                raise NotFound("listing_not_found", "No such listing.")
+            listing = catalog.get_own_listing(session=session, seller=user, listing_id=listing_id)
+            return editor_view(session, listing)
+
+        outcome = await self._call(editor, error=None)
+        if outcome.signed_out:
+            return self._signin_redirect(f"/sell/{raw_id}")
         self._reset_editor()
         if raw_id == "new":
             return
-        try:
-            listing_id = int(raw_id)
-            with session_scope() as session:
-                listing = catalog.get_own_listing(
-                    session=session, seller=user, listing_id=listing_id
-                )
-                self._fill(session, listing)
-        except (ValueError, ServiceError):
+        if not outcome.ok:
             self.form_error = "This listing does not exist or is not yours."
+            return
+        self._show_editor(outcome.value)
 
-    def _fill(self, session, listing: Listing) -> None:
-        self.listing_id = listing.id
-        self.slug, self.status, self.title = listing.slug, listing.status, listing.title
-        self.summary, self.description = listing.summary, listing.description
-        self.category, self.license_type = listing.category, listing.license_type
-        self.pricing_model, self.currency = listing.pricing_model, listing.currency
-        self.price = f"{listing.price_cents / 100:.2f}"
-        self.cover_path = (
-            f"/api/covers/{listing.cover_image_sha}" if listing.cover_image_sha else ""
-        )
-        self.technologies = ", ".join(
-            catalog.technologies_of(session=session, listing_id=listing.id)
-        )
-        self._fill_versions(session, listing.id)
-
-    def _fill_versions(self, session, listing_id: int) -> None:
-        from vibecoder.domain.sandbox_runs.runs import latest_test_runs, test_label
-
-        versions = catalog.versions_of(session=session, listing_id=listing_id, published_only=False)
-        runs = latest_test_runs(session=session, version_ids=[v.id for v in versions])
+    def _show_editor(self, view: EditorView) -> None:
+        self.listing_id = view.listing_id
+        self.slug, self.status, self.title = view.slug, view.status, view.title
+        self.summary, self.description = view.summary, view.description
+        self.category, self.license_type = view.category, view.license_type
+        self.pricing_model, self.currency = view.pricing_model, view.currency
+        self.price, self.cover_path = view.price, view.cover_path
+        self.technologies = view.technologies
+        self.versions = view.versions
         # The next patch is what most uploads are: pre-fill it (the seller can change it).
-        self.new_version = semver.next_patch([v.version for v in versions])
+        self.new_version = semver.next_patch([v.version for v in view.versions])
         self.version_warning = ""
-        self.versions = [
-            VersionRow(
-                id=v.id,
-                version=v.version,
-                is_latest=v.is_latest,
-                is_published=v.is_published,
-                files=len(catalog.files_of(session=session, version_id=v.id)),
-                published=v.published_at.strftime("%Y-%m-%d") if v.published_at else "draft",
-                tests=test_label(runs.get(v.id)),
-                # Failures are shown to the seller with the output (capped for the page).
-                test_output=(
-                    (runs[v.id].stdout + runs[v.id].stderr)[-4000:]
-                    if v.id in runs and (runs[v.id].tests_failed or runs[v.id].limit_reason)
-                    else ""
-                ),
-            )
-            for v in versions
-        ]
 
     @rx.event
-    def save_listing(self, form: dict):
+    async def save_listing(self, form: dict):
         self.form_error = self.form_message = ""
-        user = self.refreshed_user()
-        if user is None:
-            return rx.redirect("/signin?next=/sell")
         try:
             price_cents = int(round(float(str(form.get("price") or "0")) * 100))
         except ValueError:
+            if await self._current_user() is None:
+                return self._signin_redirect("/sell")
             self.form_error = "Enter the price as a number, e.g. 19.00."
             return
         data = {
@@ -226,19 +200,24 @@ class SellState(AuthState):
             "price_cents": 0 if self.pricing_model == "free" else price_cents,
             "currency": self.currency,
         }
-        try:
-            with session_scope() as session:
-                if self.listing_id:
-                    listing = catalog.update_listing(
-                        session=session, seller=user, listing_id=self.listing_id, data=data
-                    )
-                else:
-                    listing = catalog.create_listing(session=session, seller=user, data=data)
-                session.flush()
-                self._fill(session, listing)
-        except ServiceError as exc:
-            self.form_error = exc.message
+        listing_id = self.listing_id
+
+        def save(session: Session, user: User) -> EditorView:
+            if listing_id:
+                listing = catalog.update_listing(
+                    session=session, seller=user, listing_id=listing_id, data=data
+                )
+            else:
+                listing = catalog.create_listing(session=session, seller=user, data=data)
+            session.flush()
+            return editor_view(session, listing)
+
+        outcome = await self._call(save, error="form_error")
+        if outcome.signed_out:
+            return self._signin_redirect("/sell")
+        if not outcome.ok:
             return
+        self._show_editor(outcome.value)
         self.form_message = "Saved."
         return rx.redirect(f"/sell/{self.listing_id}")
 
@@ -277,44 +256,52 @@ class SellState(AuthState):
     async def upload_version(self, files: list[rx.UploadFile]):
         self.upload_error = self.upload_message = ""
         self.findings = []
-        user = self.refreshed_user()
-        if user is None or not self.listing_id:
+        if not self.listing_id:
             self.upload_error = "Save the listing before uploading files."
             return
         if not files:
             self.upload_error = "Choose a zip or one or more files."
             return
-        wanted = self.new_version.strip()
-        latest = semver.below_latest(wanted, [v.version for v in self.versions])
-        if latest and self._confirmed_version != wanted:
+        self.uploading = True
+        yield
+        listing_id, version = self.listing_id, self.new_version.strip()
+        latest = semver.below_latest(version, [v.version for v in self.versions])
+        if latest and self._confirmed_version != version:
             # Probably a typo (0.9.0 after 1.1.0): ask once; uploading again confirms.
-            self._confirmed_version = wanted
+            self._confirmed_version = version
             self.version_warning = (
-                f"{wanted} is below the latest version {latest}. Buyers keep getting {latest}; "
+                f"{version} is below the latest version {latest}. Buyers keep getting {latest}; "
                 "upload again to add it anyway as an older version."
             )
+            self.uploading = False
             return
         self._confirmed_version = ""
         self.version_warning = ""
-        self.uploading = True
-        yield
-        try:
-            with session_scope() as session:
-                result = listing_files.add_uploaded_version(
-                    session=session,
-                    seller=user,
-                    listing_id=self.listing_id,
-                    version=self.new_version.strip(),
-                    changelog=self.new_changelog,
-                    uploads=[(f.filename or f.name or "upload", f.file) for f in files],
-                )
-                self._fill_versions(session, self.listing_id)
-        except ServiceError as exc:
-            self.upload_error = exc.message
-            self.uploading = False
-            return
-        self.findings = [FindingRow(**f) for f in result.findings]
+        changelog = self.new_changelog
+        # Starlette has already spooled each upload to a temporary file while parsing the
+        # request; reading, unzipping, hashing, storing and scanning it all happen in the
+        # worker thread, so a 50 MB zip never holds up the other users' events.
+        uploads = [(f.filename or f.name or "upload", f.file) for f in files]
+
+        def ingest(session: Session, user: User):
+            result = listing_files.add_uploaded_version(
+                session=session,
+                seller=user,
+                listing_id=listing_id,
+                version=version,
+                changelog=changelog,
+                uploads=uploads,
+            )
+            return result, version_rows(session, listing_id, dates.zone_of(session, user.id))
+
+        outcome = await self._call(ingest, error="upload_error", heavy=True)
         self.uploading = False
+        if outcome.signed_out:
+            self.upload_error = "Save the listing before uploading files."
+        if not outcome.ok:
+            return
+        result, self.versions = outcome.value
+        self.findings = [FindingRow(**f) for f in result.findings]
         self.upload_message = (
             f"Version {result.version} uploaded with {result.file_count} files. "
             "Review the scan below, then publish it."
@@ -324,77 +311,153 @@ class SellState(AuthState):
     @rx.event
     async def upload_cover(self, files: list[rx.UploadFile]):
         self.form_error = ""
-        user = self.refreshed_user()
-        if user is None or not self.listing_id or not files:
+        if not self.listing_id or not files:
             return
         from vibecoder.domain.catalog.covers import set_cover
 
-        try:
-            with session_scope() as session:
-                listing = set_cover(
-                    session=session, seller=user, listing_id=self.listing_id, stream=files[0].file
-                )
-                self.cover_path = f"/api/covers/{listing.cover_image_sha}"
-        except ServiceError as exc:
-            self.form_error = exc.message
+        listing_id, stream = self.listing_id, files[0].file
+        # Pillow decodes and re-encodes the image: in the worker thread.
+        outcome = await self._call(
+            lambda session, user: (
+                set_cover(
+                    session=session, seller=user, listing_id=listing_id, stream=stream
+                ).cover_image_sha
+            ),
+            error="form_error",
+            heavy=True,
+        )
+        if not outcome.ok:
             return
+        self.cover_path = f"/api/covers/{outcome.value}"
         yield rx.clear_selected_files("cover")
         yield rx.toast.success("Cover updated.")
 
     @rx.event
-    def publish_version(self, version_id: int):
-        user = self.refreshed_user()
-        if user is None:
+    async def publish_version(self, version_id: int):
+        listing_id = self.listing_id
+
+        def publish(session: Session, user: User):
+            findings = listing_files.publish_scanned_version(
+                session=session, seller=user, version_id=int(version_id)
+            )
+            listing = catalog.get_own_listing(session=session, seller=user, listing_id=listing_id)
+            return findings, editor_view(session, listing)
+
+        def refused(exc: ServiceError) -> None:
+            if isinstance(exc, listing_files.BlockedBySecrets):
+                self.findings = [FindingRow(**f) for f in exc.findings]
+            self.upload_error = exc.message
+
+        outcome = await self._call(publish, error=refused)
+        if outcome.signed_out:
             return rx.redirect("/signin")
-        try:
-            with session_scope() as session:
-                findings = listing_files.publish_scanned_version(
-                    session=session, seller=user, version_id=int(version_id)
-                )
-                listing = catalog.get_own_listing(
-                    session=session, seller=user, listing_id=self.listing_id
-                )
-                self._fill(session, listing)
-        except listing_files.BlockedBySecrets as exc:
-            self.findings = [FindingRow(**f) for f in exc.findings]
-            self.upload_error = exc.message
+        if not outcome.ok:
             return
-        except ServiceError as exc:
-            self.upload_error = exc.message
-            return
+        findings, view = outcome.value
+        self._show_editor(view)
         # Start the next upload from a clean form: no stale scan, message or changelog; the
-        # version field already holds the next patch (_fill_versions).
+        # version field already holds the next patch (_show_editor).
         self.findings, self.upload_message, self.upload_error = [], "", ""
         self.new_changelog = ""
         warned = f" ({len(findings)} scan warnings noted.)" if findings else ""
         return rx.toast.success("Published. Buyers can see it now." + warned)
 
-    @rx.event
-    def archive(self):
-        user = self.refreshed_user()
-        if user is None or not self.listing_id:
-            return
-        try:
-            with session_scope() as session:
-                listing = catalog.archive_listing(
-                    session=session, seller=user, listing_id=self.listing_id
-                )
-                self._fill(session, listing)
-        except ServiceError as exc:
-            self.form_error = exc.message
-            return
-        return rx.toast.info("Archived: hidden from the shop, still available to buyers.")
+    async def _change_status(self, change) -> bool:
+        """Archive or publish the open listing again; the editor shows the result."""
+        listing_id = self.listing_id
+        if not listing_id:
+            return False
+        outcome = await self._call(
+            lambda session, user: editor_view(
+                session, change(session=session, seller=user, listing_id=listing_id)
+            ),
+            error="form_error",
+        )
+        if outcome.ok:
+            self._show_editor(outcome.value)
+        return outcome.ok
 
     @rx.event
-    def republish(self):
-        user = self.refreshed_user()
-        if user is None or not self.listing_id:
-            return
-        try:
-            with session_scope() as session:
-                listing = catalog.publish_listing(
-                    session=session, seller=user, listing_id=self.listing_id
-                )
-                self._fill(session, listing)
-        except ServiceError as exc:
-            self.form_error = exc.message
+    async def archive(self):
+        if await self._change_status(catalog.archive_listing):
+            return rx.toast.info("Archived: hidden from the shop, still available to buyers.")
+
+    @rx.event
+    async def republish(self):
+        await self._change_status(catalog.publish_listing)
+
+
+class EditorView(BaseModel):
+    """The listing editor's fields, read in the worker thread."""
+
+    listing_id: int
+    slug: str
+    status: str
+    title: str
+    summary: str
+    description: str
+    category: str
+    license_type: str
+    pricing_model: str
+    currency: str
+    price: str
+    cover_path: str
+    technologies: str
+    versions: list[VersionRow]
+
+
+def editor_view(session: Session, listing: Listing) -> EditorView:
+    return EditorView(
+        listing_id=listing.id,
+        slug=listing.slug,
+        status=listing.status,
+        title=listing.title,
+        summary=listing.summary,
+        description=listing.description,
+        category=listing.category,
+        license_type=listing.license_type,
+        pricing_model=listing.pricing_model,
+        currency=listing.currency,
+        price=f"{listing.price_cents / 100:.2f}",
+        cover_path=f"/api/covers/{listing.cover_image_sha}" if listing.cover_image_sha else "",
+        technologies=", ".join(catalog.technologies_of(session=session, listing_id=listing.id)),
+        versions=version_rows(session, listing.id, dates.zone_of(session, listing.seller_id)),
+    )
+
+
+def version_rows(session: Session, listing_id: int, tz: ZoneInfo) -> list[VersionRow]:
+    from vibecoder.domain.sandbox_runs.runs import latest_test_runs, test_label
+
+    versions = catalog.versions_of(session=session, listing_id=listing_id, published_only=False)
+    runs = latest_test_runs(session=session, version_ids=[v.id for v in versions])
+    return [
+        VersionRow(
+            id=v.id,
+            version=v.version,
+            is_latest=v.is_latest,
+            is_published=v.is_published,
+            files=len(catalog.files_of(session=session, version_id=v.id)),
+            published=dates.local(v.published_at, tz, dates.DATE, empty="draft"),
+            tests=test_label(runs.get(v.id)),
+            # Failures are shown to the seller with the output (capped for the page).
+            test_output=(
+                (runs[v.id].stdout + runs[v.id].stderr)[-4000:]
+                if v.id in runs and (runs[v.id].tests_failed or runs[v.id].limit_reason)
+                else ""
+            ),
+        )
+        for v in versions
+    ]
+
+
+def _listing_row(session: Session, listing: Listing, tz: ZoneInfo) -> SellerListingRow:
+    latest = catalog.latest_version(session=session, listing_id=listing.id)
+    return SellerListingRow(
+        id=listing.id,
+        slug=listing.slug,
+        title=listing.title,
+        status=listing.status,
+        price_label=format_price(listing.price_cents, listing.currency, listing.pricing_model),
+        latest_version=latest.version if latest else "—",
+        updated=dates.local(listing.updated_at, tz, dates.DATE),
+    )

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import reflex as rx
 
-from vibecoder.domain.commerce import fulfilment, ledger
-from vibecoder.domain.commerce.fulfilment import SaleRow
+from vibecoder.domain.commerce import ledger
 from vibecoder.domain.commerce.ledger import Balance, LedgerRow, PayoutRow
-from vibecoder.domain.errors import ServiceError
-from vibecoder.infra.db import session_scope
-from vibecoder.infra.deferred import after_commit
-from vibecoder.models.commerce import SellerPayoutAccount
+from vibecoder.domain.commerce.payouts import (
+    payout_account_summary,
+    request_payout_and_settle,
+    start_payout_onboarding,
+)
+from vibecoder.domain.commerce.refunds import refund_purchase
+from vibecoder.domain.commerce.sales import SaleRow, seller_sales
 from vibecoder.state.auth import AuthState
 from vibecoder.state.purchase import go_to
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from vibecoder.models.users import User
 
 
 class SellerSalesState(AuthState):
@@ -24,81 +33,61 @@ class SellerSalesState(AuthState):
     message: str = ""
     error: str = ""
 
-    def _fill(self) -> None:
-        user = self.refreshed_user()
-        if user is None or user.role not in ("seller", "admin"):
+    async def _fill(self) -> None:
+        def books(session: Session, user: User):
+            if user.role not in ("seller", "admin"):
+                return None
+            return (
+                seller_sales(session=session, seller=user, limit=50),
+                ledger.balances(session=session, seller_id=user.id),
+                ledger.entries(session=session, seller_id=user.id, limit=30),
+                ledger.payouts_of(session=session, seller_id=user.id, limit=20),
+                payout_account_summary(session=session, seller=user),
+            )
+
+        outcome = await self._call(books, error=None)
+        if not outcome.ok or outcome.value is None:
             self.sales, self.balances, self.entries, self.payouts = [], [], [], []
             return
-        with session_scope() as session:
-            self.sales = fulfilment.seller_sales(session=session, seller=user, limit=50)
-            self.balances = ledger.balances(session=session, seller_id=user.id)
-            self.entries = ledger.entries(session=session, seller_id=user.id, limit=30)
-            self.payouts = ledger.payouts_of(session=session, seller_id=user.id, limit=20)
-            account = session.get(SellerPayoutAccount, user.id)
-            if account is None:
-                self.account = "No payout account connected yet."
-            elif account.payouts_enabled:
-                self.account = f"Payouts go to {account.gateway} account {account.account_ref}."
-            else:
-                self.account = (
-                    f"{account.gateway} account {account.account_ref} cannot receive payouts yet"
-                    + (f" ({account.disabled_reason})." if account.disabled_reason else ".")
-                )
+        self.sales, self.balances, self.entries, self.payouts, self.account = outcome.value
 
     @rx.event
-    def load(self):
+    async def load(self):
         self.message = self.error = ""
-        self._fill()
+        await self._fill()
 
     @rx.event
-    def refund(self, purchase_id: int):
+    async def refund(self, purchase_id: int):
         self.message = self.error = ""
-        user = self.current_user()
-        if user is None:
-            return
-        try:
-            with session_scope() as session:
-                fulfilment.refund_purchase(
-                    session=session, actor=user, purchase_id=int(purchase_id)
-                )
-        except ServiceError as exc:
-            self.error = exc.message
+        outcome = await self._call(
+            lambda session, user: refund_purchase(
+                session=session, actor=user, purchase_id=int(purchase_id)
+            )
+        )
+        if not outcome.ok:
             return
         self.message = f"Order #{int(purchase_id)} refunded; its key is disabled."
-        self._fill()
+        await self._fill()
 
     @rx.event
-    def request_payout(self, currency: str):
+    async def request_payout(self, currency: str):
         self.message = self.error = ""
-        user = self.current_user()
-        if user is None:
+        outcome = await self._call(
+            lambda session, user: request_payout_and_settle(
+                session=session, seller=user, currency=currency
+            )
+        )
+        if not outcome.ok:
             return
-        try:
-            with session_scope() as session:
-                request = ledger.request_payout(session=session, seller=user, currency=currency)
-
-                def settle(payout_id: int = request.payout_id) -> None:
-                    from workers.payments import settle_payout_task
-
-                    settle_payout_task.delay(payout_id)
-
-                after_commit(session, settle)
-        except ServiceError as exc:
-            self.error = exc.message
-            return
-        self.message = f"Payout #{request.payout_id} requested."
-        self._fill()
+        self.message = f"Payout #{outcome.value} requested."
+        await self._fill()
 
     @rx.event
-    def connect_payouts(self):
+    async def connect_payouts(self):
         self.message = self.error = ""
-        user = self.current_user()
-        if user is None:
-            return
-        try:
-            with session_scope() as session:
-                url = fulfilment.start_payout_onboarding(session=session, seller=user)
-        except ServiceError as exc:
-            self.error = exc.message
-            return
-        return go_to(url)
+        # Onboarding asks the payment gateway for a link: in the worker thread.
+        outcome = await self._call(
+            lambda session, user: start_payout_onboarding(session=session, seller=user)
+        )
+        if outcome.ok:
+            return go_to(outcome.value)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from vibecoder.builder import sections, shadow
+from vibecoder.builder import shadow
 from vibecoder.builder.llm.scripted import inject_code_fault
+from vibecoder.builder.llm.scripted import templates as sections
 
 PROMPT = "A dark storefront for a jewelry shop called Aurum with every section"
 NAMES = list(sections.SECTIONS)
@@ -68,3 +69,20 @@ def test_empty_render_and_unhandled_rejection_fail():
     )
     result = shadow.validate(shadow.assemble({"Late": rejecting}, ["Late"], title="t"))
     assert not result.ok and "late failure" in result.error, result.error
+
+
+def test_a_page_that_never_yields_is_the_codes_fault_not_the_renderers():
+    # An endless loop after the first paint: the renderer must answer (a code error for a FIX),
+    # not hang until its own time-out and be reported as a broken tool.
+    spinning = (
+        'import { useEffect } from "react";\n'
+        "export default function Spin() {\n"
+        "  useEffect(() => { setTimeout(() => { while (true) {} }, 0); }, []);\n"
+        "  return <p>spinning</p>;\n}\n"
+    )
+    result = shadow.validate(shadow.assemble({"Spin": spinning}, ["Spin"], title="t"))
+    assert not result.ok and result.stage == "render"
+    assert "stopped responding" in result.error
+    # The same browser renders the next candidate.
+    fine = "export default function Fine() {\n  return <p>fine</p>;\n}\n"
+    assert shadow.validate(shadow.assemble({"Fine": fine}, ["Fine"], title="t")).ok

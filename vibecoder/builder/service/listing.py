@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from vibecoder.domain.paging import paging
 from vibecoder.models.builder import BuilderProject, BuilderVersion
 
 PAGE_SIZE = 12
@@ -38,8 +39,7 @@ def list_projects(
     total = session.exec(
         select(func.count()).select_from(BuilderProject).where(BuilderProject.owner_id == owner_id)
     ).one()
-    pages = max(1, -(-total // page_size))
-    page = max(1, min(page, pages))
+    at = paging(total=total, page=page, page_size=page_size)
     counts = (
         select(BuilderVersion.project_id, func.count().label("n"))
         .group_by(BuilderVersion.project_id)
@@ -52,9 +52,10 @@ def list_projects(
         .outerjoin(counts, counts.c.project_id == BuilderProject.id)
         .where(BuilderProject.owner_id == owner_id)
         .order_by(BuilderProject.updated_at.desc(), BuilderProject.id.desc())
-        .offset((page - 1) * page_size)
-        .limit(page_size)
+        .offset(at.offset)
+        .limit(at.limit)
     ).all()
+    page, pages = at.page, at.pages
     return ProjectPage(
         rows=[
             ProjectRow(
@@ -146,3 +147,34 @@ def version_file_text(session: Session, *, project_id: int, number: int, path: s
     if version is None or path not in version.files:
         return None
     return read_bytes(get_blob_store(), version.files[path]).decode()[:MAX_CODE_CHARS]
+
+
+def version_number(session: Session, *, version_id: int | None) -> int:
+    """The number of a project's version by id (0 for none): the project's current one."""
+    version = session.get(BuilderVersion, version_id) if version_id else None
+    return version.number if version else 0
+
+
+def current_version_number(session: Session, *, public_id: str) -> int:
+    """The number of the project's current version, 0 before the first one."""
+    number = session.exec(
+        select(BuilderVersion.number)
+        .join(BuilderProject, BuilderProject.current_version_id == BuilderVersion.id)
+        .where(BuilderProject.public_id == public_id)
+    ).first()
+    return number or 0
+
+
+def restore_version_number(session: Session, *, project_id: int, number: int) -> bool:
+    """Restore version `number` of the project as a new version; False when there is none."""
+    from vibecoder.builder.service.projects import restore_version
+
+    old = session.exec(
+        select(BuilderVersion).where(
+            BuilderVersion.project_id == project_id, BuilderVersion.number == number
+        )
+    ).first()
+    if old is None:
+        return False
+    restore_version(session=session, project_id=project_id, version_id=old.id)
+    return True

@@ -10,8 +10,10 @@ from sqlmodel import Session, select
 
 from vibecoder.builder import engine
 from vibecoder.builder.planning import PlanError, validate_plan
-from vibecoder.builder.runtime import ProjectBusy, load_state, request_cancel
+from vibecoder.builder.run.state import RunState
+from vibecoder.builder.runtime import ProjectBusy, request_cancel
 from vibecoder.builder.service import projects as builder_projects
+from vibecoder.builder.service import queue
 from vibecoder.domain.errors import Conflict, NotFound, ValidationFailed
 from vibecoder.infra.db import session_scope
 from vibecoder.infra.redis_client import get_redis
@@ -73,7 +75,6 @@ def create_project(
 def start_run(*, owner_id: int, public_id: str, prompt: str) -> str:
     """Record the prompt, take the project lock and queue the plan; returns the run id."""
     from vibecoder.builder.service.models import provider_config
-    from workers.agent import plan_run
 
     prompt = _clean_prompt(prompt)
     with session_scope() as session:
@@ -84,16 +85,16 @@ def start_run(*, owner_id: int, public_id: str, prompt: str) -> str:
         state = engine.start_run(get_redis(), project_id=project_id, prompt=prompt, provider=config)
     except ProjectBusy as exc:
         raise Conflict("busy", "This project is already building; wait or cancel it.") from exc
-    plan_run.delay(state["run_id"])
-    return state["run_id"]
+    queue.queue_plan(state.run_id)
+    return state.run_id
 
 
-def _owned_run(owner_id: int, public_id: str, run_id: str) -> dict:
+def _owned_run(owner_id: int, public_id: str, run_id: str) -> RunState:
     with session_scope() as session:
         project = owned_project(session, owner_id=owner_id, public_id=public_id)
         project_id = project.id
-    state = load_state(get_redis(), run_id)
-    if state is None or state["project_id"] != project_id:
+    state = RunState.load(get_redis(), run_id)
+    if state is None or state.project_id != project_id:
         raise NotFound("not_found", "No such run.")
     return state
 
@@ -102,10 +103,8 @@ def approve_plan(
     *, owner_id: int, public_id: str, run_id: str, plan: list[dict] | None = None
 ) -> None:
     """Start the steps; `plan` is the user's edited plan (checked here, so errors show at once)."""
-    from workers.agent import approve_run
-
     state = _owned_run(owner_id, public_id, run_id)
-    if state["status"] != "awaiting_approval":
+    if state.status != "awaiting_approval":
         raise Conflict("not_awaiting_approval", "This plan is not waiting for approval.")
     if plan is not None:
         try:
@@ -113,7 +112,7 @@ def approve_plan(
         except PlanError as exc:
             raise ValidationFailed("invalid_plan", f"Plan: {exc}.", field="plan") from None
         plan = [item.as_dict() for item in items]
-    approve_run.delay(run_id, plan)
+    queue.queue_approval(run_id, plan)
 
 
 def retry_step(*, owner_id: int, public_id: str, run_id: str) -> int:
@@ -122,19 +121,18 @@ def retry_step(*, owner_id: int, public_id: str, run_id: str) -> int:
     Returns the index of the step retried.
     """
     from vibecoder.builder.service.models import provider_config
-    from workers.agent import enqueue_steps
 
     state = _owned_run(owner_id, public_id, run_id)
     with session_scope() as session:
         project = owned_project(session, owner_id=owner_id, public_id=public_id)
         config = provider_config(project.provider, project.model)
     try:
-        state, index = engine.retry_step(get_redis(), state["run_id"], provider=config)
+        state, index = engine.retry_step(get_redis(), state.run_id, provider=config)
     except engine.NotRetryable as exc:
         raise Conflict("not_retryable", "No failed step to retry in this run.") from exc
     except ProjectBusy as exc:
         raise Conflict("busy", "This project is already building; wait or cancel it.") from exc
-    enqueue_steps(run_id, len(state["steps"]), start=index, generation=state["generation"])
+    queue.queue_steps(run_id, len(state.steps), start=index, generation=state.generation)
     return index
 
 
@@ -142,14 +140,15 @@ def cancel_run(*, owner_id: int, public_id: str, run_id: str) -> None:
     """Stop a run: a plan awaiting approval ends now, a running step stops at its next chunk."""
     state = _owned_run(owner_id, public_id, run_id)
     client = get_redis()
-    if state["status"] == "awaiting_approval":
+    if state.status == "awaiting_approval":
         engine.finish(client, run_id, state=state, status="cancelled")
-    elif state["status"] in ("queued", "running"):
+    elif state.status in ("queued", "running"):
         request_cancel(client, run_id)
 
 
 def run_state(*, owner_id: int, public_id: str, run_id: str) -> dict:
-    return _owned_run(owner_id, public_id, run_id)
+    """The run as the page's run view reads it (the JSON document Redis holds)."""
+    return _owned_run(owner_id, public_id, run_id).view()
 
 
 def latest_run_id(public_id: str) -> str | None:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import redis
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from zxcvbn import zxcvbn
@@ -44,6 +44,8 @@ API_KEY_PREFIX = "vck_"
 SESSION_COOKIE = "vc_session"
 # zxcvbn scores 0-4 (guesses < 10^3 ... > 10^10); 3 resists an offline attack on a slow hash.
 MIN_PASSWORD_SCORE = 3
+# Revoked sessions are kept a while so "signed out elsewhere" stays explainable in support.
+REVOKED_SESSION_RETENTION = timedelta(days=7)
 
 
 class AuthError(ServiceError):
@@ -268,6 +270,20 @@ def check_password(user: User, password: str) -> bool:
         return _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def purge_expired_sessions(*, session: Session, now: datetime | None = None) -> int:
+    """Delete sessions past expiry or long revoked; idempotent, safe to retry. Returns how many."""
+    now = now or datetime.now(UTC)
+    result = session.exec(
+        delete(UserSession).where(
+            or_(
+                UserSession.expires_at < now,
+                UserSession.revoked_at < now - REVOKED_SESSION_RETENTION,
+            )
+        )
+    )
+    return int(result.rowcount or 0)
 
 
 def change_password(

@@ -20,6 +20,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
 
+from vibecoder.domain import dates
+from vibecoder.infra import dispatch
 from vibecoder.infra.deferred import after_commit
 from vibecoder.models.catalog import Listing, ListingVersion
 from vibecoder.models.commerce import Notification, Purchase, PurchaseStatus
@@ -57,14 +59,8 @@ def notify(
         return None
     notification_id = int(row[0])
     if email:
-        after_commit(session, lambda: _send_later(notification_id))
+        dispatch.send("workers.payments.send_notification_email", notification_id, session=session)
     return notification_id
-
-
-def _send_later(notification_id: int) -> None:
-    from workers.payments import send_notification_email
-
-    send_notification_email.delay(notification_id)
 
 
 class NotificationView(BaseModel):
@@ -85,6 +81,7 @@ def unread_count(*, session: Session, user_id: int) -> int:
 
 
 def recent(*, session: Session, user_id: int, limit: int = 15) -> list[NotificationView]:
+    tz = dates.zone_of(session, user_id)
     rows = session.exec(
         select(Notification)
         .where(Notification.user_id == user_id)
@@ -98,7 +95,7 @@ def recent(*, session: Session, user_id: int, limit: int = 15) -> list[Notificat
             body=row.body,
             link=row.link or "",
             unread=row.read_at is None,
-            date=row.created_at.strftime("%b %d, %H:%M"),
+            date=dates.local(row.created_at, tz, dates.SHORT),
         )
         for row in rows
     ]
@@ -211,12 +208,11 @@ def _on_published(target: ListingVersion, value: bool, oldvalue, initiator) -> N
         return
 
     def enqueue() -> None:
-        from workers.payments import notify_new_version_task
-
+        # Read at commit: a version created and published in one transaction has its id by then.
         if target.id is not None:
-            notify_new_version_task.delay(target.id)
+            dispatch.send("workers.payments.notify_new_version", target.id)
 
-    after_commit(session, enqueue)  # type: ignore[arg-type]
+    after_commit(session, enqueue)
 
 
 def watch_version_publishing() -> None:

@@ -6,9 +6,10 @@ from pydantic import BaseModel
 from sqlalchemy import desc, func
 from sqlmodel import Session, select
 
+from vibecoder.domain import dates
 from vibecoder.domain.catalog import reputation
 from vibecoder.domain.catalog.cards import ListingCard, card_query, to_card
-from vibecoder.domain.errors import NotFound
+from vibecoder.domain.errors import NotFound, ValidationFailed
 from vibecoder.models.catalog import Listing, ListingStatus
 from vibecoder.models.users import Profile, User
 
@@ -48,7 +49,7 @@ def creator_profile(*, session: Session, username: str) -> CreatorProfile:
         bio=profile.bio if profile else "",
         avatar_url=(profile.avatar_url or "") if profile else "",
         links=[str(link) for link in (profile.links if profile else [])][:10],
-        member_since=user.created_at.strftime("%B %Y"),
+        member_since=dates.local(user.created_at, None, dates.MONTH),
         total_sales=int(sales),
         rating_avg=round(float(rating_weighted) / rating_count, 1) if rating_count else 0.0,
         rating_count=int(rating_count),
@@ -75,3 +76,47 @@ def creator_listings(
         base.offset((max(page, 1) - 1) * PROFILE_PAGE_SIZE).limit(PROFILE_PAGE_SIZE)
     )
     return [to_card(r) for r in rows], int(total)
+
+
+def display_name(*, session: Session, user: User) -> str:
+    """The name the navbar shows: the profile's display name, else the username."""
+    profile = session.get(Profile, user.id)
+    return profile.display_name if profile else user.username
+
+
+class OwnProfile(BaseModel):
+    bio: str
+    avatar_url: str
+    links: list[str]
+
+
+def own_profile(*, session: Session, user: User) -> OwnProfile:
+    profile = session.get(Profile, user.id)
+    if profile is None:
+        return OwnProfile(bio="", avatar_url="", links=[])
+    return OwnProfile(bio=profile.bio, avatar_url=profile.avatar_url or "", links=profile.links)
+
+
+def save_profile(
+    *, session: Session, user: User, display_name: str, bio: str, avatar_url: str, links: list[str]
+) -> None:
+    """Write the account page's profile form: a display name, a bio, web links only."""
+    if not 1 <= len(display_name) <= 80 or len(bio) > 2000:
+        raise ValidationFailed("bad_profile", "Display name 1–80 characters, bio up to 2000.")
+    # Only web links: a javascript: URL in a profile would run in visitors' browsers.
+    if (
+        any(
+            not url.startswith(("https://", "http://")) or len(url) > 300
+            for url in [*links, *([avatar_url] if avatar_url else [])]
+        )
+        or len(links) > 10
+    ):
+        raise ValidationFailed(
+            "bad_profile_links", "Links and the avatar must be http(s) URLs (at most 10 links)."
+        )
+    profile = session.get(Profile, user.id) or Profile(user_id=user.id, display_name="")
+    profile.display_name = display_name
+    profile.bio = bio
+    profile.avatar_url = avatar_url or None
+    profile.links = links
+    session.add(profile)

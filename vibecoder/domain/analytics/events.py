@@ -10,6 +10,7 @@ from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session
 
+from vibecoder.infra import dispatch
 from vibecoder.models.analytics import AnalyticsEvent
 from vibecoder.models.catalog import Listing
 from vibecoder.settings import get_settings
@@ -64,6 +65,22 @@ def record_view(
     return True
 
 
+def record_sandbox_run(
+    *, session: Session, listing_id: int, user_id: int | None, at: datetime | None = None
+) -> None:
+    """Count a finished try-before-you-buy run for the listing's seller dashboard."""
+    listing = session.get(Listing, listing_id)
+    session.add(
+        AnalyticsEvent(
+            kind="sandbox_run",
+            listing_id=listing_id,
+            seller_id=listing.seller_id if listing else None,
+            user_id=user_id,
+            created_at=at or datetime.now(UTC),
+        )
+    )
+
+
 def record_view_later(
     *,
     listing_id: int,
@@ -73,9 +90,8 @@ def record_view_later(
     user_id: int | None,
 ) -> None:
     """Hand the view to a worker so the page never waits on the insert."""
-    from workers.analytics import record_view_task
-
-    record_view_task.delay(
+    dispatch.send(
+        "workers.analytics.record_view",
         listing_id=listing_id,
         visitor=visitor,
         referrer=referrer or None,

@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from vibecoder.domain import dates
 from vibecoder.domain.errors import ValidationFailed
+from vibecoder.infra import dispatch
 from vibecoder.models.analytics import AnalyticsRollupState
 from vibecoder.models.users import Profile, User
 
@@ -25,12 +27,8 @@ LOCK_NAMESPACE = 74209  # pg_advisory_xact_lock(namespace, seller_id)
 REFERRER_HOST_PATTERN = r"^[a-zA-Z][a-zA-Z0-9+.-]*://([^/:?#]+)"
 
 
-def zone(name: str | None) -> ZoneInfo:
-    """The seller's zone; a name the tz database no longer knows falls back to UTC."""
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+# The seller's zone; a name the tz database no longer knows falls back to UTC.
+zone = dates.zone
 
 
 def validate_timezone(name: str) -> str:
@@ -73,14 +71,7 @@ def set_timezone(*, session: Session, user: User, timezone: str) -> str:
     profile.timezone = name
     session.add(profile)
     session.flush()
-    from vibecoder.infra.deferred import after_commit
-
-    def rebuild(seller_id: int = user.id) -> None:
-        from workers.analytics import rollup_seller_task
-
-        rollup_seller_task.delay(seller_id)
-
-    after_commit(session, rebuild)
+    dispatch.send("workers.analytics.rollup_seller", user.id, session=session)
     return name
 
 

@@ -1,38 +1,36 @@
 """The seller dashboard's numbers: cards, series, funnel, top listings, sources, listings table.
 
-Every query reads the same event set: rollup rows (analytics_daily) for the seller's closed
-local days, unioned with raw analytics_events for the days the rollups do not cover yet (the
-open day, or everything when the seller's timezone changed and the rebuild has not run).
-Days are the seller's local days. Revenue is net: purchases and subscription renewals minus
-refunds, in the seller's main currency (the one most of their listings are priced in). SQL here
-is composed only from constant fragments of this module; every value is a bound parameter.
+Every query reads the shared event set of `scope` (rollups for closed local days plus raw
+events for the rest). Revenue is net: purchases and subscription renewals minus refunds, in the
+seller's main currency (the one most of their listings are priced in). SQL here is composed only
+from constant fragments of this module and `scope`; every value is a bound parameter.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from vibecoder.domain.analytics.rollup import (
-    REFERRER_HOST_PATTERN,
     local_midnight,
     local_today,
-    seller_timezone,
-    zone,
+)
+from vibecoder.domain.analytics.scope import (
+    SUMS,
+    DateRange,
+    Scope,
+    events_sql,
+    resolve_range,
+    scope_for,
+    sources_sql,
 )
 from vibecoder.domain.commerce.money import format_amount, format_price
-from vibecoder.domain.errors import PermissionDenied, ValidationFailed
-from vibecoder.models.analytics import AnalyticsRollupState
-from vibecoder.models.catalog import Listing
+from vibecoder.domain.errors import ValidationFailed
 from vibecoder.models.users import User
 
-RANGES = {"7d": 7, "30d": 30, "90d": 90}
-MAX_RANGE_DAYS = 366
 LISTINGS_PAGE_SIZE = 10
 TOP_LISTINGS = 5
 TOP_SOURCES = 8
@@ -47,165 +45,6 @@ SORTS = {
     "conversion": "conversion",
     "rating": "l.rating_avg",
 }
-
-
-# --- ranges ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DateRange:
-    start: date  # first local day, inclusive
-    end: date  # last local day, inclusive
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def previous(self) -> DateRange:
-        return DateRange(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
-
-
-def resolve_range(
-    *, key: str, today: date, start: str | date | None = None, end: str | date | None = None
-) -> DateRange:
-    """7d/30d/90d end today; custom takes ISO dates, at most a year, not past today."""
-    if key in RANGES:
-        return DateRange(today - timedelta(days=RANGES[key] - 1), today)
-    if key != "custom":
-        raise ValidationFailed("invalid_range", "Choose 7, 30 or 90 days, or a custom range.")
-    try:
-        first = start if isinstance(start, date) else date.fromisoformat(str(start or ""))
-        last = end if isinstance(end, date) else date.fromisoformat(str(end or ""))
-    except ValueError as exc:
-        raise ValidationFailed(
-            "invalid_range", "Enter both dates as YYYY-MM-DD.", field="start"
-        ) from exc
-    if first > last:
-        raise ValidationFailed("invalid_range", "The start date is after the end date.")
-    if last > today:
-        raise ValidationFailed("invalid_range", "The range cannot end in the future.")
-    if (last - first).days + 1 > MAX_RANGE_DAYS:
-        raise ValidationFailed("invalid_range", "Choose a range of at most 366 days.")
-    return DateRange(first, last)
-
-
-# --- the shared event set ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scope:
-    seller_id: int
-    tz: ZoneInfo
-    currency: str
-    listing_id: int | None = None
-
-
-def require_seller(user: User | None) -> User:
-    if user is None or user.role not in ("seller", "admin"):
-        raise PermissionDenied("not_a_seller", "The dashboard is for sellers. Start selling first.")
-    return user
-
-
-def scope_for(*, session: Session, seller: User, listing_slug: str | None = None) -> Scope:
-    """The seller's scope, narrowed to one listing they own (anyone else's is refused)."""
-    require_seller(seller)
-    tz = zone(seller_timezone(session, seller.id))
-    listing_id = None
-    if listing_slug is not None:
-        listing = session.exec(select(Listing).where(Listing.slug == listing_slug)).first()
-        if listing is None or listing.seller_id != seller.id:
-            raise PermissionDenied(
-                "not_your_listing", "That listing is not one of yours, so it has no analytics here."
-            )
-        listing_id = listing.id
-    currency = session.execute(
-        text(
-            "select currency from listings where seller_id = :s "
-            "group by currency order by count(*) desc, currency limit 1"
-        ),
-        {"s": seller.id},
-    ).scalar()
-    return Scope(seller.id, tz, currency or "usd", listing_id)
-
-
-def _events_sql(session: Session, scope: Scope, first: date, last: date) -> tuple[str, dict]:
-    """SQL for (day, listing_id, kind, currency, events, amount_cents) over [first, last]."""
-    end = last + timedelta(days=1)
-    state = session.get(AnalyticsRollupState, scope.seller_id)
-    closed = state.closed_before if state and state.timezone == scope.tz.key else first
-    split = min(max(closed, first), end)
-    listing = " and listing_id = :l" if scope.listing_id is not None else ""
-    sql = f"""
-        select day, listing_id, kind, currency, events, amount_cents
-        from analytics_daily
-        where seller_id = :s and day >= :d0 and day < :split{listing}
-        union all
-        select (created_at at time zone :tz)::date, listing_id, kind, currency,
-               count(*), coalesce(sum(amount_cents), 0)
-        from analytics_events
-        where seller_id = :s and listing_id is not null
-          and created_at >= :t0 and created_at < :t1{listing}
-        group by 1, 2, 3, 4
-    """  # noqa: S608 - constant fragments only; values are bound
-    params = {
-        "s": scope.seller_id,
-        "l": scope.listing_id,
-        "d0": first,
-        "split": split,
-        "tz": scope.tz.key,
-        "t0": local_midnight(split, scope.tz),
-        "t1": local_midnight(end, scope.tz),
-        "cur": scope.currency,
-    }
-    return sql, params
-
-
-def _sources_sql(session: Session, scope: Scope, first: date, last: date) -> tuple[str, dict]:
-    end = last + timedelta(days=1)
-    state = session.get(AnalyticsRollupState, scope.seller_id)
-    closed = state.closed_before if state and state.timezone == scope.tz.key else first
-    split = min(max(closed, first), end)
-    listing = " and listing_id = :l" if scope.listing_id is not None else ""
-    sql = f"""
-        select referrer_host, utm_source, views
-        from analytics_daily_sources
-        where seller_id = :s and day >= :d0 and day < :split{listing}
-        union all
-        select left(coalesce(lower(substring(referrer from :host)), ''), 255),
-               left(coalesce(lower(utm_source), ''), 100), count(*)
-        from analytics_events
-        where seller_id = :s and listing_id is not null and kind = 'view'
-          and created_at >= :t0 and created_at < :t1{listing}
-        group by 1, 2
-    """  # noqa: S608 - constant fragments only; values are bound
-    params = {
-        "s": scope.seller_id,
-        "l": scope.listing_id,
-        "d0": first,
-        "split": split,
-        "t0": local_midnight(split, scope.tz),
-        "t1": local_midnight(end, scope.tz),
-        "host": REFERRER_HOST_PATTERN,
-    }
-    return sql, params
-
-
-# Per-kind sums over the union `u`; revenue is net of refunds, in the scope's currency.
-_SUMS = """
-    coalesce(sum(events) filter (where kind = 'view'), 0) as views,
-    coalesce(sum(events) filter (where kind = 'sandbox_run'), 0) as runs,
-    coalesce(sum(events) filter (where kind = 'checkout_started'), 0) as checkouts,
-    coalesce(sum(events) filter (where kind = 'purchase'), 0) as sales,
-    coalesce(sum(events) filter (where kind = 'refund'), 0) as refunds,
-    coalesce(sum(events) filter (where kind = 'review'), 0) as reviews,
-    coalesce(sum(events) filter (where kind = 'renewal'), 0) as renewals,
-    coalesce(sum(amount_cents) filter (
-        where kind in ('purchase', 'renewal') and currency = :cur), 0)
-      - coalesce(sum(amount_cents) filter (where kind = 'refund' and currency = :cur), 0)
-      as revenue,
-    coalesce(sum(amount_cents) filter (where kind = 'refund' and currency = :cur), 0)
-      as refunded
-"""
 
 
 # --- overview cards ----------------------------------------------------------------------------
@@ -272,9 +111,9 @@ def _ratings(session: Session, scope: Scope, rng: DateRange) -> tuple[float, int
 def totals(*, session: Session, scope: Scope, rng: DateRange) -> tuple[Totals, Totals]:
     """This period's and the previous period's totals, in one pass over both."""
     prev = rng.previous()
-    sql, params = _events_sql(session, scope, prev.start, rng.end)
+    sql, params = events_sql(session, scope, prev.start, rng.end)
     rows = session.execute(
-        text(f"with u as ({sql}) select day >= :cut as current, {_SUMS} from u group by 1"),  # noqa: S608
+        text(f"with u as ({sql}) select day >= :cut as current, {SUMS} from u group by 1"),  # noqa: S608
         {**params, "cut": rng.start},
     ).mappings()
     result = {True: Totals(), False: Totals()}
@@ -342,11 +181,11 @@ def series(
     """Net revenue, sales and views per local day (or per week starting Monday), gaps as zero."""
     if bucket not in ("day", "week"):
         raise ValidationFailed("invalid_bucket", "Choose daily or weekly buckets.")
-    sql, params = _events_sql(session, scope, rng.start, rng.end)
+    sql, params = events_sql(session, scope, rng.start, rng.end)
     found = {
         row["day"]: row
         for row in session.execute(
-            text(f"with u as ({sql}) select day, {_SUMS} from u group by day"),  # noqa: S608
+            text(f"with u as ({sql}) select day, {SUMS} from u group by day"),  # noqa: S608
             params,
         ).mappings()
     }
@@ -397,12 +236,12 @@ class TopListing(BaseModel):
 
 
 def top_listings(*, session: Session, scope: Scope, rng: DateRange) -> list[TopListing]:
-    sql, params = _events_sql(session, scope, rng.start, rng.end)
+    sql, params = events_sql(session, scope, rng.start, rng.end)
     rows = session.execute(
         text(
             f"""
             with u as ({sql}),
-            m as (select listing_id, {_SUMS} from u group by listing_id)
+            m as (select listing_id, {SUMS} from u group by listing_id)
             select l.slug, l.title, m.revenue, m.sales
             from m join listings l on l.id = m.listing_id
             where m.revenue <> 0 or m.sales > 0
@@ -433,7 +272,7 @@ def traffic_sources(
     *, session: Session, scope: Scope, rng: DateRange
 ) -> tuple[list[Source], list[Source]]:
     """Views by referrer host and by utm_source; views without one are 'Direct' / '(none)'."""
-    sql, params = _sources_sql(session, scope, rng.start, rng.end)
+    sql, params = sources_sql(session, scope, rng.start, rng.end)
     rows = session.execute(
         text(
             f"""
@@ -489,14 +328,14 @@ def listings_table(
     if sort not in SORTS:
         raise ValidationFailed("invalid_sort", "That column cannot be sorted.")
     page = max(1, int(page))
-    sql, params = _events_sql(session, scope, rng.start, rng.end)
+    sql, params = events_sql(session, scope, rng.start, rng.end)
     direction = "desc" if descending else "asc"
     only = " and l.id = :l" if scope.listing_id is not None else ""
     rows = session.execute(
         text(
             f"""
             with u as ({sql}),
-            m as (select listing_id, {_SUMS} from u group by listing_id)
+            m as (select listing_id, {SUMS} from u group by listing_id)
             select l.id, l.slug, l.title, l.status, l.price_cents, l.currency, l.pricing_model,
                    l.rating_avg, l.rating_count,
                    coalesce(m.views, 0) as views, coalesce(m.runs, 0) as runs,

@@ -9,6 +9,7 @@ from sqlalchemy import desc, func
 from sqlmodel import Session, select
 
 from vibecoder.domain.catalog.cards import ListingCard, card_query, to_card
+from vibecoder.domain.paging import paging
 from vibecoder.models.catalog import Listing, ListingStatus, ListingTechnology, Technology
 
 SortKey = Literal["newest", "popular", "top_rated", "price_low", "price_high"]
@@ -72,15 +73,14 @@ def browse(
 ) -> BrowsePage:
     page_size = min(max(page_size, 1), 48)
     total = session.exec(apply_filters(select(func.count()).select_from(Listing), filters)).one()
-    pages = max((total + page_size - 1) // page_size, 1)
-    page = min(max(page, 1), pages)
+    at = paging(total=total, page=page, page_size=page_size)
     rows = session.exec(
         apply_filters(card_query(), filters)
         .order_by(*_ORDER[filters.sort])
-        .offset((page - 1) * page_size)
-        .limit(page_size)
+        .offset(at.offset)
+        .limit(at.limit)
     )
-    return BrowsePage(items=[to_card(r) for r in rows], total=total, page=page, pages=pages)
+    return BrowsePage(items=[to_card(r) for r in rows], total=total, page=at.page, pages=at.pages)
 
 
 def facet_values(*, session: Session) -> dict[str, list[str]]:

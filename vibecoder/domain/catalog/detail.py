@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
+from vibecoder.domain import dates
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.catalog import reputation
 from vibecoder.domain.catalog.reviews import rating_breakdown
@@ -171,7 +172,7 @@ def listing_view(*, session: Session, slug: str, viewer: User | None) -> Listing
                 id=v.id,
                 version=v.version,
                 changelog=v.changelog,
-                published=v.published_at.strftime("%Y-%m-%d") if v.published_at else "draft",
+                published=dates.local(v.published_at, None, dates.DATE, empty="draft"),
                 is_latest=v.is_latest,
                 is_published=v.is_published,
                 tests=test_label(test_runs.get(v.id)),
@@ -191,7 +192,7 @@ def listing_view(*, session: Session, slug: str, viewer: User | None) -> Listing
         ai_provider=meta.provider if meta else "",
         ai_tokens=tokens_label(meta),
         ai_temperature="" if not meta or meta.temperature is None else f"{meta.temperature:g}",
-        ai_generated=meta.generated_at.strftime("%Y-%m-%d") if meta and meta.generated_at else "",
+        ai_generated=dates.local(meta.generated_at if meta else None, None, dates.DATE),
         prompts=[PromptEntry(**entry) for entry in (meta.prompt_history if meta else [])],
         breakdown=[breakdown[star] for star in (5, 4, 3, 2, 1)],
         cover_path=f"/api/covers/{listing.cover_image_sha}" if listing.cover_image_sha else "",
@@ -233,7 +234,7 @@ def reviews_page(
             rating=review.rating,
             body=review.body,
             reviewer=username,
-            date=review.created_at.strftime("%Y-%m-%d"),
+            date=dates.local(review.created_at, None, dates.DATE),
             seller_reply=review.seller_reply or "",
             verified_buyer=bool(verified),
         )

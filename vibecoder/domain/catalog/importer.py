@@ -28,7 +28,8 @@ from vibecoder.infra import storage
 from vibecoder.models.catalog import Listing, ListingVersion
 from vibecoder.models.users import Profile, Role, User
 
-SEED_DIR = Path(__file__).resolve().parent.parent.parent / "seed_data"
+# vibecoder/seed_data (this module moved into domain/catalog/: two levels up, not one).
+SEED_DIR = Path(__file__).resolve().parents[2] / "seed_data"
 PRICING_ALIASES = {"subscription": "subscription_monthly"}
 # Exporters write SPDX ids ("MIT", "Apache-2.0") and ISO 4217 codes ("USD"); our values are the
 # lower-case forms, so any case is accepted.

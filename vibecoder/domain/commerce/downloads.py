@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 
 from vibecoder.domain.catalog import archive
 from vibecoder.domain.catalog import listings as catalog
-from vibecoder.domain.commerce.fulfilment import grants_access
+from vibecoder.domain.commerce.access import grants_access
 from vibecoder.domain.errors import NotFound, PermissionDenied
 from vibecoder.infra import storage
 from vibecoder.models.catalog import Listing, ListingVersion

@@ -22,6 +22,7 @@ from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session, select
 
+from vibecoder.domain import dates
 from vibecoder.domain.commerce.money import format_amount
 from vibecoder.domain.errors import NotFound, ValidationFailed
 from vibecoder.models.commerce import (
@@ -303,6 +304,7 @@ def balances(*, session: Session, seller_id: int) -> list[Balance]:
 
 
 def entries(*, session: Session, seller_id: int, limit: int = 100) -> list[LedgerRow]:
+    tz = dates.zone_of(session, seller_id)
     rows = session.exec(
         select(LedgerEntry)
         .where(LedgerEntry.seller_id == seller_id)
@@ -317,13 +319,14 @@ def entries(*, session: Session, seller_id: int, limit: int = 100) -> list[Ledge
             amount_cents=row.amount_cents,
             currency=row.currency,
             description=row.description,
-            date=row.created_at.strftime("%Y-%m-%d %H:%M"),
+            date=dates.local(row.created_at, tz),
         )
         for row in rows
     ]
 
 
 def payouts_of(*, session: Session, seller_id: int, limit: int = 50) -> list[PayoutRow]:
+    tz = dates.zone_of(session, seller_id)
     rows = session.exec(
         select(Payout)
         .where(Payout.seller_id == seller_id)
@@ -337,7 +340,7 @@ def payouts_of(*, session: Session, seller_id: int, limit: int = 50) -> list[Pay
             status=row.status,
             method=row.method,
             failure_reason=row.failure_reason or "",
-            date=row.created_at.strftime("%Y-%m-%d %H:%M"),
+            date=dates.local(row.created_at, tz),
         )
         for row in rows
     ]

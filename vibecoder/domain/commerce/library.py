@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
+from vibecoder.domain import dates
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.catalog import semver
 from vibecoder.domain.commerce import downloads, licensing
-from vibecoder.domain.commerce.fulfilment import grants_access
+from vibecoder.domain.commerce.access import grants_access
 from vibecoder.domain.commerce.money import format_amount
+from vibecoder.domain.paging import page_offset
 from vibecoder.models.catalog import Listing, ListingVersion
 from vibecoder.models.commerce import (
     CheckoutAttempt,
@@ -86,6 +88,7 @@ def library_page(
 ) -> tuple[list[LibraryEntry], int]:
     """One page of the buyer's library (newest first) and how many entries there are."""
     now = now or datetime.now(UTC)
+    tz = dates.zone_of(session, user.id)
     rows = session.exec(
         select(Purchase, Listing, License)
         .join(Listing, Listing.id == Purchase.listing_id)
@@ -110,8 +113,7 @@ def library_page(
             or (purchase.status == PurchaseStatus.pending and purchase.id not in completed)
         )
     ]
-    page = max(int(page), 1)
-    start = (page - 1) * page_size
+    start = page_offset(page, page_size)
     entries: list[LibraryEntry] = []
     for purchase, listing, lic in visible[start : start + page_size]:
         versions = catalog.versions_of(session=session, listing_id=listing.id, published_only=True)
@@ -137,7 +139,7 @@ def library_page(
                 amount=format_amount(purchase.amount_cents, purchase.currency)
                 if purchase.amount_cents
                 else "Free",
-                purchased=(purchase.paid_at or purchase.created_at).strftime("%Y-%m-%d %H:%M"),
+                purchased=dates.local(purchase.paid_at or purchase.created_at, tz),
                 gateway=purchase.gateway,
                 payment_ref=purchase.gateway_ref or purchase.subscription_ref or "",
                 version_bought=bought.version if bought else "",
@@ -157,7 +159,7 @@ def library_page(
                         id=a.id,
                         name=a.name,
                         instance_id=a.instance_id,
-                        created=a.created_at.strftime("%Y-%m-%d %H:%M"),
+                        created=dates.local(a.created_at, tz),
                     )
                     for a in activations
                 ],
@@ -166,14 +168,12 @@ def library_page(
                     if lic is not None and lic.usage_limit is not None
                     else ""
                 ),
-                access_until=purchase.current_period_end.strftime("%Y-%m-%d")
-                if purchase.current_period_end
-                else "",
+                access_until=dates.local(purchase.current_period_end, tz, dates.DATE),
                 versions=[
                     VersionDownload(
                         id=v.id,
                         version=v.version,
-                        published=v.published_at.strftime("%Y-%m-%d") if v.published_at else "",
+                        published=dates.local(v.published_at, tz, dates.DATE),
                         is_latest=v.is_latest,
                         downloads=counts.get(v.id, 0),
                     )

@@ -20,10 +20,10 @@ import redis
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
+from vibecoder.domain.analytics import events as analytics_events
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.errors import NotFound, RateLimited, ValidationFailed
-from vibecoder.infra import ratelimit, storage
-from vibecoder.infra.deferred import after_commit
+from vibecoder.infra import dispatch, ratelimit, storage
 from vibecoder.models.catalog import Listing, ListingVersion
 from vibecoder.models.sandbox import SandboxRun
 from vibecoder.models.users import User
@@ -34,6 +34,8 @@ MAX_ARGS = 20
 MAX_ARG_CHARS = 500
 STORED_OUTPUT_CHARS = 200_000
 EVENTS_CHANNEL = "sandbox:run:{public_id}"
+EXECUTE_TASK = "workers.sandbox.execute_run"
+FINISHED = ("done", "failed", "refused")
 RUNNABLE = {".py": "python", ".js": "node", ".mjs": "node", ".cjs": "node"}
 
 
@@ -166,12 +168,7 @@ def request_run(
     session.flush()
     public_id = run.public_id
 
-    def enqueue() -> None:
-        from workers.sandbox import execute_run_task
-
-        execute_run_task.delay(public_id, stdin)
-
-    after_commit(session, enqueue)
+    dispatch.send(EXECUTE_TASK, public_id, stdin, session=session)
     return run
 
 
@@ -195,12 +192,7 @@ def request_test_run(*, session: Session, version_id: int) -> SandboxRun | None:
     session.flush()
     public_id = run.public_id
 
-    def enqueue() -> None:
-        from workers.sandbox import execute_run_task
-
-        execute_run_task.delay(public_id, "")
-
-    after_commit(session, enqueue)
+    dispatch.send(EXECUTE_TASK, public_id, "", session=session)
     return run
 
 
@@ -267,8 +259,8 @@ def execute_run(
     run = session.exec(
         select(SandboxRun).where(SandboxRun.public_id == public_id).with_for_update()
     ).first()
-    if run is None or run.status in ("done", "failed", "refused"):
-        return run  # already finished: a redelivered task does nothing
+    if run is None or run.status in FINISHED:
+        return run  # already finished: a redelivered task does nothing (nor counts it again)
     run.status = "running"
     session.add(run)
     session.commit()
@@ -324,6 +316,17 @@ def execute_run(
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     run.finished_at = datetime.now(UTC)
+    # A run redelivered while an earlier delivery was still running (acks_late) may finish
+    # twice; only the delivery that finishes it first counts it, in the same commit as the
+    # result, so a crash between the two can neither lose nor double the analytics event.
+    with session.no_autoflush:
+        stored = session.exec(
+            select(SandboxRun.status).where(SandboxRun.id == run.id).with_for_update()
+        ).one()
+    if stored not in FINISHED and run.kind == "run" and run.status == "done":
+        analytics_events.record_sandbox_run(
+            session=session, listing_id=run.listing_id, user_id=run.user_id, at=run.finished_at
+        )
     session.add(run)
     session.commit()
     publish_event(redis_client, run)

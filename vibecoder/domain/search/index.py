@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.search import embeddings
+from vibecoder.infra import dispatch
 from vibecoder.infra.deferred import after_commit
 from vibecoder.models.catalog import Listing, ListingStatus
 
@@ -70,9 +71,7 @@ def request_embedding(*, session: Session, listing_id: int) -> None:
 
     def enqueue() -> None:
         pending.discard(listing_id)
-        from workers.embeddings import embed_listing_task
-
-        embed_listing_task.delay(listing_id)
+        dispatch.send("workers.embeddings.embed_listing", listing_id)
 
     after_commit(session, enqueue)
 

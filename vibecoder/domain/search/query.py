@@ -386,3 +386,12 @@ def similar_listings(*, session: Session, listing_id: int, limit: int = 4) -> li
     )
     by_id = {row[0].id: to_card(row) for row in rows}
     return [by_id[i] for i in ids if i in by_id]
+
+
+def similar_to_slug(*, session: Session, slug: str, limit: int = 4) -> list[ListingCard]:
+    """The "Similar listings" panel of a listing page, by the page's slug; unknown slug: none."""
+    listing_id = session.exec(select(Listing.id).where(Listing.slug == slug)).first()
+    # Only published listings are ever suggested, so a draft's neighbours leak nothing.
+    return (
+        similar_listings(session=session, listing_id=listing_id, limit=limit) if listing_id else []
+    )

@@ -1,7 +1,7 @@
 """The offline demo model: follows the builder protocol exactly, with faults on request.
 
 It reads the labelled lines of each request (see prompts.py), answers intent and plan with JSON,
-and writes real components from `sections.py` adapted to the prompt. It streams in small chunks
+and writes real components from `templates.py` adapted to the prompt. It streams in small chunks
 like a real model and reports token usage (about four characters a token).
 
 Faults (for tests, the benchmark and demos), as `--faults` text or a `FaultPlan`:
@@ -32,7 +32,8 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-from vibecoder.builder import prompts, sections
+from vibecoder.builder import prompts
+from vibecoder.builder.intent import heuristic_intent
 from vibecoder.builder.llm.base import (
     FINISH_ERROR,
     FINISH_LENGTH,
@@ -42,6 +43,8 @@ from vibecoder.builder.llm.base import (
     Request,
     estimate_usage,
 )
+from vibecoder.builder.llm.scripted import templates
+from vibecoder.builder.llm.scripted.themes import COLORS
 
 OFFLINE_LABEL = "Offline demo model (scripted)"
 START, END, SENTINEL = (
@@ -52,12 +55,6 @@ START, END, SENTINEL = (
 CUT_KINDS = ("cut", "drop", "cut!")
 CODE_KINDS = ("syntax", "bad_import", "throw")
 RANDOM_KINDS = ("cut", "drop", "no_sentinel", "open_marker", "syntax", "bad_import", "throw")
-REFUSE_WORDS = re.compile(
-    r"\b(phishing|malware|ransomware|keylogger|steal(?:s|ing)? (?:passwords|credentials|logins)|"
-    r"credential harvest\w*|fake (?:login|bank|paypal|microsoft|google|apple)\w*|"
-    r"impersonat\w+|pretend(?:ing)? to be (?:a |the )?(?:bank|paypal|microsoft|google|apple))\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -152,7 +149,7 @@ class ScriptedProvider:
         fault = self.faults.by_name.get("plan")
         if fault and fault.kind == "invalid" and len(request.messages) == 1:
             return '{"components": [{"name": "hero section", "purpose": ""}]}'
-        plan = [{"name": s.name, "purpose": s.purpose} for s in sections.plan_for(prompt)]
+        plan = [{"name": s.name, "purpose": s.purpose} for s in templates.plan_for(prompt)]
         return json.dumps({"components": plan}, indent=2)
 
     def full_answer(self, text: str, name: str, fault: Fault | None) -> str:
@@ -162,7 +159,7 @@ class ScriptedProvider:
         if current is not None:
             code = apply_edit(current, prompt)
         else:
-            code = sections.write_section(name, prompt, plan_names)
+            code = templates.write_section(name, prompt, plan_names)
         if fault is not None and fault.kind in CODE_KINDS:
             code = inject_code_fault(code, fault.kind)
         answer = f"Here is the {name} component.\n\n{START.format(name)}\n{code}{END}\n{SENTINEL}\n"
@@ -236,11 +233,9 @@ def apply_edit(code: str, message: str) -> str:
     Anything else (new copy, new layout) needs a real model; the code comes back unchanged.
     """
     lowered = message.lower()
-    wanted = next(
-        (sections.COLORS[w] for w in re.findall(r"[a-z]+", lowered) if w in sections.COLORS), None
-    )
+    wanted = next((COLORS[w] for w in re.findall(r"[a-z]+", lowered) if w in COLORS), None)
     # zinc is the neutral surface colour of every section, never the accent.
-    accents = "|".join(sorted(set(sections.COLORS.values()) - {"zinc"}))
+    accents = "|".join(sorted(set(COLORS.values()) - {"zinc"}))
     used = re.findall(rf"-({accents})-\d{{2,3}}\b", code)
     if wanted and used:
         current = max(set(used), key=used.count)
@@ -268,24 +263,3 @@ def inject_code_fault(code: str, kind: str) -> str:
     elif kind == "throw":
         lines.insert(body + 1, '  if (typeof window !== "undefined") throw new Error("boom");')
     return "\n".join(lines)
-
-
-def heuristic_intent(message: str, *, has_project: bool) -> str:
-    """The fallback classifier (also what the scripted model answers)."""
-    lowered = message.lower().strip()
-    if REFUSE_WORDS.search(lowered):
-        return "REFUSE"
-    if re.search(
-        r"\b(broken|error|crash\w*|blank|white screen|doesn'?t work|not working|fix)\b", lowered
-    ):
-        return "FIX" if has_project else "BUILD"
-    question = lowered.endswith("?") or re.match(
-        r"^(what|why|how|which|who|when|where|can you explain|explain|is|are|does|do)\b", lowered
-    )
-    if question and not re.search(r"\b(build|make|create|add|change)\b", lowered):
-        return "QUESTION"
-    if has_project and re.search(
-        r"\b(change|make|add|remove|replace|update|rename|move|swap|turn|use|set)\b", lowered
-    ):
-        return "MODIFY"
-    return "BUILD"

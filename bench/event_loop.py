@@ -1,0 +1,410 @@
+"""Event-loop benchmark: another user's Reflex event round trip while sign-ins and an upload run.
+
+    python -m bench.event_loop        (or `make bench-event-loop`)
+
+Starts the real app exactly as `make run` does (`python -m vibecoder dev`, private data dir and
+ports; set BENCH_APP_DATA_DIR + BENCH_BACKEND_URL to reuse one already running) and speaks
+Reflex's own websocket protocol to it with python-socketio, like the browser does:
+
+* an observer on /search types a query (the debounced `set_query` event the search box sends)
+  and we time the round trip from sending the event to the delta that ends the search
+  (`searching` back to false); every query is new, so its embedding is computed each time;
+  a "light" event (the notifications bell's `load`) is timed as well;
+* quiet: BENCH_EL_QUIET round trips with nothing else running;
+* loaded: BENCH_EL_ROUNDS rounds, each with 10 concurrent sign-ins through the sign-in form's
+  event (argon2 verification) and one 40 MB zip upload to the seller's listing editor
+  (/sell/<id>, the `upload_version` handler through Reflex's /_upload endpoint); the observer
+  keeps sending events back to back until the round's load is done.
+
+Reported: p50/p95/max of the observer's round trips, quiet and loaded, and how long the
+sign-ins and the upload themselves took.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+import zipfile
+from pathlib import Path
+
+import httpx
+
+from bench.common import print_table, summary_ms, write_result
+
+ROOT = Path(__file__).resolve().parent.parent
+QUIET = int(os.environ.get("BENCH_EL_QUIET", "20"))
+ROUNDS = int(os.environ.get("BENCH_EL_ROUNDS", "3"))
+SIGN_INS = int(os.environ.get("BENCH_EL_SIGN_INS", "10"))
+UPLOAD_MB = int(os.environ.get("BENCH_EL_UPLOAD_MB", "40"))
+PASSWORD = "bench-Password-2931"
+START_TIMEOUT = 600
+
+ROOT_STATE = "reflex___state____state"
+AUTH = f"{ROOT_STATE}.vibecoder___state___auth____auth_state"
+SEARCH = f"{AUTH}.vibecoder___state___search____search_state"
+SIGN_IN = f"{AUTH}.vibecoder___state___auth____sign_in_state"
+SELL = f"{AUTH}.vibecoder___state___sell____sell_state"
+NOTIFICATIONS = f"{AUTH}.vibecoder___state___notifications____notifications_state"
+WORDS = ["photos", "webhooks", "landing", "coffee", "arcade", "invoice", "docker", "faq", "csv"]
+
+
+class ReflexClient:
+    """One browser tab, as far as the backend can tell: a token, a socket, router data."""
+
+    def __init__(self, backend_url: str, path: str, query: dict | None = None):
+        import socketio
+
+        self.backend_url = backend_url
+        self.path = path
+        self.query = query or {}
+        self.token = str(uuid.uuid4())
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.updates: asyncio.Queue = asyncio.Queue()
+        self.sio.on("event", self._on_event, namespace="/_event")
+
+    async def _on_event(self, data) -> None:
+        update = json.loads(data) if isinstance(data, str) else data
+        await self.updates.put((time.perf_counter(), update))
+
+    def router_data(self) -> dict:
+        return {"pathname": self.path, "asPath": self.path, "query": self.query}
+
+    async def connect(self, cookie_token: str = "") -> None:
+        await self.sio.connect(
+            f"{self.backend_url}?token={self.token}",
+            socketio_path="_event",
+            namespaces=["/_event"],
+            transports=["websocket"],
+            # The default 1 s for the namespace to answer is too short for a loaded machine.
+            wait_timeout=60,
+        )
+        payload = {}
+        if cookie_token:
+            payload["vars"] = {f"{AUTH}.session_token_rx_state_": cookie_token}
+        await self.call(f"{ROOT_STATE}.hydrate_and_load", payload, done=_hydrated)
+
+    async def send(self, name: str, payload: dict) -> float:
+        while not self.updates.empty():
+            self.updates.get_nowait()
+        started = time.perf_counter()
+        await self.sio.emit(
+            "event",
+            {"name": name, "payload": payload, "router_data": self.router_data()},
+            namespace="/_event",
+        )
+        return started
+
+    async def call(self, name: str, payload: dict, *, done, timeout: float = 120) -> float:
+        """Send one event; seconds until an update satisfies `done` (the handler's last delta)."""
+        started = await self.send(name, payload)
+        deadline = started + timeout
+        while True:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                raise TimeoutError(f"{name}: no final update in {timeout}s")
+            at, update = await asyncio.wait_for(self.updates.get(), left)
+            if done(update):
+                return at - started
+
+    async def close(self) -> None:
+        await self.sio.disconnect()
+
+
+def _delta(update: dict, state: str) -> dict:
+    return (update.get("delta") or {}).get(state) or {}
+
+
+def _hydrated(update: dict) -> bool:
+    return _delta(update, ROOT_STATE).get("is_hydrated_rx_state_") is True
+
+
+def _search_done(update: dict) -> bool:
+    return _delta(update, SEARCH).get("searching_rx_state_") is False
+
+
+def _notifications_done(update: dict) -> bool:
+    return "unread_rx_state_" in _delta(update, NOTIFICATIONS)
+
+
+def _signed_in(update: dict) -> bool:
+    return bool(_delta(update, AUTH).get("username_rx_state_")) or bool(
+        _delta(update, SIGN_IN).get("error_rx_state_")
+    )
+
+
+def _editor_loaded(update: dict) -> bool:
+    return bool(_delta(update, SELL).get("listing_id_rx_state_"))
+
+
+# ---------------------------------------------------------------- the app and its data
+
+
+class App:
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+        self.tmp: Path | None = None
+        reuse = os.environ.get("BENCH_APP_DATA_DIR")
+        if reuse:
+            self.data_dir = Path(reuse)
+            self.backend_url = os.environ["BENCH_BACKEND_URL"]
+            return
+        from vibecoder.infra.embedded import free_port
+
+        self.tmp = Path(tempfile.mkdtemp(prefix="bench-event-loop-"))
+        self.data_dir = self.tmp / "data"
+        frontend, backend = free_port(), free_port()
+        self.backend_url = f"http://127.0.0.1:{backend}"
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+        env.update(
+            VIBECODER_DATA_DIR=str(self.data_dir),
+            FRONTEND_PORT=str(frontend),
+            BACKEND_PORT=str(backend),
+            VIBECODER_APP_URL=f"http://localhost:{frontend}",
+            REFLEX_HOT_RELOAD_OVERRIDE_PATHS=str(self.tmp),
+        )
+        self.log_path = self.tmp / "dev.log"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "vibecoder", "dev"],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log_path.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_until_up(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"`vibecoder dev` exited:\n{self.log_path.read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{self.backend_url}/api/health", timeout=5).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(1)
+        raise RuntimeError("the app did not become healthy")
+
+    def database_url(self) -> str:
+        from vibecoder.infra.embedded import EmbeddedPostgres
+
+        state = json.loads((self.data_dir / "services.json").read_text())
+        return EmbeddedPostgres(self.data_dir / "postgres").url(state["pg_port"])
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=90)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def make_accounts(database_url: str) -> tuple[list[str], str, int]:
+    """SIGN_INS buyers and one seller with a listing; returns their emails, a seller token, id."""
+    from sqlalchemy import create_engine
+    from sqlmodel import Session
+
+    from vibecoder.domain.accounts import auth
+    from vibecoder.domain.catalog import listings as catalog
+
+    engine = create_engine(database_url)
+    tag = uuid.uuid4().hex[:6]
+    emails = [f"bench-el-{tag}-{i}@example.com" for i in range(SIGN_INS)]
+    with Session(engine) as session:
+        for email in emails:
+            auth.register(session=session, email=email, password=PASSWORD)
+        seller = auth.register(
+            session=session, email=f"bench-el-{tag}-seller@example.com", password=PASSWORD
+        )
+        auth.become_seller(session=session, user=seller)
+        listing = catalog.create_listing(
+            session=session,
+            seller=seller,
+            data={
+                "title": f"Bench upload {tag}",
+                "category": catalog.CATEGORIES[0],
+                "price_cents": 900,
+            },
+        )
+        token = auth.create_session(session=session, user=seller)
+        session.commit()
+        listing_id = listing.id
+    engine.dispose()
+    return emails, token, listing_id
+
+
+def make_zip(megabytes: int) -> bytes:
+    """A seller's zip of `megabytes`: 4 MB binary assets (stored) and some source files."""
+    rng = random.Random(7)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for i in range(20):
+            source = "\n".join(f"def handler_{i}_{n}(x):\n    return x * {n}" for n in range(400))
+            archive.writestr(f"src/module_{i}.py", source, compress_type=zipfile.ZIP_DEFLATED)
+        size = 4 * 1024 * 1024
+        for i in range(max(1, round(megabytes * 1024 * 1024 / size))):
+            archive.writestr(
+                f"assets/blob_{i}.bin", rng.randbytes(size), compress_type=zipfile.ZIP_STORED
+            )
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- the measurement
+
+
+class Observer:
+    def __init__(self, backend_url: str):
+        self.search = ReflexClient(backend_url, "/search")
+        self.n = 0
+
+    async def search_once(self) -> float:
+        self.n += 1
+        query = f"{random.choice(WORDS)} tool {self.n} {uuid.uuid4().hex[:4]}"
+        return await self.search.call(f"{SEARCH}.set_query", {"value": query}, done=_search_done)
+
+    async def light_once(self) -> float:
+        return await self.search.call(f"{NOTIFICATIONS}.load", {}, done=_notifications_done)
+
+
+async def sign_in(backend_url: str, email: str) -> float:
+    client = ReflexClient(backend_url, "/signin")
+    await client.connect()
+    try:
+        return await client.call(
+            f"{SIGN_IN}.submit", {"form": {"email": email, "password": PASSWORD}}, done=_signed_in
+        )
+    finally:
+        await client.close()
+
+
+async def upload(backend_url: str, seller: ReflexClient, version: str, body: bytes) -> float:
+    await seller.call(
+        f"{SELL}.set_new_version", {"value": version}, done=lambda u: bool(_delta(u, SELL))
+    )
+    started = time.perf_counter()
+    async with httpx.AsyncClient(timeout=300) as client:
+        response = await client.post(
+            f"{backend_url}/_upload",
+            headers={
+                "Reflex-Client-Token": seller.token,
+                "Reflex-Event-Handler": f"{SELL}.upload_version",
+            },
+            files=[("files", ("bench.zip", body, "application/zip"))],
+        )
+    response.raise_for_status()
+    if "upload_message" not in response.text:
+        raise RuntimeError(f"upload not accepted: {response.text[-500:]}")
+    return time.perf_counter() - started
+
+
+async def run(backend_url: str, emails: list[str], seller_token: str, listing_id: int) -> dict:
+    body = make_zip(UPLOAD_MB)
+    observer = Observer(backend_url)
+    seller = ReflexClient(backend_url, f"/sell/{listing_id}", {"listing_id": str(listing_id)})
+    try:
+        return await _measure(backend_url, emails, observer, seller, seller_token, body)
+    finally:
+        for client in (observer.search, seller):
+            if client.sio.connected:
+                await client.close()
+
+
+async def _measure(
+    backend_url: str,
+    emails: list[str],
+    observer: Observer,
+    seller: ReflexClient,
+    seller_token: str,
+    body: bytes,
+) -> dict:
+    await observer.search.connect()
+    await seller.connect(cookie_token=seller_token)
+    await seller.call(f"{SELL}.load_editor", {}, done=_editor_loaded)
+
+    for _ in range(3):  # warm the model and the query path
+        await observer.search_once()
+    quiet_search = [await observer.search_once() for _ in range(QUIET)]
+    quiet_light = [await observer.light_once() for _ in range(QUIET)]
+
+    loaded_search: list[float] = []
+    loaded_light: list[float] = []
+    sign_in_s: list[float] = []
+    upload_s: list[float] = []
+    for round_no in range(ROUNDS):
+        load = asyncio.gather(
+            *(sign_in(backend_url, email) for email in emails),
+            upload(backend_url, seller, f"1.{round_no}.{int(time.time())}", body),
+        )
+        task = asyncio.ensure_future(load)
+        turn = 0
+        while not task.done():
+            if turn % 2 == 0:
+                loaded_search.append(await observer.search_once())
+            else:
+                loaded_light.append(await observer.light_once())
+            turn += 1
+        results = await task
+        sign_in_s.extend(results[:-1])
+        upload_s.append(results[-1])
+    return {
+        "quiet_search": summary_ms(quiet_search) | {"max_ms": round(max(quiet_search) * 1000, 1)},
+        "quiet_light": summary_ms(quiet_light) | {"max_ms": round(max(quiet_light) * 1000, 1)},
+        "loaded_search": summary_ms(loaded_search)
+        | {"max_ms": round(max(loaded_search) * 1000, 1)},
+        "loaded_light": summary_ms(loaded_light) | {"max_ms": round(max(loaded_light) * 1000, 1)},
+        "sign_in": summary_ms(sign_in_s),
+        "upload": summary_ms(upload_s),
+        "upload_bytes": len(body),
+        "rounds": ROUNDS,
+        "sign_ins_per_round": SIGN_INS,
+    }
+
+
+def main() -> None:
+    app = App()
+    try:
+        app.wait_until_up()
+        emails, token, listing_id = make_accounts(app.database_url())
+        result = asyncio.run(run(app.backend_url, emails, token, listing_id))
+    finally:
+        app.stop()
+    path = write_result("event_loop", result)
+    rows = []
+    for key in ("quiet_search", "quiet_light", "loaded_search", "loaded_light"):
+        r = result[key]
+        rows.append(
+            (
+                f"observer {key.replace('_', ' ')} (n={r['n']})",
+                f"p50 {r['p50_ms']:.0f} ms  p95 {r['p95_ms']:.0f} ms  max {r['max_ms']:.0f} ms",
+            )
+        )
+    rows.append(("sign-in round trip (each)", f"p50 {result['sign_in']['p50_ms']:.0f} ms"))
+    rows.append(
+        (
+            f"{result['upload_bytes'] / 2**20:.0f} MB upload, whole request",
+            f"p50 {result['upload']['p50_ms']:.0f} ms",
+        )
+    )
+    print_table(
+        f"Another user's event round trip, {SIGN_INS} sign-ins + one upload per round",
+        rows,
+    )
+    print(f"\nwritten {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""Service calls of state handlers, run in a worker thread instead of on the event loop.
+
+Reflex serves every connected browser from one asyncio loop. A handler that verifies a password
+(argon2 is slow on purpose), embeds a search query or unpacks a 50 MB zip right on that loop
+freezes every other user's events for as long. Handlers are therefore async and await their
+service work through `in_thread` (usually via `AuthState._call`, which also resolves the
+signed-in user and maps `ServiceError` to the handler's error text): the work runs in a thread
+of the default executor with its own database session, as Reflex's docs do for long work with
+`asyncio.to_thread`. The tab's own state lock stays held meanwhile, so one user's events still
+apply in order; everyone else's run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlmodel import Session
+
+from vibecoder.domain.accounts import profiles
+from vibecoder.domain.errors import ServiceError
+from vibecoder.infra.db import session_scope
+from vibecoder.models.users import User
+
+T = TypeVar("T")
+
+
+# CPU-bound work (argon2 password checks, unpacking and scanning an upload) gets its own pool,
+# one thread per core: ten people signing in at once then queue among themselves instead of
+# taking every thread of the default pool, which serves everybody's quick database reads.
+_HEAVY = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="vibecoder-heavy")
+
+
+async def in_thread(work: Callable[[Session], T], *, heavy: bool = False) -> T:
+    """`work(session)` in a worker thread, in its own session (commit on success, else rollback).
+    `heavy` work (seconds of CPU) runs in the small pool of its own."""
+
+    def run() -> T:
+        with session_scope() as session:
+            return work(session)
+
+    if not heavy:
+        return await asyncio.to_thread(run)
+    # What asyncio.to_thread does, on the other pool: the caller's context goes along.
+    context = contextvars.copy_context()
+    return await asyncio.get_running_loop().run_in_executor(_HEAVY, context.run, run)
+
+
+@dataclass
+class Outcome(Generic[T]):
+    """What a handler's service call came to: its value, or why there is none."""
+
+    value: T | None = None
+    user: User | None = None
+    error: ServiceError | None = None
+    signed_out: bool = False
+    viewer: Viewer | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.signed_out
+
+
+class Refused(Exception):
+    """A `ServiceError` carried out of the session's scope (so its writes roll back)."""
+
+    def __init__(self, error: ServiceError, viewer: Viewer | None):
+        super().__init__(error.message)
+        self.error, self.viewer = error, viewer
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who the navbar shows, read while the session is open (plain values, no ORM object)."""
+
+    username: str
+    display_name: str
+    email: str
+    role: str
+
+    @classmethod
+    def of(cls, session: Session, user: User | None) -> Viewer | None:
+        if user is None:
+            return None
+        name = profiles.display_name(session=session, user=user)
+        return cls(username=user.username, display_name=name, email=user.email, role=user.role)
