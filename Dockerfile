@@ -32,11 +32,12 @@ RUN useradd --system --home /app --uid 10001 vibecoder \
 
 # The static frontend, exported once at build time and served by the `frontend` service.
 FROM base AS frontend-build
-RUN python -m reflex export --frontend-only --no-zip --env prod
+RUN python -m reflex export --frontend-only --no-zip --env prod --no-ssr
 
 FROM nginx:1.27-alpine AS frontend
 COPY --from=frontend-build /app/.web/build/client /usr/share/nginx/html
 COPY deploy/nginx.conf /etc/nginx/conf.d/default.conf
+COPY deploy/nginx-*.conf /etc/nginx/vibecoder/
 
 FROM base AS app
 USER vibecoder

@@ -11,20 +11,31 @@ export REFLEX_TELEMETRY_ENABLED := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test bench bench-search bench-builder bench-sandbox bench-commerce bench-analytics bench-event-loop \
-        bootstrap system-deps lint format clean-data
+.PHONY: run prod-local test bench bench-search bench-builder bench-sandbox bench-commerce bench-analytics \
+        bench-event-loop bench-topology bootstrap system-deps system-deps-prod system-deps-test lint format clean-data
 
 run: system-deps bootstrap
 	$(PY) -m vibecoder dev
 
-test: system-deps bootstrap
+# The production topology on this machine (nginx, 2 backends, workers per queue; README).
+prod-local: system-deps-prod bootstrap
+	$(PY) -m vibecoder prod local
+
+# The tests run the production topology too (tests/resilience) and validate docker-compose.yml.
+test: system-deps-test bootstrap
 	$(PY) -m pytest tests -p no:cacheprovider
 
 # Debian packages pip and npm cannot bring: chromium (the builder's shadow render), bubblewrap and
 # libseccomp2 (the sandbox). Installed with apt-get when run as root, else one line saying how.
-# `make prod-local` runs `scripts/system-deps.sh --prod` (adds nginx and redis-server).
+# `make prod-local` adds nginx and redis-server (--prod); `make test` also docker-compose (--test).
 system-deps:
 	scripts/system-deps.sh
+
+system-deps-prod:
+	scripts/system-deps.sh --prod
+
+system-deps-test:
+	scripts/system-deps.sh --test
 
 bench: system-deps bootstrap
 	$(PY) -m bench
@@ -46,6 +57,9 @@ bench-analytics: bootstrap
 
 bench-event-loop: bootstrap
 	$(PY) -m bench.event_loop
+
+bench-topology: system-deps-prod bootstrap
+	$(PY) -m bench.topology
 
 bootstrap: $(VENV)/.installed $(TOOLS)/.installed $(TOOLS)/preview/.installed
 

@@ -1,6 +1,7 @@
 """Reflex configuration; every value comes from vibecoder.settings (env / .env)."""
 
 import os
+import sys
 
 import reflex as rx
 
@@ -8,15 +9,18 @@ from vibecoder.settings import get_settings
 
 settings = get_settings()
 _production = settings.environment == "production"
+# `reflex run --backend-only` refuses any frontend port (prod-local and compose backends).
+_backend_only = "--backend-only" in sys.argv or os.environ.get("REFLEX_BACKEND_ONLY") == "true"
 
 config = rx.Config(
     app_name="vibecoder",
     db_url=os.environ.get("DATABASE_URL") or settings.database_url,
     # Redis holds Reflex state so several backend processes (and restarts) share it.
     redis_url=os.environ.get("REDIS_URL") or settings.redis_url,
-    frontend_port=settings.frontend_port,
+    frontend_port=None if _backend_only else settings.frontend_port,
     backend_port=settings.backend_port,
-    backend_host="0.0.0.0" if _production else "127.0.0.1",
+    # Containers listen on every interface; prod-local sets BACKEND_HOST=127.0.0.1 (nginx in front).
+    backend_host=os.environ.get("BACKEND_HOST") or ("0.0.0.0" if _production else "127.0.0.1"),
     api_url=os.environ.get("VIBECODER_API_URL", f"http://localhost:{settings.backend_port}"),
     deploy_url=settings.public_url,
     telemetry_enabled=False,

@@ -3,6 +3,8 @@
 #   scripts/system-deps.sh          chromium (the builder's shadow render), bubblewrap and
 #                                   libseccomp2 (the sandbox): `make run` and `make test`
 #   scripts/system-deps.sh --prod   the same plus nginx and redis-server: `make prod-local`
+#   scripts/system-deps.sh --test   the same plus docker-compose (validates the compose file,
+#                                   no engine needed): `make test`
 # When something is missing and we are root with apt-get, it is installed (one `apt-get update`,
 # then a noninteractive install); otherwise the script stops with one line naming the command.
 # VIBECODER_SYSTEM_DEPS=skip turns that stop into a warning: the app then starts and reports the
@@ -13,7 +15,8 @@ packages=(chromium bubblewrap libseccomp2)
 case "${1:-}" in
   "") ;;
   --prod) packages+=(nginx redis-server) ;;
-  *) echo "usage: $0 [--prod]" >&2; exit 2 ;;
+  --test) packages+=(nginx redis-server docker-compose) ;;
+  *) echo "usage: $0 [--prod|--test]" >&2; exit 2 ;;
 esac
 
 # nginx and ldconfig live in sbin directories, which are not on a normal user's PATH.

@@ -46,6 +46,23 @@ class Settings(BaseSettings):
     # Public address of the HTTP API (/api/...): the same origin behind nginx in production,
     # the backend port in development. Rxconfig reads the same variable.
     api_url: str = Field(default="", validation_alias=_alias("VIBECODER_API_URL"))
+    # Public origin of builder previews (their own origin, so generated code never runs in
+    # the app's); empty in development = the API origin.
+    preview_url: str = Field(default="", validation_alias=_alias("VIBECODER_PREVIEW_URL"))
+
+    # Health: workers write a heartbeat every `worker_heartbeat_seconds`; readiness wants one
+    # seen within `health_worker_stale_seconds`; a probe result is reused this long per process
+    # so a burst of load-balancer calls costs one round of checks.
+    worker_heartbeat_seconds: float = 5.0
+    health_worker_stale_seconds: float = 30.0
+    health_cache_seconds: float = 1.0
+    health_check_timeout_seconds: float = 2.0
+
+    # Observability: Sentry when set (nothing is sent otherwise); log format "json" or "text"
+    # (default: json in production); workers serve /metrics on this port when non-zero.
+    sentry_dsn: str | None = Field(default=None, validation_alias=_alias("SENTRY_DSN"))
+    log_format: Literal["", "json", "text"] = ""
+    metrics_port: int = 0
 
     # Auth
     session_ttl_hours: int = 24 * 14
@@ -106,6 +123,10 @@ class Settings(BaseSettings):
     license_api_per_key_per_minute: int = 120
     license_api_per_ip_per_minute: int = 600
     min_payout_cents: int = 100
+    # Beat's safety net: payment events stored but not applied after this long are re-queued
+    # (processing is idempotent under a row lock), checked every `payments_sweep_seconds`.
+    payments_sweep_seconds: float = 300.0
+    payments_stuck_after_seconds: float = 300.0
 
     # AI builder
     anthropic_api_key: str | None = Field(
@@ -167,13 +188,29 @@ class Settings(BaseSettings):
     def uses_embedded_redis(self) -> bool:
         return not self.redis_url
 
+    # The three public origins; a `localhost` one follows the host the browser used
+    # (vibecoder/infra/urls.py), so nothing assumes which loopback name was typed.
     @property
     def public_url(self) -> str:
-        return (self.app_url or f"http://localhost:{self.frontend_port}").rstrip("/")
+        from vibecoder.infra.urls import current_request_host, localize
+
+        url = self.app_url or f"http://localhost:{self.frontend_port}"
+        return localize(url, current_request_host()).rstrip("/")
 
     @property
     def public_api_url(self) -> str:
-        return (self.api_url or f"http://localhost:{self.backend_port}").rstrip("/")
+        from vibecoder.infra.urls import current_request_host, localize
+
+        url = self.api_url or f"http://localhost:{self.backend_port}"
+        return localize(url, current_request_host()).rstrip("/")
+
+    @property
+    def public_preview_url(self) -> str:
+        from vibecoder.infra.urls import current_request_host, localize
+
+        if not self.preview_url:
+            return self.public_api_url
+        return localize(self.preview_url, current_request_host()).rstrip("/")
 
     @property
     def stripe_webhook_secrets(self) -> list[str]:

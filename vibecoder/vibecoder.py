@@ -12,6 +12,7 @@ from vibecoder.components.notifications_bell import notifications_bell
 from vibecoder.components.report_listing import report_listing
 from vibecoder.components.sandbox_panel import sandbox_panel
 from vibecoder.components.similar_listings import similar_listings_panel
+from vibecoder.infra.observability import configure_logging, init_sentry
 from vibecoder.pages import (
     account,
     account_email,
@@ -29,6 +30,7 @@ from vibecoder.pages import (
     sell,
     seller_sales,
 )
+from vibecoder.settings import get_settings
 from vibecoder.state.account import AccountState
 from vibecoder.state.admin import AdminState
 from vibecoder.state.auth import AuthState
@@ -41,11 +43,17 @@ from vibecoder.state.library import LibraryState
 from vibecoder.state.listing import ListingState
 from vibecoder.state.profile import ProfileState
 from vibecoder.state.purchase import PurchaseState
+from vibecoder.state.request_host import RequestHostMiddleware
 from vibecoder.state.sandbox_panel import SandboxPanelState
 from vibecoder.state.search import SearchState
 from vibecoder.state.sell import SellState
 from vibecoder.state.seller_sales import SellerSalesState
 from vibecoder.state.similar import SimilarListingsState
+
+# JSON logs with request ids in production, Sentry when SENTRY_DSN is set (nothing otherwise).
+if get_settings().environment == "production" or get_settings().log_format:
+    configure_logging("backend")
+init_sentry("backend")
 
 listing.SIDE_PANELS.append(sandbox_panel)
 listing.SIDE_PANELS.append(similar_listings_panel)
@@ -69,6 +77,9 @@ app = rx.App(
     style={"font_family": "Inter, ui-sans-serif, system-ui, -apple-system, sans-serif"},
     head_components=[rx.el.meta(name="color-scheme", content="dark")],
 )
+
+# URLs built during an event follow the host the browser used (no localhost assumption).
+app.add_middleware(RequestHostMiddleware())
 
 app.add_page(
     home.index,

@@ -56,3 +56,17 @@ def run_step(run_id: str, index: int, generation: int = 0) -> None:
 def finish_run(run_id: str) -> None:
     with _abort_on_error(run_id):
         engine.finish(get_redis(), run_id)
+
+
+@app.task(name="workers.agent.reap_orphaned_runs", ignore_result=True)
+def reap_orphaned_runs_task() -> int:
+    """Beat: runs whose worker died stop as failed (Retry-able) and free their project."""
+    from vibecoder.builder.reaper import reap_orphaned_runs
+
+    return len(reap_orphaned_runs(get_redis()))
+
+
+app.conf.beat_schedule["builder-reap-orphans"] = {
+    "task": "workers.agent.reap_orphaned_runs",
+    "schedule": 30.0,
+}

@@ -7,7 +7,9 @@ sends tasks by name through it); importing this module registers every task on t
 
 from __future__ import annotations
 
+import workers.observability  # noqa: E402,F401 - before any task module: picks the metrics storage mode
 from vibecoder.infra.celery_app import app
+from vibecoder.settings import get_settings
 
 __all__ = ["app"]
 
@@ -23,13 +25,18 @@ app.conf.beat_schedule = {
         "schedule": 900.0,
     },
     # The safety net behind the webhook path (stuck events, stale checkouts).
-    "payments-sweep": {"task": "workers.payments.sweep", "schedule": 300.0},
+    "payments-sweep": {
+        "task": "workers.payments.sweep",
+        "schedule": get_settings().payments_sweep_seconds,
+    },
 }
 
 # Importing the task modules registers them on the app.
 import workers.agent  # noqa: E402,F401
 import workers.analytics  # noqa: E402,F401
 import workers.embeddings  # noqa: E402,F401
+import workers.heartbeat  # noqa: E402,F401 - readiness reads these heartbeats
 import workers.maintenance  # noqa: E402,F401
 import workers.payments  # noqa: E402,F401
+import workers.reconcile  # noqa: E402,F401 - gateway calls that got no answer
 import workers.sandbox  # noqa: E402,F401

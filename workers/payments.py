@@ -73,7 +73,8 @@ def settle_payout_task(payout_id: int) -> None:
 
 @app.task(name="workers.payments.sweep", ignore_result=True)
 def sweep() -> dict[str, int]:
-    """Re-queue events stored but never applied (the queue was down) and close stale checkouts."""
+    """Re-queue events stored but never applied (the queue was down, or a worker was killed
+    mid-fulfilment and rolled back) and close stale checkouts."""
     with session_scope() as session:
         requeued = events.requeue_stuck_events(session=session)
         closed = checkout.close_stale_attempts(session=session)

@@ -2,8 +2,10 @@
 
 No network, read-only root, tmpfs /tmp and /dev/shm, every capability dropped,
 no-new-privileges, the nobody user, memory/swap/pids/CPU limits plus the same rlimits as the bwrap
-backend, and the code bind-mounted read-only at /code. Output is read from the attach stream
-frame by frame and capped like the bwrap backend's.
+backend. The code is COPIED into the container (`put_archive` into a throwaway volume at /code,
+owned by root and not writable by the run), never bind-mounted: the worker itself runs in a
+container, and a path inside it means nothing to the host's Docker daemon. Output is read from
+the attach stream frame by frame and capped like the bwrap backend's.
 
 The image must hold python (with pytest) at `config.docker_python` and node >= 22 at
 `config.docker_node`, e.g. FROM python:3.11-slim plus node and `pip install pytest`.
@@ -12,9 +14,14 @@ The image must hold python (with pytest) at `config.docker_python` and node >= 2
 from __future__ import annotations
 
 import contextlib
+import io
+import os
 import socket
+import tarfile
 import threading
 import time
+import uuid
+from pathlib import Path
 from typing import Any
 
 from sandbox.backends.base import Backend
@@ -27,6 +34,33 @@ from sandbox.models import Language, LimitReason, RunRequest, RunResult
 UNAVAILABLE_HINT = "start a Docker engine, or install bubblewrap (apt-get install bubblewrap)"
 NOBODY = "65534:65534"
 CODE_DIR = "/code"
+
+
+def code_archive(files_dir: Path) -> bytes:
+    """A tar of `files_dir` for put_archive: regular files and directories only (a symlink is
+    never followed or copied), owned by root, world-readable, writable by nobody else."""
+    buffer = io.BytesIO()
+    root = Path(files_dir)
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for current, dirs, files in os.walk(root, followlinks=False):
+            dirs.sort()
+            for name in [*sorted(dirs), *sorted(files)]:
+                path = Path(current) / name
+                if path.is_symlink() or not (path.is_file() or path.is_dir()):
+                    continue
+                info = tarfile.TarInfo(str(path.relative_to(root)))
+                info.uid = info.gid = 0
+                info.uname = info.gname = "root"
+                info.mtime = int(path.stat().st_mtime)
+                if path.is_dir():
+                    info.type, info.mode = tarfile.DIRTYPE, 0o755
+                    tar.addfile(info)
+                else:
+                    info.size = path.stat().st_size
+                    info.mode = 0o755 if os.access(path, os.X_OK) else 0o644
+                    with open(path, "rb") as handle:
+                        tar.addfile(info, handle)
+    return buffer.getvalue()
 
 
 class DockerBackend(Backend):
@@ -90,8 +124,12 @@ class DockerBackend(Backend):
         ]
         tmpfs_opts = f"rw,nosuid,nodev,size={limits.tmpfs_bytes},mode=1777"
         binds = {}
+        volume = None
         if request.files_dir is not None:
-            binds[str(request.files_dir)] = {"bind": CODE_DIR, "mode": "ro"}
+            # A fresh named volume per run: put_archive can write into it although the root
+            # filesystem is read-only; it is removed with the container.
+            volume = api.create_volume(name=f"vibecoder-sandbox-{uuid.uuid4().hex}")["Name"]
+            binds[volume] = {"bind": CODE_DIR, "mode": "rw"}
         host_config = api.create_host_config(
             binds=binds,
             network_mode="none",
@@ -123,6 +161,14 @@ class DockerBackend(Backend):
             host_config=host_config,
         )
         cid = container["Id"]
+        if request.files_dir is not None:
+            try:
+                api.put_archive(cid, CODE_DIR, code_archive(request.files_dir))
+            except Exception as exc:
+                with contextlib.suppress(Exception):
+                    api.remove_container(cid, force=True)
+                    api.remove_volume(volume, force=True)
+                raise SandboxError(f"copying the code into the container failed: {exc}") from exc
         out, err = CappedBuffer(limits.output_bytes), CappedBuffer(limits.output_bytes)
         killed: list[LimitReason] = []
         try:
@@ -165,6 +211,9 @@ class DockerBackend(Backend):
         finally:
             with contextlib.suppress(Exception):
                 api.remove_container(cid, force=True)
+            if volume is not None:
+                with contextlib.suppress(Exception):
+                    api.remove_volume(volume, force=True)
         code = status.get("StatusCode")
         exit_code, sig = (None, code - 128) if code and 128 < code <= 192 else (code, None)
         reason = classify(

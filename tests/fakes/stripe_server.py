@@ -80,6 +80,9 @@ class FakeStripe:
     refunds: dict[str, dict] = field(default_factory=dict)
     transfers: dict[str, dict] = field(default_factory=dict)
     fail_next: dict[str, StripeError] = field(default_factory=dict)
+    # "POST /v1/transfers" -> n: do the next n such requests but never answer them (the
+    # connection drops, as on a timeout): the caller cannot know whether they happened.
+    drop_answers: dict[str, int] = field(default_factory=dict)
     _idempotency: dict[tuple[str, str], tuple[str, str, dict, int, dict]] = field(
         default_factory=dict
     )
@@ -105,6 +108,9 @@ class FakeStripe:
                 params = parse_form(body if method != "GET" else url.query)
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 status, payload, extra = fake.dispatch(method, url.path, params, headers)
+                if fake.take_drop(method, url.path):
+                    self.close_connection = True
+                    return
                 data = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -134,6 +140,13 @@ class FakeStripe:
             self.server.server_close()
 
     # --- request handling --------------------------------------------------------------------
+
+    def take_drop(self, method: str, path: str) -> bool:
+        with self._lock:
+            left = self.drop_answers.get(f"{method} {path}", 0)
+            if left:
+                self.drop_answers[f"{method} {path}"] = left - 1
+            return bool(left)
 
     def calls(self, method: str, path_prefix: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.method == method and r.path.startswith(path_prefix)]

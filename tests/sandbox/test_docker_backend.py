@@ -82,3 +82,25 @@ def test_docker_limits(docker_backend, tmp_path):
     flood = go("flood.py", Limits(output_bytes=10_000))
     assert flood.limit_reason is LimitReason.OUTPUT and len(flood.stdout) == 10_000
     assert go("mem.py", Limits(memory_bytes=64 << 20)).limit_reason is LimitReason.MEMORY
+
+
+def test_the_code_is_copied_as_a_root_owned_read_only_archive(tmp_path):
+    """No engine needed: what put_archive receives. Symlinks (a planted link to a host path)
+    are not copied; nothing is writable by the run's user."""
+    import io
+    import tarfile
+
+    from sandbox.backends.docker import code_archive
+
+    code = make_code(tmp_path / "c", {"main.py": "print(1)\n", "pkg/util.py": "X = 1\n"})
+    (code / "run.sh").write_text("#!/bin/sh\n")
+    (code / "run.sh").chmod(0o775)
+    (code / "escape").symlink_to("/etc/passwd")
+    with tarfile.open(fileobj=io.BytesIO(code_archive(code))) as tar:
+        members = {m.name: m for m in tar.getmembers()}
+        assert tar.extractfile("main.py").read() == b"print(1)\n"
+    assert "escape" not in members
+    assert set(members) >= {"main.py", "pkg", "pkg/util.py", "run.sh"}
+    assert all(m.uid == 0 and m.gid == 0 for m in members.values())
+    assert members["pkg"].isdir() and members["pkg"].mode == 0o755
+    assert members["main.py"].mode == 0o644 and members["run.sh"].mode == 0o755

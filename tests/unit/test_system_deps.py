@@ -136,12 +136,16 @@ def test_an_install_that_did_not_provide_the_command_is_an_error(world):
 
 
 def test_make_run_and_test_start_with_this_step_and_ci_relies_on_it():
-    for target, command in (("run", "-m vibecoder dev"), ("test", "-m pytest tests")):
+    for target, command, deps in (
+        ("run", "-m vibecoder dev", "scripts/system-deps.sh"),
+        ("test", "-m pytest tests", "scripts/system-deps.sh --test"),
+        ("prod-local", "-m vibecoder prod local", "scripts/system-deps.sh --prod"),
+    ):
         out = subprocess.run(
             ["make", "-n", target], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60
         )
         lines = out.stdout.splitlines()
-        assert lines[0] == "scripts/system-deps.sh", out.stdout[:500]
+        assert lines[0] == deps, out.stdout[:500]
         assert any(command in line for line in lines)
     ci = (PROJECT_ROOT / ".ci" / "run").read_text()
     # CI installs nothing by itself: `make test` does, as on a fresh machine.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from vibecoder.api.account import verify as verify_email
@@ -11,14 +12,21 @@ from vibecoder.api.checkout import dummy_checkout_page, dummy_checkout_pay
 from vibecoder.api.covers import cover
 from vibecoder.api.downloads import download
 from vibecoder.api.exports import export_csv
-from vibecoder.api.health import health
+from vibecoder.api.health import health, live, ready
 from vibecoder.api.licenses import LICENSE_ROUTES
+from vibecoder.api.metrics import metrics
+from vibecoder.api.middleware import RequestContextMiddleware
 from vibecoder.api.preview import preview
 from vibecoder.api.search import search
 from vibecoder.api.webhooks import stripe_webhook
+from vibecoder.infra.outages import BACKING_SERVICE_ERRORS, unavailable_response
 
 ROUTES: list[Route] = [
     Route("/api/health", health, methods=["GET"]),
+    Route("/api/health/live", live, methods=["GET"]),
+    Route("/api/health/ready", ready, methods=["GET"]),
+    # Prometheus scrapes each backend directly; nginx does not proxy /metrics to the public.
+    Route("/metrics", metrics, methods=["GET"]),
     Route("/api/covers/{sha256:str}", cover, methods=["GET"]),
     Route("/api/search", search, methods=["GET"]),
     Route("/api/account/verify", verify_email, methods=["GET"]),
@@ -40,4 +48,9 @@ ROUTES += [Route("/api/exports/{kind:str}.csv", export_csv, methods=["GET"])]
 
 
 def build_api() -> Starlette:
-    return Starlette(routes=list(ROUTES))
+    return Starlette(
+        routes=list(ROUTES),
+        middleware=[Middleware(RequestContextMiddleware)],
+        # A database or Redis restarting: a clear 503 with Retry-After, never a 500.
+        exception_handlers=dict.fromkeys(BACKING_SERVICE_ERRORS, unavailable_response),
+    )

@@ -18,8 +18,9 @@ from starlette.routing import Route
 
 from vibecoder.domain.commerce import licensing
 from vibecoder.domain.errors import RateLimited, ServiceError
-from vibecoder.infra import ratelimit
+from vibecoder.infra import outages, ratelimit
 from vibecoder.infra.db import session_scope
+from vibecoder.infra.outages import BACKING_SERVICE_ERRORS
 from vibecoder.infra.redis_client import get_redis
 from vibecoder.settings import get_settings
 
@@ -128,6 +129,14 @@ def _endpoint(action: str):
             )
         except ServiceError as exc:
             return _failure(flag, exc.code, exc.message, exc.status_code)
+        except BACKING_SERVICE_ERRORS:
+            return _failure(
+                flag,
+                "service_unavailable",
+                outages.MESSAGE,
+                503,
+                headers={"Retry-After": str(outages.RETRY_AFTER_SECONDS)},
+            )
         except Exception:
             log.exception("license API %s failed", action)
             return _failure(flag, "internal_error", "Something went wrong; try again.", 500)

@@ -356,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     import vibecoder.cli.build  # noqa: F401
     import vibecoder.cli.commands  # noqa: F401 - registers feature subcommands
+    import vibecoder.cli.prod_local  # noqa: F401 - `prod` (make prod-local, the Procfile roles)
     import vibecoder.cli.sandbox  # noqa: F401
 
     for add in _EXTRA_COMMANDS:

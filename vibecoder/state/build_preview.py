@@ -94,7 +94,7 @@ class BuildPreviewState(BuildProjectState):
     def visible_url(self) -> str:
         if not self.shown_version:
             return ""
-        base = get_settings().public_api_url
+        base = get_settings().public_preview_url
         return f"{base}/preview/{self.public_id}/{self.shown_version}/"
 
     @rx.var
@@ -102,7 +102,7 @@ class BuildPreviewState(BuildProjectState):
         number = self.candidate_version
         if not number or number in (self.shown_version, self.failed_version):
             return ""
-        base = get_settings().public_api_url
+        base = get_settings().public_preview_url
         return f"{base}/preview/{self.public_id}/{number}/"
 
     @rx.var

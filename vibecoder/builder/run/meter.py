@@ -22,6 +22,7 @@ from vibecoder.builder.llm import (
 from vibecoder.builder.run.state import CallRecord, RunState
 from vibecoder.builder.runtime import EventStream, ProjectLock, cancel_requested
 from vibecoder.builder.steps import StepCancelled
+from vibecoder.infra.metrics import BUILDER_TOKENS
 
 
 class BudgetExceeded(Exception):
@@ -65,6 +66,8 @@ class MeteredCaller:
         completion = collect(self.provider, request, guard)
         state.tokens_in += completion.usage.input_tokens
         state.tokens_out += completion.usage.output_tokens
+        BUILDER_TOKENS.labels("input").inc(completion.usage.input_tokens)
+        BUILDER_TOKENS.labels("output").inc(completion.usage.output_tokens)
         call = CallRecord(
             purpose=request.purpose,
             finish_reason=completion.finish_reason,

@@ -17,10 +17,10 @@ from vibecoder.domain.commerce.gateways import parse_event
 from vibecoder.domain.commerce.handlers import apply_event
 from vibecoder.infra import dispatch
 from vibecoder.models.commerce import ProcessedWebhookEvent, WebhookEventStatus
+from vibecoder.settings import get_settings
 
 PROCESS_TASK = "workers.payments.process_event"
 # An event still unapplied this long after it came in missed its task (the queue was down).
-STUCK_AFTER = timedelta(minutes=5)
 
 
 def record_event(
@@ -97,7 +97,8 @@ def requeue_stuck_events(*, session: Session, now: datetime | None = None) -> in
     stuck = session.exec(
         select(ProcessedWebhookEvent.id).where(
             ProcessedWebhookEvent.status == WebhookEventStatus.received,
-            ProcessedWebhookEvent.received_at < now - STUCK_AFTER,
+            ProcessedWebhookEvent.received_at
+            < now - timedelta(seconds=get_settings().payments_stuck_after_seconds),
         )
     ).all()
     for row_id in stuck:

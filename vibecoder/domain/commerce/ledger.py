@@ -396,7 +396,11 @@ def request_payout(*, session: Session, seller: User, currency: str) -> PayoutRe
 
 def settle_payout(*, session: Session, payout_id: int) -> Payout:
     """Send a processing payout through the seller's payout account: paid, or failed + reason."""
-    from vibecoder.domain.commerce.gateways import GatewayError, get_gateway
+    from vibecoder.domain.commerce.gateways import (
+        GatewayError,
+        GatewayOutcomeUnknown,
+        get_gateway,
+    )
 
     payout = session.exec(select(Payout).where(Payout.id == payout_id).with_for_update()).first()
     if payout is None:
@@ -420,6 +424,14 @@ def settle_payout(*, session: Session, payout_id: int) -> Payout:
                 idempotency_key=f"vc-payout-{payout.id}",
                 description=f"VibeCoder payout #{payout.id}",
             )
+        except GatewayOutcomeUnknown:
+            # Maybe sent, maybe not: stays processing; the reconciler retries with the same
+            # key (vibecoder/domain/commerce/reconcile.py). Failing it would let the seller
+            # request it again under a new key and be paid twice.
+            payout.updated_at = datetime.now(UTC)
+            session.add(payout)
+            session.flush()
+            return payout
         except GatewayError as exc:
             reason = exc.message
     payout.updated_at = datetime.now(UTC)

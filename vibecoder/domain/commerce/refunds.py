@@ -8,7 +8,13 @@ from sqlmodel import Session, select
 
 from vibecoder.domain.commerce.access import lock_purchase
 from vibecoder.domain.commerce.errors import PaymentUnavailable
-from vibecoder.domain.commerce.gateways import EventKind, GatewayError, PaymentEvent, get_gateway
+from vibecoder.domain.commerce.gateways import (
+    EventKind,
+    GatewayError,
+    GatewayOutcomeUnknown,
+    PaymentEvent,
+    get_gateway,
+)
 from vibecoder.domain.commerce.handlers import charge_refunded
 from vibecoder.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from vibecoder.infra.redis_client import get_redis
@@ -88,6 +94,14 @@ def refund_purchase(
             )
             if purchase.subscription_ref:
                 gateway.cancel_subscription(subscription_ref=purchase.subscription_ref)
+        except GatewayOutcomeUnknown as exc:
+            # No answer: keep the key (no failure counted) and let the reconciler finish it.
+            from vibecoder.domain.commerce import reconcile
+
+            reconcile.record_pending_refund(
+                redis_client, purchase_id=purchase.id, actor_id=actor.id
+            )
+            raise PaymentUnavailable("refund_pending", exc.message) from exc
         except GatewayError as exc:
             # Stripe keeps an error under its idempotency key and replays it for 24 hours, so
             # the next try after a failure gets a new key. A refund that went through keeps

@@ -248,6 +248,24 @@ def _clip(data: str) -> str:
     return data if len(data) <= STORED_OUTPUT_CHARS else data[:STORED_OUTPUT_CHARS]
 
 
+def _lease_key(public_id: str) -> str:
+    return f"vc:sandbox:lease:{public_id}"
+
+
+def take_lease(redis_client: redis.Redis, public_id: str) -> None:
+    # The run itself is capped at its wall clock; the rest is materialising and storing.
+    ttl = int(get_settings().sandbox_wall_seconds * 2) + 15
+    redis_client.set(_lease_key(public_id), "1", ex=ttl)
+
+
+def drop_lease(redis_client: redis.Redis, public_id: str) -> None:
+    redis_client.delete(_lease_key(public_id))
+
+
+def has_lease(redis_client: redis.Redis, public_id: str) -> bool:
+    return bool(redis_client.exists(_lease_key(public_id)))
+
+
 def execute_run(
     *, session: Session, redis_client: redis.Redis, public_id: str, stdin: str
 ) -> SandboxRun:
@@ -264,6 +282,9 @@ def execute_run(
     run.status = "running"
     session.add(run)
     session.commit()
+    # A lease outliving the run's wall clock: if this worker dies, it lapses and the reaper
+    # (vibecoder/domain/sandbox_runs/reaper.py) ends the run with a clear message.
+    take_lease(redis_client, public_id)
     publish_event(redis_client, run)
     workdir = Path(tempfile.mkdtemp(prefix="vibecoder-run-"))
     try:
@@ -315,6 +336,7 @@ def execute_run(
         run.status, run.error = "failed", exc.message
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        drop_lease(redis_client, public_id)
     run.finished_at = datetime.now(UTC)
     # A run redelivered while an earlier delivery was still running (acks_late) may finish
     # twice; only the delivery that finishes it first counts it, in the same commit as the

@@ -143,6 +143,14 @@ class GatewayError(Exception):
         self.message = message
 
 
+class GatewayOutcomeUnknown(GatewayError):
+    """No answer (timeout, connection reset, a 5xx): the call may or may not have happened.
+
+    Never treat this as a failure: retry later with the SAME idempotency key, which makes the
+    gateway replay what it did (or do it once) — a new key could pay or refund twice.
+    """
+
+
 class PaymentGateway(Protocol):
     name: str
 

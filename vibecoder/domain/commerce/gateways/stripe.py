@@ -21,6 +21,7 @@ from vibecoder.domain.commerce.gateways.base import (
     CheckoutSession,
     EventKind,
     GatewayError,
+    GatewayOutcomeUnknown,
     PaymentEvent,
     RefundResult,
     SellerAccount,
@@ -91,6 +92,12 @@ class StripeGateway:
 
     @staticmethod
     def _fail(exc: stripe.StripeError) -> GatewayError:
+        status = getattr(exc, "http_status", None)
+        if isinstance(exc, stripe.APIConnectionError) or (status is not None and status >= 500):
+            return GatewayOutcomeUnknown(
+                "gateway_no_answer",
+                "The payment provider did not answer in time; we are confirming the outcome.",
+            )
         code = getattr(exc, "code", None) or "gateway_error"
         message = getattr(exc, "user_message", None) or "The payment provider refused the request."
         return GatewayError(str(code), str(message))
