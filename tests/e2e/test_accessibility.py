@@ -18,6 +18,8 @@ from vibecoder.domain.accounts import auth
 from vibecoder.models.catalog import Listing
 from vibecoder.models.users import Role, User
 
+# The shared build machine can take well over expect's default 5 s to hydrate a page.
+expect.set_options(timeout=30_000)
 PASSWORD = "amber-lighthouse-2026"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 390, "height": 844}}
 PUBLIC = ["/", "/browse", "/search?q=coffee", "/signin", "/signup", "/forgot", "/reset"]
@@ -117,6 +119,9 @@ def test_every_page_is_clean_landmarked_and_accessible(browser, live_app, admin_
             page.screenshot(path=str(ARTIFACTS / "a11y-builder-preview-phone.png"))
     finally:
         (ARTIFACTS / f"page-timings-{width}.json").write_text(json.dumps(timings, indent=2))
+        (ARTIFACTS / f"a11y-problems-{width}.json").write_text(
+            json.dumps({"axe": problems, "console": errors}, indent=2)
+        )
         context.close()
     assert problems == {}, json.dumps(problems, indent=2)
     assert errors == [], "\n".join(errors)

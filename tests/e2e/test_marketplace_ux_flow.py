@@ -20,6 +20,8 @@ from vibecoder.domain.accounts import auth
 from vibecoder.domain.commerce.money import format_amount
 from vibecoder.models.users import Role
 
+# The shared build machine can take well over expect's default 5 s to hydrate a page.
+expect.set_options(timeout=30_000)
 PASSWORD = "amber-lighthouse-2026"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 390, "height": 844}}
 
@@ -127,9 +129,13 @@ def test_sign_up_verify_email_forget_and_reset_password(sized_page, live_app):
     expect(page.locator("#account-email")).to_contain_text(address)
 
 
-def _count(page) -> int:
-    expect(page.locator("#result-count")).to_be_visible()
-    return int(page.locator("#result-count").inner_text().split()[0])
+def _count(page, *, some: bool = True) -> int:
+    """The result count once the page's query has answered (it reads 0 until then)."""
+    counter = page.locator("#result-count")
+    expect(counter).to_be_visible()
+    if some:
+        expect(counter).not_to_have_text(re.compile(r"^0 "))
+    return int(counter.inner_text().split()[0])
 
 
 def _params(page) -> dict[str, list[str]]:
@@ -258,3 +264,129 @@ def test_admin_gmv_counts_the_demo_sales(sized_page, live_app):
     wait_for_app(page)
     expect(page.locator("#metric-gmv")).to_contain_text(format_amount(sales, "usd"))
     _shot(page, "admin-gmv")
+
+
+CLAUDE_EXPORT = [
+    {
+        "uuid": "c1",
+        "name": "CSV tool",
+        "updated_at": "2026-11-01T10:00:00Z",
+        "chat_messages": [
+            {"sender": "human", "text": "Write a CSV column picker in Python", "content": []},
+            {"sender": "assistant", "text": "Here is pick.py", "content": []},
+        ],
+    }
+]
+
+
+def test_seller_records_provenance_and_versions_without_surprises(sized_page, live_app, tmp_path):
+    import io
+    import json
+    import zipfile
+
+    from tests.integration.test_catalog import LISTING
+    from vibecoder.domain.catalog import files as listing_files
+    from vibecoder.domain.catalog import listings as catalog
+
+    page = sized_page
+    seller_email = f"prov-{uuid.uuid4().hex[:8]}@example.com"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("pick.py", "print('pick')\n")
+    with Session(live_app.engine) as session:
+        seller = auth.register(
+            session=session, email=seller_email, password=PASSWORD, role=Role.seller
+        )
+        listing = catalog.create_listing(
+            session=session, seller=seller, data={**LISTING, "title": f"Picker {page.width_name}"}
+        )
+        for version in ("1.0.0", "1.1.0"):
+            buffer.seek(0)
+            added = listing_files.add_uploaded_version(
+                session=session,
+                seller=seller,
+                listing_id=listing.id,
+                version=version,
+                changelog="",
+                uploads=[("code.zip", io.BytesIO(buffer.getvalue()))],
+            )
+            listing_files.publish_scanned_version(
+                session=session, seller=seller, version_id=added.version_id
+            )
+        session.commit()
+        listing_id, slug = listing.id, listing.slug
+    _sign_in(page, live_app, seller_email, PASSWORD)
+    page.goto(f"{live_app.frontend_url}/sell/{listing_id}")
+    wait_for_app(page)
+    # The next patch is pre-filled; a version below the latest needs a second click.
+    expect(page.locator("#new_version")).to_have_value("1.1.1")
+    page.fill("#new_version", "0.9.0")
+    zip_path = tmp_path / "code.zip"
+    zip_path.write_bytes(buffer.getvalue())
+    page.set_input_files("#version-files input[type=file]", str(zip_path))
+    page.click("#upload-version")
+    expect(page.locator("#version-warning")).to_contain_text("below the latest version 1.1.0")
+    _shot(page, "editor-version-warning")
+    page.fill("#new_version", "1.1.1")
+    page.click("#upload-version")
+    expect(page.locator("#upload-message")).to_contain_text("Version 1.1.1 uploaded")
+
+    # Provenance of the new version: typed prompts previewed, then a Claude export imported.
+    page.locator("tr", has_text="1.1.1").locator(".edit-provenance").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    dialog.locator("#model").fill("claude-sonnet-4-5")
+    dialog.locator("#provider").click()
+    page.get_by_role("option", name="anthropic").click()
+    dialog.locator("#tokens_in").fill("1,200")
+    dialog.locator("#tokens_out").fill("800")
+    dialog.locator("#temperature").fill("0.2")
+    dialog.locator("#provenance-transcript").fill("User: pick columns\nAssistant: done")
+    dialog.locator("#provenance-preview").click()
+    expect(dialog.locator("#provenance-prompts")).to_contain_text("2 messages")
+    export = tmp_path / "conversations.json"
+    export.write_text(json.dumps(CLAUDE_EXPORT))
+    dialog.locator("#provenance-export input[type=file]").set_input_files(str(export))
+    expect(dialog.locator("#provenance-note")).to_contain_text("Claude conversation “CSV tool”")
+    expect(dialog.locator("#provenance-prompts")).to_contain_text("Write a CSV column picker")
+    _shot(page, "provenance-preview")
+    dialog.locator("#provenance-save").click()
+    expect(page.get_by_text("Provenance of version 1.1.1 saved.")).to_be_visible()
+
+    # Publishing resets the form: next patch, no stale message.
+    page.locator("tr", has_text="1.1.1").locator(".publish-version").click()
+    expect(page.locator("#new_version")).to_have_value("1.1.2")
+    expect(page.locator("#upload-message")).to_have_text("")
+    page.goto(f"{live_app.frontend_url}/listing/{slug}")
+    wait_for_app(page)
+    page.click("#tab-ai")
+    provenance = page.locator("#provenance")
+    expect(provenance).to_contain_text("claude-sonnet-4-5")
+    expect(provenance).to_contain_text("1,200 in · 800 out")
+    expect(provenance).to_contain_text("Write a CSV column picker")
+    expect(page.locator("#listing-rating")).to_have_text("No reviews yet")
+    _shot(page, "listing-provenance")
+
+
+def test_home_covers_ratings_and_verified_buyers(sized_page, live_app):
+    page = sized_page
+    page.goto(live_app.frontend_url + "/")
+    wait_for_app(page)
+    for section in ("#home-categories", "#home-new", "#home-trending", "#home-creators"):
+        expect(page.locator(section)).to_be_visible()
+    expect(page.locator("#home-trust")).to_contain_text("Verified tests")
+    # Covers on the cards: lazy images served by the API.
+    cover = page.locator("#featured .listing-card img").first
+    expect(cover).to_have_attribute("loading", "lazy")
+    assert "/api/covers/" in cover.get_attribute("src")
+    # One decimal everywhere.
+    for value in page.locator(".rating-value").all_inner_texts():
+        assert re.fullmatch(r"\d\.\d", value), value
+    _shot(page, "home")
+    page.locator("#featured .listing-card").first.click()
+    page.wait_for_url("**/listing/**")
+    wait_for_app(page)
+    expect(page.locator("#listing-rating")).to_have_text(re.compile(r"^\d\.\d \(\d+ reviews?\)$"))
+    page.click("#tab-reviews")
+    expect(page.locator(".verified-buyer").first).to_be_visible()
+    _shot(page, "listing-reviews")
