@@ -1,4 +1,5 @@
-# VibeCoder: `make run` starts everything, `make test` runs every test, `make bench` the benchmarks.
+# VibeCoder: `make run` starts everything, `make test` runs every test, `make lint` checks style,
+# layers and types, `make bench` the benchmarks.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -90,9 +91,12 @@ $(TOOLS)/preview/.installed: package-preview.json
 	npm install --prefix $(TOOLS)/preview --no-audit --no-fund --loglevel=error --omit=dev
 	touch $@
 
-lint:
+# Style, the import contracts (pyproject's [tool.importlinter]) and types (pyproject's [tool.mypy]).
+lint: bootstrap
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 format:
 	$(VENV)/bin/ruff format .

@@ -23,6 +23,9 @@ config = rx.Config(
     backend_host=os.environ.get("BACKEND_HOST") or ("0.0.0.0" if _production else "127.0.0.1"),
     api_url=os.environ.get("VIBECODER_API_URL", f"http://localhost:{settings.backend_port}"),
     deploy_url=settings.public_url,
+    # CORS: only the app's own origin may call the backend with credentials (the default "*"
+    # answered any Origin with Allow-Credentials).
+    cors_allowed_origins=[settings.public_url],
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[

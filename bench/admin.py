@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from bench.common import print_table, summary_ms, write_result
+from bench.common import print_table, start_services, stop_services, summary_ms, write_result
 
 USERS = int(os.environ.get("BENCH_ADMIN_USERS", "20000"))
 SELLERS = 2000
@@ -108,13 +108,7 @@ def _time(session_scope, call) -> dict:
 
 def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-admin-"))
-    os.environ["VIBECODER_DATA_DIR"] = str(tmp / "data")
-    os.environ.setdefault("VIBECODER_ENVIRONMENT", "development")
-    from vibecoder.infra import runtime
-    from vibecoder.settings import get_settings
-
-    get_settings.cache_clear()
-    runtime.ensure_services()
+    start_services(tmp / "data")
     try:
         from sqlmodel import select
 
@@ -163,7 +157,7 @@ def main() -> None:
             session_scope, takedown_and_restore
         )
     finally:
-        runtime.stop_owned_services()
+        stop_services()
         shutil.rmtree(tmp, ignore_errors=True)
     sizes = {
         "users": USERS + SELLERS + 1,

@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import print_table, summary_ms, write_result
+from bench.common import print_table, start_services, stop_services, summary_ms, write_result
 
 EVENTS = int(os.environ.get("BENCH_ANALYTICS_EVENTS", "1000000"))
 SELLERS = int(os.environ.get("BENCH_ANALYTICS_SELLERS", "200"))
@@ -124,13 +124,7 @@ def _timed(fn) -> float:
 
 
 def run(tmp: Path) -> dict:
-    os.environ["VIBECODER_DATA_DIR"] = str(tmp / "data")
-    os.environ.setdefault("VIBECODER_ENVIRONMENT", "development")
-    from vibecoder.infra import runtime
-    from vibecoder.settings import get_settings
-
-    get_settings.cache_clear()
-    runtime.ensure_services()
+    start_services(tmp / "data")
     try:
         from sqlalchemy import text
         from sqlmodel import Session
@@ -206,10 +200,7 @@ def run(tmp: Path) -> dict:
             conn.execute(text("delete from analytics_rollup_state"))
         without_rollups = measure()
     finally:
-        from vibecoder.infra.db import reset_engine
-
-        reset_engine()
-        runtime.stop_owned_services()
+        stop_services()
     return {
         "events": int(events),
         "sellers": SELLERS,

@@ -9,10 +9,17 @@
    component passes the standalone check and bundles (esbuild + Tailwind). Added latency per
    step = our own time for the step: marker parsing, truncation scans, stitching, the standalone
    check and the bundle (the scripted model streams instantly, so its time is ~0 and included).
+0. The realistic suite (tests/fakes/realistic_model.py): a model that misbehaves like real ones,
+   over the OpenAI wire protocol; every case's intended component is known, so recovered steps
+   are counted correct only when their text matches. Reported apart from the oracle figures.
 2. Whole runs (embedded Postgres + Redis, headless render on): each prompt built clean and with
    random faults (all kinds, render-time throws included) through the engine's phases, exactly
    as the worker runs them: run time, steps needing FIX, tokens of the faulted runs against the
-   clean ones.
+   clean ones; then one MODIFY of a named component ("make the hero background dark green"):
+   model calls and which files changed.
+
+Parts 1 and 2 use the offline scripted model, an ORACLE: its continuation returns exactly the
+rest of the answer it already knows, and its fixes are clean. They measure the plumbing.
 """
 
 from __future__ import annotations
@@ -24,10 +31,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import print_table, summary_ms, write_result
+from bench.common import print_table, start_services, stop_services, summary_ms, write_result
 
 SEEDS = int(os.environ.get("BENCH_BUILDER_SEEDS", "6"))
 FAULT_RATE = float(os.environ.get("BENCH_BUILDER_FAULT_RATE", "0.5"))
+RUN_PROMPTS = int(os.environ.get("BENCH_BUILDER_RUN_PROMPTS", "8"))
 PROMPTS = [
     "A full landing page for a coffee roaster called Ember with products, testimonials and FAQ",
     "A storefront for a plant shop called Fern & Co with products, gallery and contact",
@@ -126,14 +134,87 @@ def recovery_and_latency() -> dict:
     }
 
 
-def whole_runs(tmp: Path) -> dict:
-    os.environ["VIBECODER_DATA_DIR"] = str(tmp / "data")
-    os.environ.setdefault("VIBECODER_ENVIRONMENT", "development")
-    from vibecoder.infra import runtime
-    from vibecoder.settings import get_settings
+def realistic_suite() -> dict:
+    """The realistic misbehaviour suite (tests/fakes/realistic_model.py), over the OpenAI wire.
 
-    get_settings.cache_clear()
-    runtime.ensure_services()
+    Unlike the oracle above, this model resumes from where it stopped and repeats, re-fences,
+    apologises or restarts; every case knows its intended component, so a recovery counts as
+    correct only when the text matches (modulo whitespace).
+    """
+    from tests.fakes.realistic_model import CASES, run_case
+
+    rows = []
+    for case in CASES:
+        started = time.perf_counter()
+        result = run_case(case, render="hallucinated_prop" in case.step)
+        rows.append(
+            {
+                "case": case.key,
+                "outcome": result.outcome,
+                "cuts": result.cuts,
+                "continuations": result.continuations,
+                "fixes": result.fixes,
+                "calls": result.calls,
+                "recovery_tokens": result.recovery_tokens,
+                "seconds": round(time.perf_counter() - started, 3),
+            }
+        )
+    faulted = [r for r in rows if r["case"] != "clean"]
+    cut = [r for r in faulted if r["cuts"]]
+    return {
+        "cases": rows,
+        "faulted_steps": len(faulted),
+        "correct": sum(r["outcome"] == "correct" for r in faulted),
+        "wrong": sum(r["outcome"] == "wrong" for r in faulted),
+        "failed_visibly": sum(r["outcome"] == "failed" for r in faulted),
+        "cuts": sum(r["cuts"] for r in cut),
+        "continuations": sum(r["continuations"] for r in cut),
+        "continuations_per_cut": round(
+            sum(r["continuations"] for r in cut) / max(1, sum(r["cuts"] for r in cut)), 3
+        ),
+        "calls_per_faulted_step": round(statistics.fmean(r["calls"] for r in faulted), 3),
+        "recovery_tokens_per_cut": round(
+            sum(r["recovery_tokens"] for r in cut) / max(1, sum(r["cuts"] for r in cut)), 1
+        ),
+    }
+
+
+def _modify_cost(client, engine, builder_projects, project_id: int) -> dict:
+    """One named-component change on a built page: model calls and bytes changed."""
+    from vibecoder.builder.llm import ProviderConfig
+    from vibecoder.infra.db import session_scope
+    from vibecoder.models.builder import BuilderProject, BuilderVersion
+
+    with session_scope() as session:
+        project = session.get(BuilderProject, project_id)
+        before = builder_projects.version_files(
+            session.get(BuilderVersion, project.current_version_id)
+        )
+    state = engine.start_run(
+        client,
+        project_id=project_id,
+        prompt="make the hero background dark green",
+        provider=ProviderConfig("scripted"),
+        render=False,
+    )
+    state = engine.run_inline(client, state.run_id)
+    with session_scope() as session:
+        after = builder_projects.version_files(session.get(BuilderVersion, state.version_id))
+    changed = [p for p in before if before[p] != after.get(p)]
+    return {
+        "status": state.status,
+        "step_calls": sum(c.purpose == "step" for c in state.calls),
+        "model_calls": len(state.calls),
+        "calls_by_purpose": [c.purpose for c in state.calls],
+        "files_changed": changed,
+        "bytes_before": sum(len(v.encode()) for v in before.values()),
+        "bytes_changed_files": sum(len(after[p].encode()) for p in changed),
+        "other_files_identical": all(before[p] == after[p] for p in before if p not in changed),
+    }
+
+
+def whole_runs(tmp: Path) -> dict:
+    start_services(tmp / "data")
     try:
         from vibecoder.builder import engine
         from vibecoder.builder.llm import ProviderConfig
@@ -145,7 +226,8 @@ def whole_runs(tmp: Path) -> dict:
         upgrade_database()
         client = get_redis()
         results: dict[str, list[dict]] = {"clean": [], "faulted": []}
-        for index, prompt in enumerate(PROMPTS):
+        modify_project = 0
+        for index, prompt in enumerate(PROMPTS[:RUN_PROMPTS]):
             for label, faults in (("clean", None), ("faulted", f"random:{FAULT_RATE}:{index}")):
                 with session_scope() as session:
                     owner = builder_projects.cli_owner(session)
@@ -162,6 +244,8 @@ def whole_runs(tmp: Path) -> dict:
                     auto_approve=True,
                 )
                 state = engine.run_inline(client, state.run_id)
+                if label == "clean" and state.status == "done":
+                    modify_project = project_id
                 results[label].append(
                     {
                         "status": state.status,
@@ -175,12 +259,14 @@ def whole_runs(tmp: Path) -> dict:
                         "validations": [v for s in state.steps for v in s.validations],
                     }
                 )
+        modify = _modify_cost(client, engine, builder_projects, modify_project)
         clean, faulted = results["clean"], results["faulted"]
         renders = [v["render_ms"] for r in clean for v in r["validations"] if v["render_ms"]]
         clean_tokens = sum(r["tokens"] for r in clean)
         faulted_tokens = sum(r["tokens"] for r in faulted)
         return {
-            "runs": len(PROMPTS),
+            "modify": modify,
+            "runs": len(clean),
             "clean_done": sum(r["status"] == "done" for r in clean),
             "faulted_done": sum(r["status"] == "done" for r in faulted),
             "faulted_statuses": [r["status"] for r in faulted],
@@ -208,10 +294,11 @@ def whole_runs(tmp: Path) -> dict:
             "continuations": sum(r["continuations"] for r in faulted),
         }
     finally:
-        runtime.stop_owned_services()
+        stop_services()
 
 
 def main() -> None:
+    realistic = realistic_suite()
     recovery = recovery_and_latency()
     tmp = Path(tempfile.mkdtemp(prefix="bench-builder-"))
     try:
@@ -220,7 +307,13 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
     path = write_result(
         "builder",
-        {"fault_rate": FAULT_RATE, "seeds": SEEDS, "recovery": recovery, "runs": runs},
+        {
+            "fault_rate": FAULT_RATE,
+            "seeds": SEEDS,
+            "oracle_recovery": recovery,
+            "realistic_suite": realistic,
+            "runs": runs,
+        },
     )
     lat = recovery["added_latency_per_step"]
     rows = [
@@ -269,7 +362,32 @@ def main() -> None:
             + f", fixed by {runs['fixes']} FIX calls",
         ),
     ]
-    print_table("Builder (scripted model, faults injected)", rows)
+    print_table("Builder, ORACLE: scripted model, faults injected (plumbing)", rows)
+    modify = runs["modify"]
+    real_rows = [
+        ("faulted steps (each misbehaviour alone and combined)", str(realistic["faulted_steps"])),
+        ("  exactly the intended text", str(realistic["correct"])),
+        ("  done but wrong text (corrupted)", str(realistic["wrong"])),
+        ("  failed visibly", str(realistic["failed_visibly"])),
+        (
+            "continuations per cut",
+            f"{realistic['continuations_per_cut']} ({realistic['continuations']} for "
+            f"{realistic['cuts']} cuts)",
+        ),
+        ("model calls per faulted step", str(realistic["calls_per_faulted_step"])),
+        ("recovery tokens per cut", str(realistic["recovery_tokens_per_cut"])),
+        (
+            "MODIFY one named component: step calls / all calls",
+            f"{modify['step_calls']} / {modify['model_calls']} "
+            f"({', '.join(modify['calls_by_purpose'])})",
+        ),
+        (
+            "  files changed, bytes of changed files / page",
+            f"{', '.join(modify['files_changed'])}; {modify['bytes_changed_files']} / "
+            f"{modify['bytes_before']}; others identical: {modify['other_files_identical']}",
+        ),
+    ]
+    print_table("Builder, REALISTIC suite: misbehaving model over the OpenAI wire", real_rows)
     print(f"\nresults: {path}")
 
 

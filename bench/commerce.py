@@ -30,7 +30,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.common import print_table, summary_ms, write_result
+from bench.common import print_table, start_services, stop_services, summary_ms, write_result
 
 ROOT = Path(__file__).resolve().parent.parent
 PURCHASES = int(os.environ.get("BENCH_COMMERCE_PURCHASES", "40"))
@@ -247,19 +247,13 @@ def run(tmp: Path) -> dict:
     fake = FakeStripe()
     fake_base = fake.start()
     os.environ.update(
-        VIBECODER_DATA_DIR=str(tmp / "data"),
         STRIPE_SECRET_KEY=fake.api_key,
         STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
         STRIPE_API_BASE=fake_base,
         VIBECODER_LICENSE_API_PER_KEY_PER_MINUTE="1000000",
         VIBECODER_LICENSE_API_PER_IP_PER_MINUTE="1000000",
     )
-    os.environ.setdefault("VIBECODER_ENVIRONMENT", "development")
-    from vibecoder.infra import runtime
-    from vibecoder.settings import get_settings
-
-    get_settings.cache_clear()
-    urls = runtime.ensure_services()
+    urls = start_services(tmp / "data")
     procs: list[subprocess.Popen] = []
     try:
         from sqlmodel import Session, select
@@ -332,7 +326,7 @@ def run(tmp: Path) -> dict:
             except subprocess.TimeoutExpired:
                 proc.kill()
         fake.stop()
-        runtime.stop_owned_services()
+        stop_services()
 
 
 def main() -> None:

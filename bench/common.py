@@ -1,4 +1,4 @@
-"""Shared benchmark helpers: percentiles, a printed table, JSON results with the machine."""
+"""Shared benchmark helpers: private services, percentiles, a printed table, JSON results."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import platform
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -51,3 +52,28 @@ def print_table(title: str, rows: list[tuple[str, str]]) -> None:
     print(f"\n{title}\n" + "-" * (width + 24))
     for label, value in rows:
         print(f"{label:<{width}}  {value}")
+
+
+def start_services(data_dir: Path, **env: str) -> Any:
+    """Embedded Postgres and Redis of this benchmark's own, in `data_dir`; their URLs.
+
+    Every benchmark runs on private services so it measures nothing else and leaves nothing
+    behind; `env` sets extra settings first. Stop them with `stop_services()`.
+    """
+    os.environ["VIBECODER_DATA_DIR"] = str(data_dir)
+    os.environ.update(env)
+    os.environ.setdefault("VIBECODER_ENVIRONMENT", "development")
+    from vibecoder.infra import runtime
+    from vibecoder.settings import get_settings
+
+    get_settings.cache_clear()
+    return runtime.ensure_services()
+
+
+def stop_services() -> None:
+    """Close the pooled connections, then stop the services `start_services` started."""
+    from vibecoder.infra import runtime
+    from vibecoder.infra.db import reset_engine
+
+    reset_engine()
+    runtime.stop_owned_services()

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import print_table, summary_ms, write_result
+from bench.common import print_table, start_services, stop_services, summary_ms, write_result
 
 ROOT = Path(__file__).resolve().parent.parent
 COLD_RUNS = int(os.environ.get("BENCH_SANDBOX_COLD_RUNS", "40"))
@@ -69,14 +69,9 @@ def cold_start() -> dict:
 
 def throughput(tmp: Path) -> dict:
     """Runs/s through the real product path with a real worker."""
-    os.environ["VIBECODER_DATA_DIR"] = str(tmp / "data")
-    os.environ["VIBECODER_SANDBOX_RUNS_PER_IP_PER_HOUR"] = str(THROUGHPUT_RUNS * 10)
-    os.environ.setdefault("VIBECODER_ENVIRONMENT", "development")
-    from vibecoder.infra import runtime
-    from vibecoder.settings import get_settings
-
-    get_settings.cache_clear()
-    urls = runtime.ensure_services()
+    urls = start_services(
+        tmp / "data", VIBECODER_SANDBOX_RUNS_PER_IP_PER_HOUR=str(THROUGHPUT_RUNS * 10)
+    )
     worker = None
     try:
         from vibecoder.cli import upgrade_database, worker_command
@@ -174,7 +169,7 @@ def throughput(tmp: Path) -> dict:
         if worker is not None:
             worker.terminate()
             worker.wait(timeout=30)
-        runtime.stop_owned_services()
+        stop_services()
 
 
 def main() -> None:

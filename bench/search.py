@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import print_table, summary_ms, write_result
+from bench.common import print_table, start_services, stop_services, summary_ms, write_result
 from bench.search_queries import LABELLED_QUERIES
 
 SCALES = [int(n) for n in os.environ.get("BENCH_SEARCH_SCALES", "10000,100000").split(",")]
@@ -227,13 +227,7 @@ def latency_and_recall(session_factory, rows: int) -> dict:
 
 def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-search-"))
-    os.environ["VIBECODER_DATA_DIR"] = str(tmp / "data")
-    os.environ.setdefault("VIBECODER_ENVIRONMENT", "development")
-    from vibecoder.infra import runtime
-    from vibecoder.settings import get_settings
-
-    get_settings.cache_clear()
-    runtime.ensure_services()
+    start_services(tmp / "data")
     try:
         from vibecoder.cli import upgrade_database
         from vibecoder.domain.catalog.seed import seed_demo_data
@@ -250,7 +244,7 @@ def main() -> None:
             result["insert_and_index_seconds"] = round(build_seconds, 1)
             scales.append(result)
     finally:
-        runtime.stop_owned_services()
+        stop_services()
         shutil.rmtree(tmp, ignore_errors=True)
     path = write_result("search", {"embedding": throughput, "relevance": quality, "scales": scales})
     rows = [

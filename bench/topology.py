@@ -100,7 +100,7 @@ def _license_key() -> str:
     from sqlmodel import select
 
     from vibecoder.domain.accounts import auth
-    from vibecoder.domain.commerce import fulfilment, licensing
+    from vibecoder.domain.commerce import checkout, licensing
     from vibecoder.infra.db import reset_engine, session_scope
     from vibecoder.models.catalog import Listing
     from vibecoder.settings import get_settings
@@ -114,7 +114,7 @@ def _license_key() -> str:
         assert listing is not None, "no free listing seeded"
         email = f"bench-{int(time.time())}@example.com"
         buyer = auth.register(session=session, email=email, password="bench-password-2026")
-        purchase = fulfilment.claim_free(session=session, buyer=buyer, listing_id=listing.id)
+        purchase = checkout.claim_free(session=session, buyer=buyer, listing_id=listing.id)
         _, key = licensing.issue_license(
             session=session, purchase=purchase, listing=listing, expires_at=None
         )

@@ -6,8 +6,12 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from sandbox.models import Language, Limits, RunRequest, RunResult, TestRunResult
+
+if TYPE_CHECKING:
+    from sandbox.backends.base import Backend
 
 PYTEST_COMMAND = ["python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts="]
 # Without file arguments node 22 finds **/*.test.{js,mjs,cjs}, **/test/**/*.js and friends.
@@ -114,7 +118,7 @@ def run_tests(
     files_dir: str | Path,
     language: Language | str | None = None,
     limits: Limits | None = None,
-    backend=None,
+    backend: Backend | str | None = None,
 ) -> TestRunResult:
     """Detect the framework (unless `language` is given), run the tests sandboxed, count them."""
     from sandbox import run  # late: sandbox/__init__ imports this module

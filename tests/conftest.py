@@ -11,11 +11,14 @@ import secrets
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 
 # Settings are read at import time by several modules: fix the test environment first.
 os.environ["VIBECODER_ENVIRONMENT"] = "test"
@@ -127,6 +130,46 @@ def celery_worker(services):
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+
+
+def wait_for(
+    predicate: Callable[[], T | None],
+    *,
+    timeout: float = 20.0,
+    interval: float = 0.05,
+    message: str | Callable[[], str] = "condition not met in time",
+) -> T:
+    """Poll `predicate` until it returns something truthy and return that; fail after `timeout`.
+
+    For work that finishes elsewhere (a Celery worker, the app under test): `message` (or a
+    function building it from the last state) says what never happened.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(message() if callable(message) else message)
+        time.sleep(interval)
+
+
+def wait_for_run(owner_id: int, public_id: str, run_id: str, statuses, timeout: float = 180):
+    """The builder run's state once its status is one of `statuses` (the worker runs it)."""
+    from vibecoder.builder.service import runs as builder_runs
+
+    last: dict = {}
+
+    def reached():
+        last.update(builder_runs.run_state(owner_id=owner_id, public_id=public_id, run_id=run_id))
+        return dict(last) if last["status"] in statuses else None
+
+    return wait_for(
+        reached,
+        timeout=timeout,
+        interval=0.2,
+        message=lambda: f"run stayed {last.get('status')}: {last.get('error')}",
+    )
 
 
 def run_cli(*args: str, input: str | None = None, env: dict | None = None, timeout: int = 120):

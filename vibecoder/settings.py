@@ -8,8 +8,10 @@ are read under those names.
 from __future__ import annotations
 
 import functools
+import ipaddress
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -46,9 +48,6 @@ class Settings(BaseSettings):
     # Public address of the HTTP API (/api/...): the same origin behind nginx in production,
     # the backend port in development. Rxconfig reads the same variable.
     api_url: str = Field(default="", validation_alias=_alias("VIBECODER_API_URL"))
-    # Public origin of builder previews (their own origin, so generated code never runs in
-    # the app's); empty in development = the API origin.
-    preview_url: str = Field(default="", validation_alias=_alias("VIBECODER_PREVIEW_URL"))
 
     # Health: workers write a heartbeat every `worker_heartbeat_seconds`; readiness wants one
     # seen within `health_worker_stale_seconds`; a probe result is reused this long per process
@@ -64,12 +63,30 @@ class Settings(BaseSettings):
     log_format: Literal["", "json", "text"] = ""
     metrics_port: int = 0
 
+    # Where builder previews are served: a separate origin, so generated code never runs in the
+    # app's. Development default: the backend on 127.0.0.1 (another host than the app's
+    # localhost, so the app's cookies are not even sent). Production: a separate registrable
+    # domain (e.g. https://vibecoder-preview.net), proxied to the backend's /preview.
+    preview_url: str = Field(default="", validation_alias=_alias("VIBECODER_PREVIEW_URL"))
+    preview_link_ttl_seconds: int = 12 * 3600
+
+    # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDR
+    # networks), and how many of them stand in front of the app. A peer outside this list is
+    # the client, whatever headers it sends.
+    trusted_proxies: str = ""
+    trusted_proxy_hops: int = 1
+
     # Auth
     session_ttl_hours: int = 24 * 14
     min_password_length: int = 10
     login_max_failures_per_account: int = 5
     login_max_failures_per_ip: int = 20
     login_lockout_seconds: int = 15 * 60
+    signups_per_ip_per_hour: int = 20
+    password_changes_per_user_per_hour: int = 10
+    search_per_ip_per_minute: int = 120
+    reviews_per_user_per_hour: int = 30
+    reports_per_user_per_hour: int = 20
 
     # Blob storage for listing files and builder bundles
     blob_backend: Literal["local", "s3"] = "local"
@@ -115,6 +132,8 @@ class Settings(BaseSettings):
     smtp_starttls: bool = True
     # "auto": Stripe when STRIPE_SECRET_KEY is set, else the embedded dummy gateway.
     payment_gateway: Literal["auto", "stripe", "dummy"] = "auto"
+    # Production refuses the dummy (test) gateway unless this is set explicitly (a demo site).
+    allow_test_payments: bool = False
     # Comma-separated list in STRIPE_WEBHOOK_SECRET lets an operator roll the endpoint secret.
     stripe_webhook_tolerance_seconds: int = 300
     checkout_session_minutes: int = 30
@@ -127,6 +146,10 @@ class Settings(BaseSettings):
     # (processing is idempotent under a row lock), checked every `payments_sweep_seconds`.
     payments_sweep_seconds: float = 300.0
     payments_stuck_after_seconds: float = 300.0
+
+    # Public API (/api/v1): requests per minute per key (or signed-in user) and per address.
+    api_requests_per_key_per_minute: int = 600
+    api_requests_per_ip_per_minute: int = 1200
 
     # AI builder
     anthropic_api_key: str | None = Field(
@@ -142,6 +165,8 @@ class Settings(BaseSettings):
     openai_compatible_base_url: str | None = None
     openai_compatible_model: str | None = None
     builder_run_token_budget: int = 200_000
+    # Tokens (in + out) one account may spend per UTC day across all its builder runs.
+    builder_daily_tokens_per_user: int = 2_000_000
     builder_lock_ttl_seconds: int = 120
     # Output tokens asked for per component step (a component is at most 150 lines).
     builder_step_max_tokens: int = 4096
@@ -178,7 +203,51 @@ class Settings(BaseSettings):
             )
         if len(self.secret_key) < 16:
             raise ValueError("VIBECODER_SECRET_KEY must be at least 16 characters")
+        for network in self.trusted_proxy_networks:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError as exc:
+                raise ValueError(
+                    f"VIBECODER_TRUSTED_PROXIES: {network!r} is not an address or network"
+                ) from exc
+        if self.environment == "production":
+            self._refuse_unsafe_production()
         return self
+
+    def _refuse_unsafe_production(self) -> None:
+        """Production fails closed: no fake money, no unsigned webhooks, no preview in the app."""
+        if self.uses_test_gateway and not self.allow_test_payments:
+            raise ValueError(
+                "Production would take payments through the test gateway: set STRIPE_SECRET_KEY "
+                "(and VIBECODER_PAYMENT_GATEWAY=stripe), or VIBECODER_ALLOW_TEST_PAYMENTS=true "
+                "for a demo that must not sell anything real"
+            )
+        stripe_on = self.payment_gateway != "dummy" and self.stripe_secret_key
+        if stripe_on and not self.stripe_webhook_secrets:
+            raise ValueError("STRIPE_WEBHOOK_SECRET is required when Stripe is on")
+        if self.preview_url and _origin_of(self.preview_url) == _origin_of(self.public_url):
+            raise ValueError("VIBECODER_PREVIEW_URL must be another origin than the app's")
+
+    @property
+    def uses_test_gateway(self) -> bool:
+        return self.payment_gateway == "dummy" or (
+            self.payment_gateway == "auto" and not self.stripe_secret_key
+        )
+
+    @property
+    def test_checkout_enabled(self) -> bool:
+        """The dummy gateway's pay page exists only where test payments are allowed."""
+        return self.uses_test_gateway and (
+            self.environment != "production" or self.allow_test_payments
+        )
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    @property
+    def trusted_proxy_networks(self) -> list[str]:
+        return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
 
     @property
     def uses_embedded_database(self) -> bool:
@@ -208,9 +277,12 @@ class Settings(BaseSettings):
     def public_preview_url(self) -> str:
         from vibecoder.infra.urls import current_request_host, localize
 
-        if not self.preview_url:
-            return self.public_api_url
-        return localize(self.preview_url, current_request_host()).rstrip("/")
+        if self.preview_url:
+            return localize(self.preview_url, current_request_host()).rstrip("/")
+        # Development: the backend under the *other* loopback name than the browser used, so
+        # the app's cookies (scoped to a host, whatever the port) are not even sent there.
+        other = "localhost" if current_request_host() == "127.0.0.1" else "127.0.0.1"
+        return f"http://{other}:{self.backend_port}"
 
     @property
     def stripe_webhook_secrets(self) -> list[str]:
@@ -224,6 +296,11 @@ class Settings(BaseSettings):
     @property
     def outbox_dir(self) -> Path:
         return self.data_dir / "outbox"
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 @functools.lru_cache

@@ -5,8 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from vibecoder.api import build_api
+from vibecoder.api.security import SecurityMiddleware
 from vibecoder.components.analytics import dashboard_nav_link
 from vibecoder.components.buy_button import buy_button
+from vibecoder.components.errors import backend_exception_handler
 from vibecoder.components.layout import enable_feature, register_nav_link, register_nav_widget
 from vibecoder.components.notifications_bell import notifications_bell
 from vibecoder.components.report_listing import report_listing
@@ -33,12 +35,16 @@ from vibecoder.pages import (
 from vibecoder.settings import get_settings
 from vibecoder.state.account import AccountState
 from vibecoder.state.admin import AdminState
-from vibecoder.state.auth import AuthState
+from vibecoder.state.auth import SignInState, SignUpState
 from vibecoder.state.browse import BrowseState
 from vibecoder.state.build import BuildListState, BuildProjectState
 from vibecoder.state.build_preview import BuildPreviewState
 from vibecoder.state.dashboard import DashboardState
-from vibecoder.state.email_account import EmailSettingsState, ResetPasswordState
+from vibecoder.state.email_account import (
+    EmailSettingsState,
+    ForgotPasswordState,
+    ResetPasswordState,
+)
 from vibecoder.state.library import LibraryState
 from vibecoder.state.listing import ListingState
 from vibecoder.state.profile import ProfileState
@@ -72,7 +78,9 @@ listing.ACTION_SLOTS.append(report_listing)
 register_nav_widget(admin.admin_nav_link)
 
 app = rx.App(
-    api_transformer=build_api(),
+    # The API routes, then one security middleware around everything (API, websocket, preview).
+    api_transformer=[build_api(), SecurityMiddleware],
+    backend_exception_handler=backend_exception_handler,
     stylesheets=["/styles.css"],
     style={"font_family": "Inter, ui-sans-serif, system-ui, -apple-system, sans-serif"},
     head_components=[rx.el.meta(name="color-scheme", content="dark")],
@@ -87,8 +95,8 @@ app.add_page(
     title="VibeCoder — AI-generated code marketplace",
     on_load=home.HomeState.load,
 )
-app.add_page(auth.signin, route="/signin", title="Sign in · VibeCoder", on_load=AuthState.load_user)
-app.add_page(auth.signup, route="/signup", title="Sign up · VibeCoder", on_load=AuthState.load_user)
+app.add_page(auth.signin, route="/signin", title="Sign in · VibeCoder", on_load=SignInState.load)
+app.add_page(auth.signup, route="/signup", title="Sign up · VibeCoder", on_load=SignUpState.load)
 app.add_page(
     account.account,
     route="/account",
@@ -99,7 +107,7 @@ app.add_page(
     account_email.forgot_page,
     route="/forgot",
     title="Reset password · VibeCoder",
-    on_load=AuthState.load_user,
+    on_load=ForgotPasswordState.load_user,
 )
 app.add_page(
     account_email.reset_page,

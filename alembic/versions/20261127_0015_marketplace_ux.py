@@ -1,7 +1,7 @@
 """marketplace ux: email verification, single-use account tokens, provenance token totals
 
 Revision ID: 0015
-Revises: 0007
+Revises: 0008, 0009
 Create Date: 2026-11-27 15:30:00
 """
 
@@ -13,7 +13,9 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0015"
-down_revision: str | None = "0007"
+# Also the merge point of main's two heads (0008 sandbox starter, 0009 API key scopes), so
+# `upgrade head` has one head; re-chain freely when the migrations are lined up.
+down_revision: str | tuple[str, ...] | None = ("0008", "0009")
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -34,12 +34,13 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sandbox import cgroup, codetree, slots
 from sandbox.backends.base import Backend
-from sandbox.capture import pump
+from sandbox.capture import Captured, pump
 from sandbox.config import SandboxConfig
 from sandbox.errors import SandboxError, SandboxUnavailable
 from sandbox.limits import BWRAP_OVERHEAD_PROCESSES, classify, node_heap_mb, rlimits
@@ -105,7 +106,7 @@ def _python_dirs(python: str) -> tuple[str, ...]:
     # The venv's python is a symlink into the base install: bind what it resolves to as well.
     dirs.add(os.path.dirname(os.path.dirname(os.path.realpath(python))))
     dirs.add(os.path.dirname(os.path.dirname(os.path.abspath(python))))
-    kept = []
+    kept: list[str] = []
     for d in sorted(dirs):
         if d in ("/", "/usr") or d.startswith("/usr/"):
             continue
@@ -144,7 +145,7 @@ def _make_preexec(
     stage_root: bytes,
     limits: list[tuple[int, tuple[int, int]]],
     uid: int | None,
-):
+) -> Callable[[], None]:
     """The code run between fork and exec. It must not import, allocate locks or log: only
     syscalls with arguments prepared beforehand."""
     libc = _libc()
@@ -394,7 +395,7 @@ class BwrapBackend(Backend):
         else:
             sources = [(b.src, b) for b in binds]
             staging = None
-        rl = rlimits(limits, request.language, memory_in_cgroup=run_cg is not None)
+        rl = rlimits(limits, Language(request.language), memory_in_cgroup=run_cg is not None)
         if uid is None:
             rl = self._rlimits_for_shared_uid(rl, run_cg is not None)
         seccomp_fd = _memfd("seccomp", deny_list_bpf())
@@ -476,7 +477,7 @@ class BwrapBackend(Backend):
     def _result(
         self,
         limits: Limits,
-        captured,
+        captured: Captured,
         status: int,
         usage: resource.struct_rusage,
         wall: float,

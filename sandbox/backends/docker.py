@@ -178,7 +178,7 @@ class DockerBackend(Backend):
             raw = getattr(sock, "_sock", sock)
             started = time.monotonic()
             api.start(cid)
-            raw.sendall(request.stdin)  # type: ignore[arg-type]
+            raw.sendall(request.stdin)
             with contextlib.suppress(OSError):
                 raw.shutdown(socket.SHUT_WR)
 

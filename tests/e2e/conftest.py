@@ -37,6 +37,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Every test under tests/e2e is an `e2e` test, so `pytest -m "not e2e"` is the fast loop.
+
+    tryfirst: the marks must be on the items before `-m` deselects by them.
+    """
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+
+
 @dataclass
 class LiveApp:
     process: subprocess.Popen
@@ -90,8 +102,17 @@ def _wait_until_up(app: LiveApp) -> None:
     raise RuntimeError(f"app not healthy in {START_TIMEOUT_SECONDS}s ({health}):\n{app.log_tail()}")
 
 
+# One app and one browser per test session, whichever directory's tests ask first:
+# tests/security registers these same fixtures, and a second `vibecoder dev` (or a second
+# sync Playwright in this thread) would be waste, or an error.
+_shared: dict[str, object] = {}
+
+
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory) -> LiveApp:
+    if "live_app" in _shared:
+        yield _shared["live_app"]
+        return
     data_dir = tmp_path_factory.mktemp("live-data")
     no_reload_dir = tmp_path_factory.mktemp("no-reload")
     frontend_port, backend_port = free_port(), free_port()
@@ -101,6 +122,8 @@ def live_app(tmp_path_factory) -> LiveApp:
         FRONTEND_PORT=str(frontend_port),
         BACKEND_PORT=str(backend_port),
         VIBECODER_APP_URL=f"http://localhost:{frontend_port}",
+        # The tests play a reverse proxy on loopback (tests/security checks per-client limits).
+        VIBECODER_TRUSTED_PROXIES="127.0.0.1/32",
         # Editing files while tests run must not restart the app under test.
         REFLEX_HOT_RELOAD_OVERRIDE_PATHS=str(no_reload_dir),
     )
@@ -128,7 +151,9 @@ def live_app(tmp_path_factory) -> LiveApp:
     except BaseException:
         app.stop()
         raise
+    _shared["live_app"] = app
     yield app
+    _shared.pop("live_app", None)
     app.stop()
     log.close()
 
@@ -137,10 +162,15 @@ def live_app(tmp_path_factory) -> LiveApp:
 def browser():
     from playwright.sync_api import sync_playwright
 
+    if "browser" in _shared:
+        yield _shared["browser"]
+        return
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        _shared["browser"] = instance
         yield instance
+        _shared.pop("browser", None)
         instance.close()
 
 

@@ -3,6 +3,8 @@ progress to the last step, the sandboxed preview shows the hero; history opens a
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS, sign_up_buyer, wait_for_app
@@ -49,6 +51,19 @@ def test_prompt_plan_approve_build_and_preview(page, live_app):
     page.get_by_role("tab", name="History").click()
     expect(page.get_by_role("button", name="Restore").first).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "builder-history.png"))
+
+    # A one-component change: no plan to approve, one step (the Hero), the rest untouched.
+    page.get_by_role("tab", name="Preview").click()
+    page.get_by_label("Message to the builder").fill("make the hero background dark green")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_test_id("build-step-name")).to_have_text(["Hero"], timeout=60_000)
+    expect(page.get_by_test_id("run-status")).to_contain_text("done", timeout=120_000)
+    expect(page.get_by_test_id("plan-card")).to_have_count(0)
+    preview = page.frame_locator("[data-testid=preview-frame]")
+    expect(preview.locator("section#top")).to_have_class(re.compile(r"bg-zinc-950"), timeout=30_000)
+    expect(preview.locator("h1")).to_contain_text("Ember")
+    expect(preview.locator("section#shop")).to_be_visible()  # the product grid is still there
+    page.screenshot(path=str(ARTIFACTS / "builder-modify.png"))
 
     page.goto(f"{live_app.frontend_url}/build")
     wait_for_app(page)

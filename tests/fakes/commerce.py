@@ -8,7 +8,7 @@ import os
 import secrets
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
@@ -192,17 +192,16 @@ def outcome_of(db: Session, event_id: str) -> str | None:
     ).first()
 
 
-def wait_for(predicate: Callable[[], object], *, timeout: float = 20.0, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("condition not met in time")
-
-
 def purchase_status(db: Session, purchase_id: int) -> str:
     db.expire_all()
     purchase = db.get(Purchase, purchase_id)
     return purchase.status if purchase else ""
+
+
+def pay_as(api: TestClient, db: Session, buyer, path: str, card: str = "4242424242424242"):
+    """Pay a test checkout the way its buyer does: signed in (anyone else gets a 404)."""
+    from vibecoder.domain.accounts import auth
+
+    api.cookies.set("vc_session", auth.create_session(session=db, user=buyer))
+    db.commit()
+    return api.post(path, data={"card_number": card}, follow_redirects=False)

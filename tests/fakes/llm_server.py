@@ -178,22 +178,26 @@ def _anthropic_events(body: dict, reply: Reply) -> list[tuple[str, int]]:
         "stop_sequence": None,
         "usage": {"input_tokens": reply.input_tokens, "output_tokens": 1},
     }
+    # A forced tool (structured output): the reply text is the tool's input, streamed as JSON.
+    forced = (body.get("tool_choice") or {}).get("type") == "tool"
+    block = (
+        {"type": "tool_use", "id": "toolu_fake", "name": body["tool_choice"]["name"], "input": {}}
+        if forced
+        else {"type": "text", "text": ""}
+    )
     events = [
         (event("message_start", {"message": message}), 0),
-        (
-            event(
-                "content_block_start",
-                {"index": 0, "content_block": {"type": "text", "text": ""}},
-            ),
-            0,
-        ),
+        (event("content_block_start", {"index": 0, "content_block": block}), 0),
         ('event: ping\ndata: {"type": "ping"}\n\n', 0),
     ]
     for piece in _pieces(reply):
-        delta = {"index": 0, "delta": {"type": "text_delta", "text": piece}}
+        if forced:
+            delta = {"index": 0, "delta": {"type": "input_json_delta", "partial_json": piece}}
+        else:
+            delta = {"index": 0, "delta": {"type": "text_delta", "text": piece}}
         events.append((event("content_block_delta", delta), len(piece)))
     events.append((event("content_block_stop", {"index": 0}), 0))
-    stop = "max_tokens" if reply.finish == "length" else "end_turn"
+    stop = "max_tokens" if reply.finish == "length" else ("tool_use" if forced else "end_turn")
     events.append(
         (
             event(

@@ -76,6 +76,7 @@ def _paid_purchase(db, buyer: User, listing: Listing) -> int:
             session=db,
             session_ref=start.url.rsplit("/", 1)[1],
             card_number="4242 4242 4242 4242",
+            buyer_id=buyer.id,
         )
         db.commit()
         process_all(db)

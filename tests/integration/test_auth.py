@@ -115,20 +115,29 @@ def test_expired_session_is_rejected(db):
     assert auth.user_for_session(session=db, token="forged-token") is None
 
 
-def test_password_change_revokes_every_session_and_rotates(db):
+def test_password_change_revokes_every_other_session(db):
     user = _register(db)
     old_tokens = [auth.create_session(session=db, user=user) for _ in range(2)]
+    current = auth.create_session(session=db, user=user)
     db.commit()
     with pytest.raises(auth.AuthError):
         auth.change_password(
             session=db, user=user, current_password="nope-nope-nope", new_password="a-new-secret-77"
         )
-    new_token = auth.change_password(
-        session=db, user=user, current_password=PASSWORD, new_password="a-new-secret-77"
+    auth.change_password(
+        session=db,
+        user=user,
+        current_password=PASSWORD,
+        new_password="a-new-secret-77",
+        keep_session_hash=auth.token_hash(current),
     )
     db.commit()
     assert all(auth.user_for_session(session=db, token=t) is None for t in old_tokens)
-    assert auth.user_for_session(session=db, token=new_token).id == user.id
+    # The device that changed the password stays signed in (its cookie is HttpOnly: the
+    # websocket could not hand it a new one), found by the hash the websocket carries.
+    hashed = auth.token_hash(current)
+    assert auth.user_for_session_hash(session=db, hashed=hashed).id == user.id
+    assert auth.user_for_session_hash(session=db, hashed=current) is None
 
 
 def test_account_lockout_after_repeated_failures(db, redis_client):
@@ -142,17 +151,26 @@ def test_account_lockout_after_repeated_failures(db, redis_client):
                 password="wrong-password-1",
                 ip="10.0.0.2",
             )
-    # Even the right password is refused while locked, with a retry time.
+    # Even the right password is refused from that address while locked, with a retry time.
     with pytest.raises(RateLimited) as err:
         auth.authenticate(
             session=db,
             redis_client=redis_client,
             email="ada@example.com",
             password=PASSWORD,
-            ip="10.0.0.3",
+            ip="10.0.0.2",
         )
     assert err.value.code == "too_many_attempts"
     assert 0 < err.value.retry_after <= 15 * 60
+    # A stranger's failures do not lock the owner out from their own address.
+    user = auth.authenticate(
+        session=db,
+        redis_client=redis_client,
+        email="ada@example.com",
+        password=PASSWORD,
+        ip="10.0.0.3",
+    )
+    assert user.email == "ada@example.com"
 
 
 def test_ip_lockout_spans_accounts(db, redis_client):

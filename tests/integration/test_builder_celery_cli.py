@@ -87,6 +87,46 @@ def test_build_command_writes_the_project_and_prints_json(services, tmp_path):
     assert "Fern" in (out / "src/components/Navbar.jsx").read_text()
 
 
+def test_build_project_changes_one_component_with_one_step_call(services, tmp_path):
+    """`build --project ID "make the hero background dark green"`: no plan to approve (stdin
+    is empty, as in a script), one step call, every other file byte-identical, order kept."""
+    first, second = tmp_path / "v1", tmp_path / "v2"
+    prompt = "A storefront for a bike repair shop called Spoke & Chain with services and FAQ"
+    result = run_cli(
+        "build",
+        prompt,
+        "--auto-approve",
+        "--no-render",
+        "--json",
+        "--out",
+        str(first),
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    project = json.loads(result.stdout)["project"]
+    result = run_cli(
+        "build",
+        "make the hero background dark green",
+        "--project",
+        project,
+        "--no-render",
+        "--json",
+        "--out",
+        str(second),
+        input="",
+        timeout=300,
+    )
+    assert result.returncode == 0, (result.stdout[-3000:], result.stderr[-3000:])
+    summary = json.loads(result.stdout)
+    assert summary["intent"] == "MODIFY" and [s["name"] for s in summary["steps"]] == ["Hero"]
+    assert [c["purpose"] for c in summary["calls"]].count("step") == 1
+    before = {p.relative_to(first): p.read_bytes() for p in (first / "src").rglob("*.jsx")}
+    after = {p.relative_to(second): p.read_bytes() for p in (second / "src").rglob("*.jsx")}
+    assert before.keys() == after.keys()
+    changed = sorted(str(p) for p in before if before[p] != after[p])
+    assert changed == ["src/components/Hero.jsx"]
+
+
 def test_build_command_without_approval_stops_after_the_plan(services, tmp_path):
     result = run_cli("build", "a full page for my bakery", "--json", input="", timeout=120)
     assert result.returncode == 4

@@ -8,6 +8,7 @@ import time
 import pytest
 from sqlmodel import select
 
+from tests.conftest import wait_for, wait_for_run
 from tests.fakes.commerce import make_user
 from vibecoder.builder import engine
 from vibecoder.builder.llm import ProviderConfig
@@ -21,16 +22,6 @@ from vibecoder.models.builder import BuilderProject
 from vibecoder.settings import get_settings
 
 PROMPT = "A full landing page for a coffee roaster called Ember with products and a footer"
-
-
-def _wait(owner_id, public_id, run_id, statuses, timeout=180):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        state = builder_runs.run_state(owner_id=owner_id, public_id=public_id, run_id=run_id)
-        if state["status"] in statuses:
-            return state
-        time.sleep(0.2)
-    raise AssertionError(f"run stayed {state['status']}: {state.get('error')}")
 
 
 def _wait_for_done(stream: EventStream, *, after: str, timeout=60) -> list[dict]:
@@ -63,7 +54,7 @@ def test_edited_plan_is_checked_then_built_as_edited(db, redis_client, celery_wo
     me = make_user(db, "me@example.com")
     other = make_user(db, "other@example.com")
     public_id, run_id = builder_runs.create_project(owner_id=me.id, name="Ember", prompt=PROMPT)
-    state = _wait(me.id, public_id, run_id, {"awaiting_approval", "failed"})
+    state = wait_for_run(me.id, public_id, run_id, {"awaiting_approval", "failed"})
     assert [p["name"] for p in state["plan"]] == ["Navbar", "Hero", "ProductGrid", "Footer"]
 
     hero = {"name": "Hero", "purpose": "A bold headline about single-origin beans"}
@@ -95,7 +86,7 @@ def test_edited_plan_is_checked_then_built_as_edited(db, redis_client, celery_wo
         {"name": "Footer", "purpose": "Address and opening hours"},
     ]
     builder_runs.approve_plan(owner_id=me.id, public_id=public_id, run_id=run_id, plan=edited)
-    state = _wait(me.id, public_id, run_id, {"done", "failed", "cancelled"})
+    state = wait_for_run(me.id, public_id, run_id, {"done", "failed", "cancelled"})
     assert state["status"] == "done", state["error"]
     assert [s["name"] for s in state["steps"]] == ["Hero", "Navbar", "Newsletter", "Footer"]
     assert state["plan"][0]["purpose"] == hero["purpose"]
@@ -131,7 +122,7 @@ def test_retry_runs_the_failed_step_again_with_the_projects_model(db, redis_clie
     stream = EventStream(redis_client, project.public_id)
     index = builder_runs.retry_step(owner_id=me.id, public_id=project.public_id, run_id=run_id)
     assert index == 1
-    state = _wait(me.id, project.public_id, run_id, {"done", "failed"})
+    state = wait_for_run(me.id, project.public_id, run_id, {"done", "failed"})
     assert state["status"] == "done", state["error"]
     kinds = [e["type"] for e in _wait_for_done(stream, after="step_retry")]
     state = builder_runs.run_state(owner_id=me.id, public_id=project.public_id, run_id=run_id)
@@ -157,9 +148,9 @@ def test_model_choice_is_validated_persisted_and_used(db, redis_client, celery_w
         )
     assert db.exec(select(BuilderProject)).all() == []  # nothing half-made
     public_id, run_id = builder_runs.create_project(owner_id=me.id, name="Ember", prompt=PROMPT)
-    _wait(me.id, public_id, run_id, {"awaiting_approval"})
+    wait_for_run(me.id, public_id, run_id, {"awaiting_approval"})
     builder_runs.cancel_run(owner_id=me.id, public_id=public_id, run_id=run_id)
-    _wait(me.id, public_id, run_id, {"cancelled"})
+    wait_for_run(me.id, public_id, run_id, {"cancelled"})
     assert (_project(db, public_id).provider, _project(db, public_id).model) == (
         "scripted",
         builder_models.SCRIPTED_MODEL,
@@ -181,9 +172,9 @@ def test_model_choice_is_validated_persisted_and_used(db, redis_client, celery_w
     state = builder_runs.run_state(owner_id=me.id, public_id=public_id, run_id=run_id)
     assert state["provider"]["model"] == builder_models.SCRIPTED_DRILL_MODEL
     assert state["provider"]["faults"] == builder_models.DRILL_FAULTS
-    _wait(me.id, public_id, run_id, {"awaiting_approval"})
+    wait_for_run(me.id, public_id, run_id, {"awaiting_approval"})
     builder_runs.approve_plan(owner_id=me.id, public_id=public_id, run_id=run_id)
-    state = _wait(me.id, public_id, run_id, {"done", "failed"})
+    state = wait_for_run(me.id, public_id, run_id, {"done", "failed"})
     assert state["status"] == "done", state["error"]
     assert state["steps"][0]["continuations"] == 1  # cut once, recovered
 
@@ -208,13 +199,14 @@ def test_model_choice_is_validated_persisted_and_used(db, redis_client, celery_w
 def test_cancel_stops_a_running_build(db, redis_client, celery_worker):
     me = make_user(db, "me@example.com")
     public_id, run_id = builder_runs.create_project(owner_id=me.id, name="Ember", prompt=PROMPT)
-    _wait(me.id, public_id, run_id, {"awaiting_approval"})
+    wait_for_run(me.id, public_id, run_id, {"awaiting_approval"})
     builder_runs.approve_plan(owner_id=me.id, public_id=public_id, run_id=run_id)
     stream = EventStream(redis_client, public_id)
-    deadline = time.monotonic() + 60
-    while not any(e["type"] == "token" for _, e in stream.read()):
-        assert time.monotonic() < deadline, "no step started streaming"
-        time.sleep(0.05)
+    wait_for(
+        lambda: any(e["type"] == "token" for _, e in stream.read()),
+        timeout=60,
+        message="no step started streaming",
+    )
     builder_runs.cancel_run(owner_id=me.id, public_id=public_id, run_id=run_id)
     events = _wait_for_done(stream, after="token")
     assert [e["type"] for e in events[-2:]] == ["error", "done"]

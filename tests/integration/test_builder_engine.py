@@ -177,3 +177,81 @@ def test_redelivered_step_does_not_duplicate_its_version(db, redis_client, proje
     assert engine.step_phase(redis_client, state.run_id, 0).steps[0].status == "done"
     assert len(builder_projects.list_versions(db, project.id)) == 1
     assert engine.finish(redis_client, state.run_id).status == "done"
+
+
+def _model_calls(state, purpose):
+    return sum(c.purpose == purpose for c in state.calls)
+
+
+def test_a_one_component_change_is_one_step_call_without_approval(db, redis_client, project):
+    """ "make the hero background dark green": the Hero alone, no plan to approve, order kept."""
+    state = engine.run_inline(redis_client, start(redis_client, project, render=False).run_id)
+    before = builder_projects.version_files(db.get(BuilderVersion, state.version_id))
+    state = start(
+        redis_client,
+        project,
+        prompt="make the hero background dark green",
+        render=False,
+        auto_approve=False,  # what the browser does: it would stop here if approval were asked
+    )
+    state = engine.run_inline(redis_client, state.run_id)
+    assert state.status == "done", state.error
+    assert [s.name for s in state.steps] == ["Hero"]
+    assert _model_calls(state, "step") == 1 and _model_calls(state, "fix") == 0
+    after = builder_projects.version_files(db.get(BuilderVersion, state.version_id))
+    changed = {path for path in before if before[path] != after[path]}
+    assert changed == {"src/components/Hero.jsx"}  # every other file byte-identical
+    assert after["src/App.jsx"] == before["src/App.jsx"]  # the page order is kept
+    hero = after["src/components/Hero.jsx"]
+    assert "bg-zinc-950" in hero and "-emerald-" in hero and "-amber-" not in hero
+    kinds = [e["type"] for e in events_of(redis_client, project)]
+    assert "change_plan" in kinds
+
+
+def test_adding_or_removing_a_component_asks_for_approval(db, redis_client, project):
+    state = engine.run_inline(redis_client, start(redis_client, project, render=False).run_id)
+    before = builder_projects.version_files(db.get(BuilderVersion, state.version_id))
+    db.expire_all()
+    order = builder_projects.current_components(db, db.get(BuilderProject, project.id))[0]
+    state = start(
+        redis_client, project, prompt="add a FAQ section", render=False, auto_approve=False
+    )
+    state = engine.plan_phase(redis_client, state.run_id)
+    assert state.status == "awaiting_approval" and [p.name for p in state.plan] == ["FAQ"]
+    state = engine.approve(redis_client, state.run_id)
+    state = engine.step_phase(redis_client, state.run_id, 0)
+    state = engine.finish(redis_client, state.run_id)
+    assert state.status == "done", state.error
+    after = builder_projects.version_files(db.get(BuilderVersion, state.version_id))
+    assert "src/components/FAQ.jsx" in after
+    for path, text in before.items():
+        if path.startswith("src/components/"):
+            assert after[path] == text
+    db.expire_all()
+    new_order = builder_projects.current_components(db, db.get(BuilderProject, project.id))[0]
+    assert new_order == [*order[:-1], "FAQ", order[-1]]  # before the footer, the rest in place
+
+    state = start(redis_client, project, prompt="remove the FAQ", render=False, auto_approve=False)
+    state = engine.plan_phase(redis_client, state.run_id)
+    assert state.status == "awaiting_approval" and state.removed == ["FAQ"]
+    engine.approve(redis_client, state.run_id)
+    state = engine.run_inline(redis_client, state.run_id)
+    state = engine.finish(redis_client, state.run_id)
+    assert state.status == "done", state.error
+    assert _model_calls(state, "step") == 0
+    final = builder_projects.version_files(db.get(BuilderVersion, state.version_id))
+    assert final == before  # back to the page as it was, byte for byte
+
+
+def test_a_question_is_answered_from_the_projects_code(db, redis_client, project):
+    prompt = "A complete landing page for a bakery called Rise with products, pricing and a footer"
+    engine.run_inline(
+        redis_client, start(redis_client, project, prompt=prompt, render=False).run_id
+    )
+    state = start(redis_client, project, prompt="What does the pricing component show?")
+    state = engine.run_inline(redis_client, state.run_id)
+    assert state.status == "answered"
+    answer = state.answer
+    assert "What does the pricing" not in answer  # no echo
+    assert "Pricing" in answer and "$9" in answer and "$19" in answer and "$39" in answer
+    assert '"Simple pricing"' in answer

@@ -1,11 +1,17 @@
-"""GET /preview/<project>/<version>/: the owner's page under a strict CSP; 404 for others."""
+"""GET /preview/<project>/<version>/?t=…: the owner's page under a strict CSP; 404 for others.
+
+The preview origin never sees the app's session cookie: the owner is proven by a signed,
+expiring link token (vibecoder/builder/service/preview.py sign_preview).
+"""
 
 from __future__ import annotations
 
 import concurrent.futures
 import os
+import time
 
 from tests.fakes.commerce import api_fixture, make_user  # noqa: F401 - the `api` fixture
+from vibecoder.builder.service.preview import sign_preview
 from vibecoder.builder.service.projects import create_project, create_version
 from vibecoder.domain.accounts import auth
 from vibecoder.settings import get_settings
@@ -41,17 +47,21 @@ def _project(db, owner, *, name="Coffee shop"):
     return project
 
 
-def _signed_in(db, user) -> str:
-    token = auth.create_session(session=db, user=user)
+def _signed_in(db, user) -> int:
+    # A session cookie would not help: only the link token counts on the preview origin.
+    auth.create_session(session=db, user=user)
     db.commit()
-    return token
+    return user.id
 
 
-def _get(api, path: str, token: str | None):
+def _get(api, path: str, viewer: int | str | None, *, now: float | None = None):
+    """GET a preview path with a link token signed for `viewer` (a user id), or a raw `t`."""
     api.cookies.clear()
-    if token:
-        api.cookies.set("vc_session", token)
-    return api.get(path)
+    _, _, public_id, number, _ = path.split("/")
+    if isinstance(viewer, int):
+        token = sign_preview(public_id=public_id, number=int(number), user_id=viewer, now=now)
+        return api.get(path, params={"t": token})
+    return api.get(path, params={"t": viewer} if viewer else None)
 
 
 def test_owner_gets_the_version_page_with_a_strict_csp(db, api):
@@ -77,7 +87,9 @@ def test_owner_gets_the_version_page_with_a_strict_csp(db, api):
     script_hashes = directives["script-src"].split(" ")
     assert len(script_hashes) == 2 and all(h.startswith("'sha256-") for h in script_hashes)
     assert directives["style-src"].startswith("'sha256-") and " " not in directives["style-src"]
-    assert directives["img-src"] == "data: https:"
+    assert directives["img-src"] == "data: blob:"  # no https: escape for a tracking pixel
+    # Opened directly (not in the iframe) it still gets an opaque origin: no cookies, no storage.
+    assert csp.startswith("sandbox allow-scripts;")
     assert directives["frame-ancestors"] == get_settings().public_url
     assert "unsafe" not in csp
     assert response.headers["cache-control"] == "private, no-store"
@@ -102,14 +114,20 @@ def test_other_users_anonymous_and_unknown_get_the_same_404(db, api):
         _get(api, f"/preview/{project.public_id}/3/", owner_token),
         _get(api, f"/preview/{project.public_id}/0/", owner_token),
         _get(api, "/preview/no-such-project/1/", owner_token),
+        # A link token for version 1 does not open version 2, nor another user's forged id.
+        api.get(f"/preview/{project.public_id}/2/", params={"t": _token(project, 1, owner_token)}),
+        _get(api, path, _token(project, 1, owner_token).replace(f"{owner_token}.", "999.", 1)),
     ]
     assert [r.status_code for r in denied] == [404] * len(denied)
     assert len({r.text for r in denied}) == 1
     assert "Hello" not in denied[0].text
 
-    auth.revoke_session(session=db, token=owner_token)
-    db.commit()
-    assert _get(api, path, owner_token).status_code == 404
+    # An expired link is a 404 too.
+    assert _get(api, path, owner_token, now=time.time() - 13 * 3600).status_code == 404
+
+
+def _token(project, number: int, user_id: int) -> str:
+    return sign_preview(public_id=project.public_id, number=number, user_id=user_id)
 
 
 def test_chromium_runs_the_bundle_and_the_csp_blocks_network(db, api):

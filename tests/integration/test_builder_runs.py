@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
+from tests.conftest import wait_for_run
 from tests.fakes.commerce import make_user
 from vibecoder.builder.runtime import lock_holder
 from vibecoder.builder.service import runs as builder_runs
@@ -17,22 +16,12 @@ from vibecoder.models.builder import BuilderMessage, BuilderProject
 PROMPT = "A full landing page for a coffee roaster called Ember with products and a footer"
 
 
-def _wait(owner_id, public_id, run_id, statuses, timeout=180):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        state = builder_runs.run_state(owner_id=owner_id, public_id=public_id, run_id=run_id)
-        if state["status"] in statuses:
-            return state
-        time.sleep(0.2)
-    raise AssertionError(f"run stayed {state['status']}: {state.get('error')}")
-
-
 def test_new_project_plan_approve_build_and_preview(db, redis_client, celery_worker):
     me = make_user(db, "me@example.com")
     other = make_user(db, "other@example.com")
     public_id, run_id = builder_runs.create_project(owner_id=me.id, name="Ember", prompt=PROMPT)
 
-    state = _wait(me.id, public_id, run_id, {"awaiting_approval", "failed"})
+    state = wait_for_run(me.id, public_id, run_id, {"awaiting_approval", "failed"})
     assert state["status"] == "awaiting_approval", state["error"]
     assert [p["name"] for p in state["plan"]] == ["Navbar", "Hero", "ProductGrid", "Footer"]
     # Someone else can neither see, approve nor cancel the run.
@@ -41,7 +30,7 @@ def test_new_project_plan_approve_build_and_preview(db, redis_client, celery_wor
             action(owner_id=other.id, public_id=public_id, run_id=run_id)
 
     builder_runs.approve_plan(owner_id=me.id, public_id=public_id, run_id=run_id)
-    state = _wait(me.id, public_id, run_id, {"done", "failed", "cancelled"})
+    state = wait_for_run(me.id, public_id, run_id, {"done", "failed", "cancelled"})
     assert state["status"] == "done", state["error"]
     with pytest.raises(Conflict):
         builder_runs.approve_plan(owner_id=me.id, public_id=public_id, run_id=run_id)
@@ -61,15 +50,15 @@ def test_cancel_a_plan_frees_the_project(db, redis_client, celery_worker):
     me = make_user(db, "me@example.com")
     public_id, run_id = builder_runs.create_project(owner_id=me.id, name="", prompt=PROMPT)
     assert list_projects(db, owner_id=me.id).rows[0].name == PROMPT[:60]
-    _wait(me.id, public_id, run_id, {"awaiting_approval"})
+    wait_for_run(me.id, public_id, run_id, {"awaiting_approval"})
     builder_runs.cancel_run(owner_id=me.id, public_id=public_id, run_id=run_id)
-    assert _wait(me.id, public_id, run_id, {"cancelled"})["status"] == "cancelled"
+    assert wait_for_run(me.id, public_id, run_id, {"cancelled"})["status"] == "cancelled"
     project = db.exec(select_project(public_id)).one()
     assert lock_holder(redis_client, project.id) is None
     again = builder_runs.start_run(owner_id=me.id, public_id=public_id, prompt="A hero only")
     assert again != run_id
     # Leave nothing running for the next test.
-    _wait(me.id, public_id, again, {"awaiting_approval", "done", "answered", "failed"})
+    wait_for_run(me.id, public_id, again, {"awaiting_approval", "done", "answered", "failed"})
     builder_runs.cancel_run(owner_id=me.id, public_id=public_id, run_id=again)
 
 

@@ -17,6 +17,7 @@ from tests.fakes.commerce import (
     api_fixture,  # noqa: F401 - the `api` fixture
     configured,
     make_user,
+    pay_as,  # noqa: I001
     process_all,
     publish,
 )
@@ -35,7 +36,7 @@ def _bought(db, api, files=None):
     with configured(VIBECODER_PAYMENT_GATEWAY="dummy"):
         start = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
     path = "/" + start.url.split("://", 1)[1].split("/", 1)[1]
-    api.post(path, data={"card_number": "4242424242424242"}, follow_redirects=False)
+    pay_as(api, db, buyer, path)
     process_all(db)
     version = db.exec(select(ListingVersion).where(ListingVersion.listing_id == listing.id)).one()
     return seller, buyer, listing, db.get(Purchase, start.purchase_id), version

@@ -20,8 +20,8 @@ from tests.fakes.commerce import (
     stripe_fake_fixture,  # noqa: F401 - the `stripe_fake` fixture
 )
 from tests.fakes.stripe_server import event
-from vibecoder.domain.commerce import fulfilment, ledger, reconcile
-from vibecoder.domain.commerce.fulfilment import PaymentUnavailable
+from vibecoder.domain.commerce import checkout, ledger, payouts, reconcile, refunds
+from vibecoder.domain.commerce.errors import PaymentUnavailable
 from vibecoder.infra.redis_client import get_redis
 from vibecoder.models.commerce import Payout, SellerPayoutAccount
 from vibecoder.models.users import Role
@@ -40,7 +40,7 @@ def _paid_sale(db, api, fake, *, connect_first: bool):
     if connect_first:
         _connect(db, api, fake, seller)
     listing = publish(db, seller)
-    start = fulfilment.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
+    start = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
     session = fake.complete_session(start.url.rsplit("/", 1)[1])
     post_event(api, event("checkout.session.completed", session), fake.webhook_secret)
     process_all(db)
@@ -48,7 +48,7 @@ def _paid_sale(db, api, fake, *, connect_first: bool):
 
 
 def _connect(db, api, fake, seller) -> None:
-    fulfilment.start_payout_onboarding(session=db, seller=seller)
+    payouts.start_payout_onboarding(session=db, seller=seller)
     db.commit()
     account = db.get(SellerPayoutAccount, seller.id)
     post_event(
@@ -88,7 +88,7 @@ def test_a_refund_without_an_answer_is_pending_then_refunded_once(db, api, strip
     seller, purchase_id = _paid_sale(db, api, stripe_fake, connect_first=True)
     stripe_fake.drop_answers["POST /v1/refunds"] = 10
     with pytest.raises(PaymentUnavailable) as raised:
-        fulfilment.refund_purchase(session=db, actor=seller, purchase_id=purchase_id)
+        refunds.refund_purchase(session=db, actor=seller, purchase_id=purchase_id)
     db.rollback()
     assert raised.value.code == "refund_pending"
     assert "confirming" in raised.value.message

@@ -17,10 +17,12 @@ import pytest
 from sqlalchemy import func, text
 from sqlmodel import select
 
+from tests.conftest import wait_for
 from tests.fakes.commerce import (
     api_fixture,  # noqa: F401 - the `api` fixture
     configured,
     make_user,
+    pay_as,  # noqa: I001
     post_event,
     process_all,
     publish,
@@ -28,9 +30,9 @@ from tests.fakes.commerce import (
     reload,
     sign,
     stripe_fake_fixture,  # noqa: F401 - the `stripe_fake` fixture
-    wait_for,
 )
 from tests.fakes.stripe_server import StripeError, event
+from vibecoder.domain.accounts import auth
 from vibecoder.domain.commerce import (
     access,
     checkout,
@@ -589,6 +591,13 @@ def test_dummy_checkout_page_pays_through_the_same_events(db, api):
     with configured(VIBECODER_PAYMENT_GATEWAY="dummy"):
         start = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
     path = start.url.split("://", 1)[1].split("/", 1)[1]
+    # Signed out (or anyone but the buyer): the checkout does not exist, and cannot be paid.
+    api.cookies.clear()
+    assert api.get("/" + path).status_code == 404
+    stranger = api.post("/" + path, data={"card_number": "4242 4242 4242 4242"})
+    assert stranger.status_code == 404 and purchase_status(db, start.purchase_id) == "pending"
+    api.cookies.set("vc_session", auth.create_session(session=db, user=buyer))
+    db.commit()
     page = api.get("/" + path)
     assert page.status_code == 200 and "TEST PAYMENTS" in page.text and "$9" in page.text
     declined = api.post("/" + path, data={"card_number": "4000 0000 0000 0002"})
@@ -637,7 +646,7 @@ def test_ledger_rows_cannot_be_updated_or_deleted(db, api):
     with configured(VIBECODER_PAYMENT_GATEWAY="dummy"):
         start = checkout.begin_checkout(buyer_id=buyer.id, listing_id=listing.id)
     path = "/" + start.url.split("://", 1)[1].split("/", 1)[1]
-    api.post(path, data={"card_number": "4242424242424242"}, follow_redirects=False)
+    pay_as(api, db, buyer, path)
     process_all(db)
     for statement in ("UPDATE ledger_entries SET amount_cents = 1", "DELETE FROM ledger_entries"):
         with pytest.raises(Exception, match="append-only"):

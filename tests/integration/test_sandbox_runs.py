@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import time
 import zipfile
 
 import pytest
 from sqlmodel import select
 
-from tests.conftest import run_cli
+from tests.conftest import run_cli, wait_for
 from vibecoder.domain.accounts import auth
 from vibecoder.domain.catalog import files as listing_files
 from vibecoder.domain.catalog import listings as catalog
@@ -69,14 +68,12 @@ def _listing(db, files, status="publish"):
 
 
 def _wait(db, public_id, timeout=60) -> SandboxRun:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def finished() -> SandboxRun | None:
         db.expire_all()
         run = db.exec(select(SandboxRun).where(SandboxRun.public_id == public_id)).one()
-        if run.status in ("done", "failed", "refused"):
-            return run
-        time.sleep(0.2)
-    raise AssertionError(f"run {public_id} still {run.status}")
+        return run if run.status in ("done", "failed", "refused") else None
+
+    return wait_for(finished, timeout=timeout, interval=0.2, message=f"run {public_id} unfinished")
 
 
 def test_publishing_runs_the_versions_tests_for_the_verified_badge(db, celery_worker):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import run_cli
+from tests.conftest import run_cli, wait_for
 from tests.integration.test_catalog import make_user, publish_listing
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.catalog.browse import BrowseFilters
@@ -220,14 +219,14 @@ def test_api_cli_and_service_return_the_same_ranking(db, redis_client, corpus):
 def test_publishing_embeds_the_listing_through_the_worker(db, celery_worker):
     seller = make_user(db, "worker-seller@example.com")
     listing = publish_listing(db, seller, **CORPUS[0])
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+
+    def embedded() -> Listing | None:
         db.expire_all()
         row = db.get(Listing, listing.id)
-        if row.embedding is not None:
-            break
-        time.sleep(0.2)
-    assert row.embedding is not None and len(row.embedding) == 384
+        return row if row.embedding is not None else None
+
+    row = wait_for(embedded, timeout=60, interval=0.2, message="the worker never embedded it")
+    assert len(row.embedding) == 384
     assert row.embedded_text_sha is not None
     # An unchanged listing is not re-encoded: the task reports it and leaves the row alone.
     assert embed_listing(session=db, listing_id=listing.id) == "unchanged"

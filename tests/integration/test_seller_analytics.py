@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -17,6 +16,7 @@ from sqlalchemy import text
 from sqlmodel import select
 from starlette.testclient import TestClient
 
+from tests.conftest import wait_for
 from tests.fakes.commerce import (
     api_fixture,  # noqa: F401 - the `api` fixture
     post_event,
@@ -336,16 +336,19 @@ def test_timezone_change_rebuilds_rollups_and_is_validated(db, celery_worker):
     assert db.get(Profile, seller.id).timezone == "UTC"
     set_timezone(session=db, user=seller, timezone="Asia/Tokyo")
     db.commit()
+
     # The worker rebuilds the seller's rollups in the new timezone, enqueued after commit.
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    def rebuilt() -> bool:
         db.expire_all()
         state = db.get(AnalyticsRollupState, seller.id)
-        if state is not None and state.timezone == "Asia/Tokyo":
-            break
-        time.sleep(0.3)
-    else:
-        pytest.fail("the worker did not rebuild the rollups in the new timezone")
+        return state is not None and state.timezone == "Asia/Tokyo"
+
+    wait_for(
+        rebuilt,
+        timeout=60,
+        interval=0.3,
+        message="the worker did not rebuild the rollups in the new timezone",
+    )
     tokyo_day = (recent.replace(hour=2) + timedelta(hours=9)).date()
     assert [(r.day, r.kind) for r in _rollup_rows(db, seller.id)] == [(tokyo_day, "purchase")]
 
@@ -359,26 +362,26 @@ def test_beat_task_rolls_up_every_seller_through_the_worker(db, celery_worker):
         add(db, listing, "view", datetime.now(UTC) - timedelta(days=3))
     db.commit()
     rollup_all_task.delay()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        done = db.execute(text("select count(*) from analytics_rollup_state")).scalar()
-        if done == 3:
-            break
-        time.sleep(0.3)
-    assert done == 3
+    wait_for(
+        lambda: db.execute(text("select count(*) from analytics_rollup_state")).scalar() == 3,
+        timeout=60,
+        interval=0.3,
+        message="the rollups of all three sellers did not run",
+    )
     rows = db.execute(text("select seller_id, events from analytics_daily order by 1")).all()
     assert rows == [(s.id, 1) for s in sellers]
     # A second run (a redelivery, or the next beat tick) changes nothing.
     before = db.execute(text("select max(updated_at) from analytics_rollup_state")).scalar()
     rollup_all_task.delay()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+
+    def all_rerun() -> bool:
         db.rollback()
         oldest = db.execute(text("select min(updated_at) from analytics_rollup_state")).scalar()
-        if oldest > before:
-            break
-        time.sleep(0.3)
-    assert oldest > before, "the second run did not reach every seller"
+        return oldest > before
+
+    wait_for(
+        all_rerun, timeout=60, interval=0.3, message="the second run did not reach every seller"
+    )
     assert (
         db.execute(text("select seller_id, events from analytics_daily order by 1")).all() == rows
     )

@@ -26,12 +26,16 @@ SLUG = "csv-dedupe"
 WORKER = "worker-embeddings.1"
 
 
-def _blocked_worker_pid(conn) -> int | None:
+def _blocked_worker_pid(conn, holder_pid: int) -> int | None:
+    """The session stuck behind our listing lock: the worker's fulfilment transaction (its
+    first write that references the listing: the license insert's foreign key or the sales
+    count update)."""
     return conn.execute(
         text(
             "select pid from pg_stat_activity where wait_event_type = 'Lock'"
-            " and query ilike 'update listings set sales_count%'"
-        )
+            " and :holder = any(pg_blocking_pids(pid))"
+        ),
+        {"holder": holder_pid},
     ).scalar()
 
 
@@ -48,6 +52,7 @@ def test_worker_killed_mid_fulfilment_completes_exactly_once(prod_local, prod_pa
     holder = prod_local.engine.connect()
     tx = holder.begin()
     try:
+        holder_pid = holder.execute(text("select pg_backend_pid()")).scalar_one()
         holder.execute(text("select id from listings where slug = :s for update"), {"s": SLUG})
         page.fill("#card-number", "4242 4242 4242 4242")
         page.click("#pay-button")
@@ -56,13 +61,14 @@ def test_worker_killed_mid_fulfilment_completes_exactly_once(prod_local, prod_pa
         # Wait for the worker to reach the lock: inside fulfilment, license not committed.
         deadline = time.monotonic() + 120
         with prod_local.engine.connect() as watcher:
-            while _blocked_worker_pid(watcher) is None:
+            while (blocked := _blocked_worker_pid(watcher, holder_pid)) is None:
                 assert time.monotonic() < deadline, prod_local.log_tail()
                 time.sleep(0.2)
         killed = prod_local.kill(WORKER)
         # The dead worker's transaction is rolled back by Postgres once its socket closes.
         with prod_local.engine.connect() as watcher:
-            while _blocked_worker_pid(watcher) is not None:
+            gone = "select count(*) from pg_stat_activity where pid = :p"
+            while watcher.execute(text(gone), {"p": blocked}).scalar_one():
                 assert time.monotonic() < deadline
                 time.sleep(0.2)
     finally:

@@ -1,10 +1,11 @@
-"""Plain HTTP routes beside Reflex's websocket: health, webhooks, licenses, downloads, preview."""
+"""Plain HTTP routes beside Reflex's websocket: health, webhooks, downloads, preview; and the
+public API v1 (vibecoder/api/v1, FastAPI) mounted at /api/v1."""
 
 from __future__ import annotations
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from vibecoder.api.account import verify as verify_email
 from vibecoder.api.builder_zip import builder_zip
@@ -13,13 +14,15 @@ from vibecoder.api.covers import cover
 from vibecoder.api.downloads import download
 from vibecoder.api.exports import export_csv
 from vibecoder.api.health import health, live, ready
-from vibecoder.api.licenses import LICENSE_ROUTES
+from vibecoder.api.library_keys import license_key
 from vibecoder.api.metrics import metrics
 from vibecoder.api.middleware import RequestContextMiddleware
 from vibecoder.api.preview import preview
 from vibecoder.api.search import search
+from vibecoder.api.session import signin, signout, signup
 from vibecoder.api.webhooks import stripe_webhook
 from vibecoder.infra.outages import BACKING_SERVICE_ERRORS, unavailable_response
+from vibecoder.settings import get_settings
 
 ROUTES: list[Route] = [
     Route("/api/health", health, methods=["GET"]),
@@ -34,11 +37,21 @@ ROUTES: list[Route] = [
     Route("/preview/{project:str}/{version:int}/", preview, methods=["GET"]),
     Route("/api/build/{project:str}/{version:int}/zip", builder_zip, methods=["GET"]),
 ]
-# Commerce: Stripe webhooks, the license API, signed downloads, the dummy gateway's checkout.
+# Commerce: Stripe webhooks, signed downloads, the dummy gateway's checkout.
 ROUTES += [
     Route("/api/webhooks/stripe", stripe_webhook, methods=["POST"]),
-    *LICENSE_ROUTES,
     Route("/api/downloads/{purchase_id:int}/{version_id:int}", download, methods=["GET"]),
+    # The library's "Show key": the key goes to the page's script, never into Reflex state.
+    Route("/api/library/{purchase_id:int}/key", license_key, methods=["GET"]),
+]
+# The session cookie is set and cleared only here (HttpOnly, by a server response).
+ROUTES += [
+    Route("/api/auth/signin", signin, methods=["POST"]),
+    Route("/api/auth/signup", signup, methods=["POST"]),
+    Route("/api/auth/signout", signout, methods=["GET", "POST"]),
+]
+# The test gateway's pay page: never mounted where test payments are not allowed.
+TEST_CHECKOUT_ROUTES = [
     Route("/api/checkout/dummy/{session_ref}", dummy_checkout_page, methods=["GET"]),
     Route("/api/checkout/dummy/{session_ref}", dummy_checkout_pay, methods=["POST"]),
 ]
@@ -48,8 +61,14 @@ ROUTES += [Route("/api/exports/{kind:str}.csv", export_csv, methods=["GET"])]
 
 
 def build_api() -> Starlette:
+    from vibecoder.api.v1 import PREFIX, create_app
+
+    routes = list(ROUTES)
+    if get_settings().test_checkout_enabled:
+        routes += TEST_CHECKOUT_ROUTES
     return Starlette(
-        routes=list(ROUTES),
+        # The public API (FastAPI, OpenAPI 3.1) incl. the license API at /api/v1/licenses/...
+        routes=[*routes, Mount(PREFIX, app=create_app())],
         middleware=[Middleware(RequestContextMiddleware)],
         # A database or Redis restarting: a clear 503 with Retry-After, never a 500.
         exception_handlers=dict.fromkeys(BACKING_SERVICE_ERRORS, unavailable_response),

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from vibecoder.domain.accounts import auth
 from vibecoder.domain.commerce import checkout
 from vibecoder.domain.errors import ServiceError
 from vibecoder.infra.db import session_scope
@@ -34,7 +35,8 @@ a{color:#a78bfa}
 """
 _HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; "
+        "form-action 'self'"
     ),
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",
@@ -52,9 +54,16 @@ def _page(body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(html, status_code=status, headers=_HEADERS)
 
 
-def _view(session_ref: str) -> checkout.DummyCheckoutView:
+def _buyer_id(session, request: Request) -> int | None:
+    user = auth.user_for_session(session=session, token=request.cookies.get(auth.SESSION_COOKIE))
+    return user.id if user else None
+
+
+def _view(session_ref: str, request: Request) -> checkout.DummyCheckoutView:
     with session_scope() as session:
-        return checkout.dummy_checkout_view(session=session, session_ref=session_ref)
+        return checkout.dummy_checkout_view(
+            session=session, session_ref=session_ref, buyer_id=_buyer_id(session, request)
+        )
 
 
 def _form(view: checkout.DummyCheckoutView, error: str = "") -> str:
@@ -97,7 +106,7 @@ def _closed(view: checkout.DummyCheckoutView) -> str:
 async def dummy_checkout_page(request: Request) -> Response:
     session_ref = request.path_params["session_ref"]
     try:
-        view = await run_in_threadpool(_view, session_ref)
+        view = await run_in_threadpool(_view, session_ref, request)
     except ServiceError:
         return _page("<h1>Checkout not found</h1>", status=404)
     if view.status != "open":
@@ -105,10 +114,13 @@ async def dummy_checkout_page(request: Request) -> Response:
     return _page(_form(view))
 
 
-def _pay(session_ref: str, card_number: str) -> checkout.DummyPayment:
+def _pay(session_ref: str, card_number: str, request: Request) -> checkout.DummyPayment:
     with session_scope() as session:
         return checkout.pay_dummy_checkout(
-            session=session, session_ref=session_ref, card_number=card_number
+            session=session,
+            session_ref=session_ref,
+            card_number=card_number,
+            buyer_id=_buyer_id(session, request),
         )
 
 
@@ -117,8 +129,8 @@ async def dummy_checkout_pay(request: Request) -> Response:
     form = await request.form()
     card = str(form.get("card_number", ""))[:40]
     try:
-        result = await run_in_threadpool(_pay, session_ref, card)
-        view = await run_in_threadpool(_view, session_ref)
+        result = await run_in_threadpool(_pay, session_ref, card, request)
+        view = await run_in_threadpool(_view, session_ref, request)
     except ServiceError:
         return _page("<h1>Checkout not found</h1>", status=404)
     if result.approved and result.redirect_url:

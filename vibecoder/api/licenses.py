@@ -1,4 +1,5 @@
-"""The license API (/api/v1/licenses/...), shaped like Lemon Squeezy's.
+"""The license API (/api/v1/licenses/...), shaped like Lemon Squeezy's; served and documented
+by the /api/v1 FastAPI app (vibecoder/api/v1/licenses.py).
 
 Accepts JSON or form-encoded bodies. Every answer is JSON; failures carry a stable `error` code
 and a sentence in `message`, never a stack trace. Rate limited per key and per client IP.
@@ -7,21 +8,23 @@ and a sentence in `message`, never a stack trace. Rate limited per key and per c
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
 
+from vibecoder.api.bodies import BodyTooLarge, read_capped
 from vibecoder.domain.commerce import licensing
 from vibecoder.domain.errors import RateLimited, ServiceError
+from vibecoder.domain.text_hygiene import has_control_chars
 from vibecoder.infra import outages, ratelimit
 from vibecoder.infra.db import session_scope
 from vibecoder.infra.outages import BACKING_SERVICE_ERRORS
-from vibecoder.infra.redis_client import get_redis
 from vibecoder.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -65,19 +68,20 @@ ACTIONS: dict[str, tuple[str, Callable[..., dict[str, Any]]]] = {
 
 
 def _check_rate(key: Any, ip: str) -> None:
+    """Per address and per key: one customer's busy key cannot spend another's budget."""
     settings = get_settings()
-    client = get_redis()
-    limits = [(f"lic:ip:{ip}", settings.license_api_per_ip_per_minute)]
+    message = "Too many license requests; slow down."
+    ratelimit.check(
+        "license-ip", ip, limit=f"{settings.license_api_per_ip_per_minute}/minute", message=message
+    )
     if isinstance(key, str) and key:
         digest = hashlib.sha256((licensing.normalize_key(key) or key[:200]).encode()).hexdigest()
-        limits.append((f"lic:key:{digest[:32]}", settings.license_api_per_key_per_minute))
-    for bucket, limit in limits:
-        if ratelimit.hit(client, bucket, window_seconds=WINDOW_SECONDS) > limit:
-            raise RateLimited(
-                "rate_limited",
-                "Too many license requests; slow down.",
-                retry_after=ratelimit.retry_after(client, bucket),
-            )
+        ratelimit.check(
+            "license-key",
+            digest[:32],
+            limit=f"{settings.license_api_per_key_per_minute}/minute",
+            message=message,
+        )
 
 
 def _run(action: str, data: dict[str, Any], ip: str) -> dict[str, Any]:
@@ -102,24 +106,37 @@ def _failure(flag: str, code: str, message: str, status: int, headers=None) -> J
     )
 
 
+# A license call is a key and a few fields: 16 KB is generous, and nothing bigger is read.
+MAX_BODY_BYTES = 16 * 1024
+
+
 async def _read(request: Request) -> dict[str, Any] | None:
+    raw = await read_capped(request, MAX_BODY_BYTES)  # BodyTooLarge: a 413 in handle()
     try:
         if request.headers.get("content-type", "").startswith("application/json"):
-            data = await request.json()
+            data = json.loads(raw)
             return data if isinstance(data, dict) else None
-        form = await request.form()
-        return {k: v for k, v in form.items() if isinstance(v, str)}
-    except Exception:  # malformed JSON or form: the client's mistake, not ours
+        return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
+    except ValueError:  # malformed JSON or form: the client's mistake, not ours
         return None
 
 
-def _endpoint(action: str):
+def _has_control_chars(data: dict[str, Any]) -> bool:
+    return any(isinstance(v, str) and has_control_chars(v) for v in (*data, *data.values()))
+
+
+def license_handler(action: str):
     flag = ACTIONS[action][0]
 
     async def handle(request: Request) -> JSONResponse:
-        data = await _read(request)
+        try:
+            data = await _read(request)
+        except BodyTooLarge:
+            return _failure(flag, "payload_too_large", "The request body is too large.", 413)
         if data is None:
             return _failure(flag, "invalid_request", "Send a JSON object or form fields.", 422)
+        if _has_control_chars(data):
+            return _failure(flag, "invalid_characters", "Control characters are not allowed.", 400)
         ip = request.client.host if request.client else "unknown"
         try:
             return JSONResponse(await run_in_threadpool(_run, action, data, ip))
@@ -143,8 +160,3 @@ def _endpoint(action: str):
 
     handle.__name__ = f"license_{action.replace('-', '_')}"
     return handle
-
-
-LICENSE_ROUTES = [
-    Route(f"/api/v1/licenses/{action}", _endpoint(action), methods=["POST"]) for action in ACTIONS
-]

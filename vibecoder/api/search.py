@@ -10,8 +10,10 @@ from starlette.responses import JSONResponse
 from vibecoder.domain.catalog.browse import BrowseFilters
 from vibecoder.domain.errors import ServiceError, ValidationFailed
 from vibecoder.domain.search.query import search as run_search
+from vibecoder.infra import ratelimit
 from vibecoder.infra.db import session_scope
 from vibecoder.infra.redis_client import get_redis
+from vibecoder.settings import get_settings
 
 _FILTER_PARAMS = {
     "category": "category",
@@ -60,9 +62,21 @@ def _search(params) -> dict:
     }
 
 
+def _limited_search(params, client: str) -> dict:
+    ratelimit.check(
+        "search",
+        client,
+        limit=f"{get_settings().search_per_ip_per_minute}/minute",
+        message="Too many searches; slow down.",
+    )
+    return _search(params)
+
+
 async def search(request: Request) -> JSONResponse:
+    # request.client is the real client behind trusted proxies (vibecoder/api/security.py).
+    client = request.client.host if request.client else "unknown"
     try:
-        body = await run_in_threadpool(_search, request.query_params)
+        body = await run_in_threadpool(_limited_search, request.query_params, client)
     except ServiceError as exc:
         return JSONResponse(exc.to_dict(), status_code=exc.status_code)
     return JSONResponse(body)

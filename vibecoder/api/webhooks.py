@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from vibecoder.api.bodies import BodyTooLarge, read_capped
 from vibecoder.domain.commerce.events import record_event
 from vibecoder.domain.commerce.gateways.stripe import HANDLED_EVENT_TYPES, verify_signature
 from vibecoder.infra.db import session_scope
@@ -36,8 +37,9 @@ def _store(event: dict) -> tuple[int, bool]:
 
 
 async def stripe_webhook(request: Request) -> JSONResponse:
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
+    try:
+        body = await read_capped(request, MAX_BODY_BYTES)
+    except BodyTooLarge:
         return JSONResponse({"error": "payload_too_large"}, status_code=413)
     settings = get_settings()
     if not settings.stripe_webhook_secrets:

@@ -60,11 +60,14 @@ def strip_preamble(continuation: str) -> str:
             if all(not CODE_CHARS.search(x) or _is_prose(x) for x in lines[:index]):
                 return "\n".join(lines[index + 1 :])
             break
-    dropped = 0
-    while dropped < min(3, len(lines) - 1):
+    dropped, chatter = 0, False
+    while dropped < min(4, len(lines) - 1):
         line = lines[dropped]
-        if _is_prose(line) or FENCE_LINE.match(line) or (not line.strip() and dropped == 0):
-            dropped += 1
+        if _is_prose(line) or FENCE_LINE.match(line):
+            dropped, chatter = dropped + 1, True
+            continue
+        if not line.strip() and (dropped == 0 or chatter):
+            dropped += 1  # the blank line after "Sure, here is the rest:" is not the code's
             continue
         break
     return "\n".join(lines[dropped:])

@@ -12,8 +12,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pydantic import ValidationError
+
 from vibecoder.builder import prompts
 from vibecoder.builder.llm import Completion, Request
+from vibecoder.builder.schemas import IntentAnswer
 
 INTENTS = ("BUILD", "MODIFY", "QUESTION", "FIX", "REFUSE")
 REFUSE_WORDS = re.compile(
@@ -45,14 +48,17 @@ def classify_intent(ask: Ask, message: str, *, has_project: bool) -> Intent:
     completion = ask(prompts.intent_request(message, has_project=has_project))
     try:
         data = json.loads(json_object(completion.text))
-        kind = str(data["intent"]).upper()
-        if kind not in INTENTS:
-            raise ValueError(kind)
-        if kind in ("MODIFY", "FIX") and not has_project:
-            kind = "BUILD"
-        return Intent(kind, str(data.get("reason", ""))[:200], "model")
-    except (ValueError, KeyError, TypeError):
+        # Enforced output matches IntentAnswer exactly; a text answer may differ in case or
+        # carry extra keys, which do not make it wrong.
+        answer = IntentAnswer.model_validate(
+            {"intent": str(data["intent"]).upper(), "reason": str(data.get("reason", ""))}
+        )
+    except (ValueError, KeyError, TypeError, ValidationError):
         return Intent(fallback, "model answer was not valid JSON", "heuristic")
+    kind = answer.intent
+    if kind in ("MODIFY", "FIX") and not has_project:
+        kind = "BUILD"
+    return Intent(kind, answer.reason[:200], "model")
 
 
 def heuristic_intent(message: str, *, has_project: bool) -> str:

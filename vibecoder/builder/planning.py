@@ -7,9 +7,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pydantic import ValidationError
+
 from vibecoder.builder import prompts
 from vibecoder.builder.intent import json_object
 from vibecoder.builder.llm import Completion, Request
+from vibecoder.builder.schemas import PlanAnswer
 
 PASCAL = re.compile(r"^[A-Z][A-Za-z0-9]{1,47}$")
 RESERVED = {"App", "React", "Fragment", "Component", "Index", "Main", "Root"}
@@ -44,8 +47,10 @@ SECTION_WORDS = (
 # order. MODIFY falls back to them to find the components a change is about, and a one-section
 # BUILD names its component after them; the offline model plans and writes from the same table.
 SECTION_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "Navbar": ("navbar", "nav", "navigation", "menu", "header"),
+    "Navbar": ("navbar", "nav", "navigation", "header"),
     "Hero": ("hero", "headline", "banner", "landing"),
+    "Services": ("services", "service", "repairs", "treatments"),
+    "Menu": ("menu", "dishes", "food menu"),
     "ProductGrid": (
         "product",
         "products",
@@ -59,9 +64,19 @@ SECTION_KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
     "Features": ("features", "feature", "benefits", "why"),
     "Gallery": ("gallery", "photos", "portfolio", "images", "lookbook"),
+    "Team": ("team", "staff", "mechanics", "stylists", "chefs"),
     "Testimonials": ("testimonials", "testimonial", "reviews", "quotes"),
     "Pricing": ("pricing", "plans", "subscription", "tiers", "prices"),
     "FAQ": ("faq", "faqs", "questions"),
+    "Booking": (
+        "booking",
+        "bookings",
+        "appointment",
+        "appointments",
+        "reservation",
+        "reservations",
+    ),
+    "Location": ("location", "hours", "opening hours", "address", "find us"),
     "Contact": ("contact", "form", "email us", "get in touch"),
     "Footer": ("footer",),
 }
@@ -175,7 +190,27 @@ def parse_plan(text: str) -> list[PlanItem]:
         data = json.loads(json_object(text))
     except ValueError as exc:
         raise PlanError(f"not valid JSON ({exc})") from None
-    return validate_plan(normalise_plan(data))
+    data = normalise_plan(data)
+    try:
+        entries = data["components"] if isinstance(data, dict) else None
+        answer = PlanAnswer.model_validate(
+            {
+                "components": [
+                    {"name": e.get("name"), "purpose": e.get("purpose")}
+                    if isinstance(e, dict)
+                    else e
+                    for e in (entries if isinstance(entries, list) else [])
+                ]
+            }
+            if isinstance(entries, list)
+            else data
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        shape = '{"components": [{"name": ..., "purpose": ...}]}'
+        raise PlanError(f"expected {shape} ({where}: {first['msg']})") from None
+    return validate_plan(answer.model_dump())
 
 
 @dataclass

@@ -13,6 +13,7 @@ from vibecoder.builder.llm.base import Message, Request
 ALLOWED_IMPORTS = ("react", "react-dom", "framer-motion", "lucide-react")
 MAX_COMPONENT_LINES = 150
 CUT_OPEN, CUT_CLOSE = "<<<CUT", "CUT>>>"
+CODE_OPEN, CODE_CLOSE = "<<<CODE", "CODE>>>"
 
 INTENT_SYSTEM = """You classify a message sent to a website builder. Answer with one JSON object and
 nothing else: {"intent": "BUILD|MODIFY|QUESTION|FIX|REFUSE", "reason": "<short>"}.
@@ -51,7 +52,16 @@ same props, wrapped in the same markers."""
 )
 
 ANSWER_SYSTEM = """You answer questions about a React + Tailwind website project in a few
-sentences. Do not write code unless asked."""
+sentences, from the code you are shown: name the sections, props, prices and copy it really
+renders. Do not write code unless asked."""
+
+CHANGE_SYSTEM = """You plan a change to an existing React + Tailwind page made of components.
+Name only the components the request is about; every other component stays exactly as it is.
+Answer with one JSON object and nothing else:
+{"change": [{"name": "ExistingName", "what": "one line"}],
+ "add": [{"name": "NewPascalCaseName", "purpose": "one line", "after": "ExistingName"}],
+ "remove": ["ExistingName"]}
+Use empty lists for what the request does not ask for."""
 
 
 def intent_request(message: str, *, has_project: bool) -> Request:
@@ -136,9 +146,46 @@ def fix_request(
     return Request(FIX_SYSTEM, (Message("user", body),), max_tokens, purpose="fix")
 
 
-def answer_request(question: str, *, components: list[str]) -> Request:
-    body = f"Components: {', '.join(components) or 'none yet'}\nQuestion: {question}"
+def change_request(message: str, *, order: list[str], interfaces: dict[str, str]) -> Request:
+    lines = [f"Components: {', '.join(order)}", "Interfaces (page order):"]
+    lines += [f"- {interfaces.get(n, n + '()')}" for n in order]
+    lines.append(f"Change request: {message}")
+    return Request(
+        CHANGE_SYSTEM,
+        (Message("user", "\n".join(lines)),),
+        max_tokens=600,
+        purpose="change",
+        json_only=True,
+    )
+
+
+ANSWER_CODE_BUDGET = 24_000  # characters of component code an answer request may carry
+
+
+def answer_request(
+    question: str, *, components: list[str], code: dict[str, str] | None = None
+) -> Request:
+    """The question, the component list, and the code of the components it is about."""
+    lines = [f"Components: {', '.join(components) or 'none yet'}"]
+    budget = ANSWER_CODE_BUDGET
+    for name, text in (code or {}).items():
+        if len(text) > budget:
+            break
+        budget -= len(text)
+        lines += [f"Code of {name}:", CODE_OPEN, text.rstrip(), CODE_CLOSE]
+    lines.append(f"Question: {question}")
+    body = "\n".join(lines)
     return Request(ANSWER_SYSTEM, (Message("user", body),), max_tokens=600, purpose="answer")
+
+
+def quoted_code(text: str) -> dict[str, str]:
+    """The components an answer request carries: {name: code}."""
+    found = re.finditer(
+        rf"^Code of (\w+):\n{re.escape(CODE_OPEN)}\n([\s\S]*?)\n{re.escape(CODE_CLOSE)}$",
+        text,
+        re.MULTILINE,
+    )
+    return {m.group(1): m.group(2) + "\n" for m in found}
 
 
 def field(text: str, label: str) -> str | None:

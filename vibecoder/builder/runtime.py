@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any, cast
 
 import redis
 
@@ -75,11 +76,15 @@ class ProjectLock:
         return bool(self.client.eval(_RELEASE, 1, self.key, self.run_id))
 
     def holder(self) -> str | None:
-        return self.client.get(self.key)
+        return cast("str | None", self.client.get(self.key))
+
+
+# redis-py types every reply of the sync client as `Awaitable[Any] | Any` (one signature for
+# the sync and asyncio clients); the casts say what the sync client (decode_responses) returns.
 
 
 def lock_holder(client: redis.Redis, project_id: int) -> str | None:
-    return client.get(LOCK.format(project_id))
+    return cast("str | None", client.get(LOCK.format(project_id)))
 
 
 def request_cancel(client: redis.Redis, run_id: str) -> None:
@@ -105,8 +110,11 @@ class EventStream:
 
     def emit(self, kind: str, data: dict | None = None, *, run_id: str | None = None) -> str:
         event = {"type": kind, "run_id": run_id, "ts": round(time.time(), 3), **(data or {})}
-        return self.client.xadd(
-            self.key, {"e": json.dumps(event)}, maxlen=self.maxlen, approximate=True
+        return cast(
+            str,
+            self.client.xadd(
+                self.key, {"e": json.dumps(event)}, maxlen=self.maxlen, approximate=True
+            ),
         )
 
     def read(self, after: str = "0-0", *, count: int = 10_000) -> list[tuple[str, dict]]:
@@ -118,7 +126,7 @@ class EventStream:
         ]
 
     def wait(self, after: str, *, block_ms: int = 1000) -> list[tuple[str, dict]]:
-        answer = self.client.xread({self.key: after}, block=block_ms, count=1000)
+        answer = cast(list[Any], self.client.xread({self.key: after}, block=block_ms, count=1000))
         if not answer:
             return []
         return [(event_id, json.loads(fields["e"])) for event_id, fields in answer[0][1]]

@@ -20,6 +20,7 @@ import atexit
 import concurrent.futures
 import contextlib
 import json
+import logging
 import os
 import queue
 import re
@@ -35,6 +36,7 @@ from pathlib import Path
 from vibecoder.infra.toolchain import TOOLS_BIN, node_binary
 from vibecoder.settings import PROJECT_ROOT, get_settings
 
+log = logging.getLogger(__name__)
 RUNTIME_MODULES = ("react", "react-dom", "framer-motion", "lucide-react", "tailwindcss", "postcss")
 SERVER_SCRIPT = Path(__file__).with_name("shadow_server.cjs")
 CHROMIUM_ARGS = [
@@ -179,7 +181,7 @@ def bundle(
     """Bundle the app and compile its CSS; both tools run at the same time."""
     root = check_runtime()
     own_dir = workdir is None
-    work = Path(tempfile.mkdtemp(prefix="vibecoder-shadow-")) if own_dir else workdir
+    work = workdir if workdir is not None else Path(tempfile.mkdtemp(prefix="vibecoder-shadow-"))
     try:
         for path, content in files.items():
             target = work / path
@@ -483,9 +485,7 @@ class Renderer:
                 html, timeout, future = item
                 if browser is None or not browser.is_connected():
                     try:
-                        browser = playwright.chromium.launch(
-                            executable_path=self.executable, args=CHROMIUM_ARGS
-                        )
+                        browser = playwright.chromium.launch(**sandboxed_launch(self.executable))
                     except Exception as exc:  # noqa: BLE001 - any launch failure is the server's
                         browser = None
                         future.set_exception(
@@ -514,6 +514,27 @@ class Renderer:
             if browser is not None:
                 with contextlib.suppress(Exception):
                     browser.close()
+
+
+SANDBOX_WRAPPER = Path(__file__).with_name("chromium_sandboxed.sh")
+# Belt and braces inside the network namespace: no proxy, no DNS, nothing resolves.
+NO_NETWORK_ARGS = [
+    "--proxy-server=127.0.0.1:9",
+    "--proxy-bypass-list=<-loopback>",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+]
+
+
+def sandboxed_launch(executable: str) -> dict:
+    """Playwright launch options for generated code: Chromium inside bubblewrap (no network,
+    read-only filesystem) when bwrap exists, and an environment without the app's secrets."""
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"}
+    options = {"args": [*CHROMIUM_ARGS, *NO_NETWORK_ARGS], "env": env}
+    if shutil.which("bwrap"):
+        env["VC_CHROMIUM_REAL"] = executable
+        return {**options, "executable_path": str(SANDBOX_WRAPPER)}
+    log.warning("bubblewrap not found: the shadow renderer runs without its sandbox")
+    return {**options, "executable_path": executable}
 
 
 def _render_once(browser, html: str, timeout: float) -> RenderResult:

@@ -198,10 +198,10 @@ def _template_expression_end(text: str, start: int) -> int | ScanResult:
             i = end
             continue
         if char == "`":
-            end = _skip_template(text, i)
-            if isinstance(end, ScanResult):
-                return end
-            i = end
+            after = _skip_template(text, i)
+            if isinstance(after, ScanResult):
+                return after
+            i = after
             continue
         if char == "{":
             depth += 1

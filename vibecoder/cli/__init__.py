@@ -234,6 +234,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
         runtime.stop_owned_services()
         raise
     settings = get_settings()
+    # Production never runs Reflex's dev server (hot reload, debug error details).
+    reflex_env_mode = "prod" if settings.environment == "production" else args.env
     env = toolchain.reflex_env()
     env.update(urls.as_env())
     worker = subprocess.Popen(worker_command(), env=env, cwd=PROJECT_ROOT)
@@ -244,7 +246,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
         "reflex",
         "run",
         "--env",
-        args.env,
+        reflex_env_mode,
         "--frontend-port",
         str(settings.frontend_port),
         "--backend-port",
@@ -354,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     createuser.add_argument("--role", choices=["buyer", "seller", "admin"], default="buyer")
     createuser.set_defaults(handler=_with_services(cmd_createuser))
 
+    import vibecoder.cli.api  # noqa: F401 - apikey, get
     import vibecoder.cli.build  # noqa: F401
     import vibecoder.cli.commands  # noqa: F401 - registers feature subcommands
     import vibecoder.cli.prod_local  # noqa: F401 - `prod` (make prod-local, the Procfile roles)

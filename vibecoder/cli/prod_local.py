@@ -129,10 +129,23 @@ def write_nginx_conf(topo: Topology) -> Path:
         www=topo.root / "www",
         http_port=topo.http_port,
         preview_port=topo.preview_port,
+        preview_origin=_frame_origins(topo.preview_url),
         upstream_servers=upstream,
         max_body=f"{_max_upload_mb()}m",
     )
     return out
+
+
+def _frame_origins(preview_url: str) -> str:
+    """The CSP frame-src of the app's pages: the preview origin, under both loopback names when
+    it is configured as localhost (the app follows the host the browser used)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(preview_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    if parts.hostname == "localhost":
+        return f"{origin} {origin.replace('localhost', '127.0.0.1', 1)}"
+    return origin
 
 
 def _max_upload_mb() -> int:
@@ -231,8 +244,11 @@ def honcho_command(topo: Topology, env: dict[str, str]) -> list[str]:
     from vibecoder.cli.procfile import read_procfile
 
     names = list(read_procfile())
+    # The operator's servers replace the local ones.
     if env.get("DATABASE_URL"):
-        names.remove("postgres")  # the operator's server replaces the local one
+        names.remove("postgres")
+    if env.get("REDIS_URL"):
+        names.remove("redis")
     return [
         sys.executable,
         "-m",

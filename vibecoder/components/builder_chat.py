@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from vibecoder.components.safe_markdown import safe_markdown
 from vibecoder.state.build import BuildProjectState as S
 from vibecoder.state.build_views import ChatItem, DraftStep, ModelOption, StepItem
 
@@ -31,7 +32,7 @@ def _bubble(role: rx.Var | str, body: rx.Component, **props) -> rx.Component:
 
 
 def message(item: ChatItem) -> rx.Component:
-    return _bubble(item.role, rx.markdown(item.text), data_testid="chat-message")
+    return _bubble(item.role, safe_markdown(item.text), data_testid="chat-message")
 
 
 def live_bubble() -> rx.Component:
@@ -40,7 +41,7 @@ def live_bubble() -> rx.Component:
         S.live_text != "",
         _bubble(
             "assistant",
-            rx.markdown(S.live_text),
+            safe_markdown(S.live_text),
             aria_live="polite",
             aria_busy="true",
             data_testid="chat-live",

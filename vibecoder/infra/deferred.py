@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 def after_commit(session: Session, action: Callable[[], None]) -> None:
     """Call `action` once the session's outer transaction commits; drop it if it rolls back."""
 
-    def on_commit(_session) -> None:
+    def on_commit(_session: Session) -> None:
         if event.contains(session, "after_rollback", on_rollback):
             event.remove(session, "after_rollback", on_rollback)
         action()
 
-    def on_rollback(_session) -> None:
+    def on_rollback(_session: Session) -> None:
         if event.contains(session, "after_commit", on_commit):
             event.remove(session, "after_commit", on_commit)
 

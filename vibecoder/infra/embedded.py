@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def _die_with_parent(sig: int) -> None:
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return int(s.getsockname()[1])
 
 
 def port_answers(port: int, timeout: float = 0.5) -> bool:
@@ -93,7 +94,7 @@ class EmbeddedPostgres:
         self.pgdata = root / "pgdata"
         self.password_file = root / "password"
         self.log_file = root / "postgres.log"
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         self.port: int | None = None
 
     @property
@@ -180,7 +181,7 @@ class EmbeddedPostgres:
         finally:
             pwfile.unlink(missing_ok=True)
 
-    def start(self, port: int) -> subprocess.Popen:
+    def start(self, port: int) -> subprocess.Popen[bytes]:
         self.ensure_initialized()
         self.port = port
         log_handle = open(self.log_file, "ab")  # noqa: SIM115 - owned by the child for its life
@@ -247,14 +248,14 @@ class EmbeddedRedis:
     def __init__(self, root: Path):
         self.root = root
         self.log_file = root / "redis.log"
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         self.port: int | None = None
 
     @staticmethod
     def url(port: int) -> str:
         return f"redis://127.0.0.1:{port}/0"
 
-    def start(self, port: int) -> subprocess.Popen:
+    def start(self, port: int) -> subprocess.Popen[bytes]:
         self.root.mkdir(parents=True, exist_ok=True)
         self.port = port
         self.process = subprocess.Popen(
@@ -316,9 +317,10 @@ class EmbeddedServices:
     def state_path(self) -> Path:
         return self.data_dir / STATE_FILE
 
-    def _read_state(self) -> dict | None:
+    def _read_state(self) -> dict[str, Any] | None:
         try:
-            return json.loads(self.state_path.read_text())
+            state: dict[str, Any] = json.loads(self.state_path.read_text())
+            return state
         except (FileNotFoundError, json.JSONDecodeError):
             return None
 

@@ -1,5 +1,7 @@
 """SQLModel tables, one module per aggregate. Importing this package registers every table."""
 
+# Registers the before-flush hook that strips HTML from untrusted text on every save.
+from vibecoder.models import hygiene  # noqa: E402,F401
 from vibecoder.models.analytics import (
     AnalyticsDaily,
     AnalyticsDailySource,

@@ -22,6 +22,8 @@ class SandboxRun(SQLModel, table=True):
     listing_id: int = Field(foreign_key="listings.id", index=True, ondelete="CASCADE")
     version_id: int = Field(foreign_key="listing_versions.id", ondelete="CASCADE")
     user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    # SHA-256 of the browser session that started a signed-out visitor's run (migration 0008).
+    starter_hash: str | None = Field(default=None, max_length=64)
     kind: str = Field(default="run", max_length=8)
     status: str = Field(default="queued", max_length=16)
     language: str = Field(max_length=16)

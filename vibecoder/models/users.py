@@ -68,6 +68,8 @@ class UserSession(SQLModel, table=True):
 
 
 class ApiKey(SQLModel, table=True):
+    """A programmatic login for /api/v1: only the SHA-256 is stored, the prefix stays visible."""
+
     __tablename__ = "api_keys"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -78,6 +80,9 @@ class ApiKey(SQLModel, table=True):
     created_at: datetime = timestamp_field()
     last_used_at: datetime | None = timestamp_field(nullable=True)
     revoked_at: datetime | None = timestamp_field(nullable=True)
+    # What the key may do (read, purchase, sell, build, sandbox), fixed when it is created.
+    scopes: list = json_field(default_factory=lambda: ["read"])
+    last_used_ip: str | None = Field(default=None, max_length=64)
 
 
 class AccountToken(SQLModel, table=True):

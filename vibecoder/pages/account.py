@@ -5,7 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from vibecoder.components.layout import field_error, page, rich_callout
+from vibecoder.domain.accounts import api_keys
 from vibecoder.pages.account_email import email_section
+from vibecoder.settings import get_settings
 from vibecoder.state.account import AccountState, ApiKeyRow
 
 
@@ -119,6 +121,7 @@ def _key_row(key: ApiKeyRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(key.name),
         rx.table.cell(rx.code(key.prefix, "…")),
+        rx.table.cell(key.scopes),
         rx.table.cell(key.created),
         rx.table.cell(key.last_used),
         rx.table.cell(
@@ -137,6 +140,20 @@ def _key_row(key: ApiKeyRow) -> rx.Component:
     )
 
 
+def _scope_box(scope: str) -> rx.Component:
+    # A native checkbox: its form value ("on") is only sent when it is ticked.
+    return rx.el.label(
+        rx.el.input(
+            type="checkbox",
+            name=f"scope_{scope}",
+            id=f"scope-{scope}",
+            default_checked=scope == "read",
+        ),
+        f" {scope}",
+        style={"font_size": "14px", "display": "inline-flex", "gap": "4px"},
+    )
+
+
 def _api_keys() -> rx.Component:
     return _section(
         "API keys",
@@ -145,11 +162,26 @@ def _api_keys() -> rx.Component:
             size="2",
             color_scheme="gray",
         ),
+        rx.text(
+            "Scripts and the terminal client (python -m vibecoder get) use them with the ",
+            rx.link("public API", href=f"{get_settings().public_api_url}/api/v1/docs"),
+            ".",
+            size="2",
+            color_scheme="gray",
+        ),
         rx.form(
-            rx.hstack(
-                rx.input(name="name", placeholder="Key name, e.g. CI", aria_label="Key name"),
-                rx.button("Create key", type="submit"),
-                wrap="wrap",
+            rx.vstack(
+                rx.hstack(
+                    rx.input(name="name", placeholder="Key name, e.g. CI", aria_label="Key name"),
+                    rx.button("Create key", type="submit"),
+                    wrap="wrap",
+                ),
+                rx.hstack(
+                    rx.text("Scopes:", size="2"),
+                    *[_scope_box(scope) for scope in api_keys.SCOPES],
+                    wrap="wrap",
+                    spacing="3",
+                ),
             ),
             on_submit=AccountState.create_api_key,
             reset_on_submit=True,
@@ -174,7 +206,7 @@ def _api_keys() -> rx.Component:
                         rx.table.row(
                             *[
                                 rx.table.column_header_cell(h)
-                                for h in ("Name", "Key", "Created", "Last used", "")
+                                for h in ("Name", "Key", "Scopes", "Created", "Last used", "")
                             ]
                         )
                     ),

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.el.elements.base import BaseHTML
 
 from vibecoder.components.layout import field_error, page
+from vibecoder.settings import get_settings
 from vibecoder.state.auth import SignInState, SignUpState
 
 
@@ -18,9 +20,35 @@ def _labelled(label: str, control: rx.Component, error: rx.Var | None = None) ->
     )
 
 
-def _email_input() -> rx.Component:
+def _email_input(prefill) -> rx.Component:
+    # `key` remounts the input when the flash brings an email back, so default_value applies.
     return rx.input(
-        id="email", name="email", type="email", required=True, width="100%", auto_complete="email"
+        id="email",
+        name="email",
+        type="email",
+        required=True,
+        width="100%",
+        auto_complete="email",
+        default_value=prefill,
+        key=prefill,
+    )
+
+
+class NativePostForm(BaseHTML):
+    """A plain <form>: rx.form/rx.el.form always preventDefault() and submit over the websocket,
+    but only a server response can set the HttpOnly session cookie, so these really post."""
+
+    tag = "form"
+    action: rx.Var[str]
+    method: rx.Var[str]
+
+
+def _post_form(path: str, *children: rx.Component) -> rx.Component:
+    return NativePostForm.create(
+        *children,
+        action=get_settings().public_api_url + path,
+        method="post",
+        width="100%",
     )
 
 
@@ -52,23 +80,22 @@ def signin() -> rx.Component:
     return page(
         _card(
             "Sign in",
-            rx.form(
+            _post_form(
+                "/api/auth/signin",
                 rx.vstack(
-                    _labelled("Email", _email_input()),
+                    _labelled("Email", _email_input(SignInState.prefill_email)),
                     _labelled("Password", _password_input("password", "current-password")),
+                    rx.el.input(type="hidden", name="next", value=SignInState.next_path),
                     field_error(SignInState.error),
                     rx.button(
                         "Sign in",
                         type="submit",
                         width="100%",
                         id="signin-submit",
-                        loading=SignInState.loading,
                     ),
                     spacing="3",
                     width="100%",
                 ),
-                on_submit=SignInState.submit,
-                width="100%",
             ),
             rx.text(rx.link("Forgot your password?", href="/forgot", id="forgot-link"), size="2"),
             rx.text("New here? ", rx.link("Create an account", href="/signup"), size="2"),
@@ -80,9 +107,12 @@ def signup() -> rx.Component:
     return page(
         _card(
             "Create your account",
-            rx.form(
+            _post_form(
+                "/api/auth/signup",
                 rx.vstack(
-                    _labelled("Email", _email_input(), SignUpState.email_error),
+                    _labelled(
+                        "Email", _email_input(SignUpState.prefill_email), SignUpState.email_error
+                    ),
                     _labelled(
                         "Username",
                         rx.input(
@@ -91,6 +121,8 @@ def signup() -> rx.Component:
                             width="100%",
                             placeholder="letters, digits, - or _",
                             auto_complete="username",
+                            default_value=SignUpState.prefill_username,
+                            key=SignUpState.prefill_username,
                         ),
                         SignUpState.username_error,
                     ),
@@ -108,8 +140,6 @@ def signup() -> rx.Component:
                     spacing="3",
                     width="100%",
                 ),
-                on_submit=SignUpState.submit,
-                width="100%",
             ),
             rx.text("Already have an account? ", rx.link("Sign in", href="/signin"), size="2"),
         )

@@ -7,7 +7,10 @@ import reflex as rx
 from vibecoder.components.filters import pager
 from vibecoder.components.layout import page
 from vibecoder.domain.commerce.library import ActivationEntry, LibraryEntry, VersionDownload
+from vibecoder.settings import get_settings
 from vibecoder.state.library import LibraryState as S
+
+KEY_URL = get_settings().public_api_url + "/api/library/"
 
 LICENSE_COLORS = {"active": "green", "inactive": "gray", "expired": "amber", "disabled": "red"}
 
@@ -28,7 +31,6 @@ def _status(entry: LibraryEntry) -> rx.Component:
 
 
 def _key(entry: LibraryEntry) -> rx.Component:
-    revealed = S.revealed_for == entry.purchase_id
     return rx.cond(
         entry.license_masked != "",
         rx.vstack(
@@ -54,35 +56,52 @@ def _key(entry: LibraryEntry) -> rx.Component:
             ),
             rx.hstack(
                 rx.code(
-                    rx.cond(revealed, S.revealed_key, entry.license_key),
+                    entry.license_key,
                     class_name="license-key",
+                    custom_attrs={"data-key-box": entry.purchase_id},
                 ),
                 rx.cond(
                     entry.license_status != "disabled",
-                    rx.cond(
-                        revealed,
-                        rx.fragment(
-                            rx.button(
-                                rx.icon("copy", size=14),
-                                "Copy",
-                                size="1",
-                                variant="soft",
-                                on_click=rx.set_clipboard(S.revealed_key),
-                            ),
-                            rx.button("Hide", size="1", variant="ghost", on_click=S.hide),
-                        ),
+                    rx.fragment(
                         rx.button(
                             "Show key",
                             size="1",
                             variant="soft",
-                            on_click=S.reveal(entry.purchase_id),
                             class_name="reveal-key",
+                            custom_attrs={
+                                "data-key-action": "show",
+                                "data-purchase": entry.purchase_id,
+                                "data-key-url": KEY_URL + entry.purchase_id.to_string() + "/key",
+                            },
+                        ),
+                        rx.button(
+                            rx.icon("copy", size=14),
+                            "Copy",
+                            size="1",
+                            variant="soft",
+                            class_name="copy-key",
+                            custom_attrs={
+                                "data-key-action": "copy",
+                                "data-purchase": entry.purchase_id,
+                            },
+                        ),
+                        rx.button(
+                            "Hide",
+                            size="1",
+                            variant="ghost",
+                            class_name="hide-key",
+                            custom_attrs={
+                                "data-key-action": "hide",
+                                "data-purchase": entry.purchase_id,
+                            },
                         ),
                     ),
                 ),
                 spacing="2",
                 align="center",
                 wrap="wrap",
+                class_name="key-row",
+                custom_attrs={"data-key-row": "1"},
             ),
             rx.foreach(entry.activations, _activation),
             spacing="2",
@@ -214,6 +233,8 @@ def _entry(entry: LibraryEntry) -> rx.Component:
 def library_page() -> rx.Component:
     return page(
         rx.vstack(
+            # Show/Copy/Hide of license keys: fetched by this script, never held in state.
+            rx.script(src="/library_keys.js"),
             rx.heading("Your library", size="7", as_="h1"),
             rx.cond(
                 S.signed_out,

@@ -10,6 +10,7 @@ from vibecoder.components.code_view import code_view
 from vibecoder.components.filters import pager
 from vibecoder.components.layout import page
 from vibecoder.components.listing_card import cover_image
+from vibecoder.components.safe_markdown import safe_markdown
 from vibecoder.domain.catalog.detail import FileEntry, PromptEntry, ReviewEntry, VersionEntry
 from vibecoder.state.listing import ListingState
 
@@ -212,7 +213,7 @@ def _version(entry: VersionEntry) -> rx.Component:
                 rx.text(entry.published, size="1", color_scheme="gray"),
                 width="100%",
             ),
-            rx.markdown(entry.changelog),
+            safe_markdown(entry.changelog),
             spacing="1",
             width="100%",
         ),
@@ -388,7 +389,7 @@ def _tabs() -> rx.Component:
             overflow_x="auto",
         ),
         rx.tabs.content(
-            rx.box(rx.markdown(L.description), padding_y="var(--space-4)"), value="overview"
+            rx.box(safe_markdown(L.description), padding_y="var(--space-4)"), value="overview"
         ),
         rx.tabs.content(rx.box(_code_tab(), padding_y="var(--space-4)"), value="code"),
         rx.tabs.content(rx.box(_provenance_tab(), padding_y="var(--space-4)"), value="ai"),

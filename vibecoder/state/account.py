@@ -8,7 +8,9 @@ import reflex as rx
 from pydantic import BaseModel
 
 from vibecoder.domain import dates
-from vibecoder.domain.accounts import auth, profiles
+from vibecoder.domain.accounts import api_keys, auth, profiles
+from vibecoder.infra import ratelimit
+from vibecoder.settings import get_settings
 from vibecoder.state.auth import AuthState
 
 if TYPE_CHECKING:
@@ -23,6 +25,7 @@ class ApiKeyRow(BaseModel):
     id: int
     name: str
     prefix: str
+    scopes: str
     created: str
     last_used: str
     revoked: bool
@@ -45,7 +48,7 @@ class AccountState(AuthState):
         def open_account(session: Session, user: User):
             return (
                 profiles.own_profile(session=session, user=user),
-                _key_rows(auth.list_api_keys(session=session, user=user), _zone(session, user)),
+                _key_rows(api_keys.list_api_keys(session=session, user=user), _zone(session, user)),
                 dates.local(user.created_at, _zone(session, user), dates.MONTH),
             )
 
@@ -91,22 +94,30 @@ class AccountState(AuthState):
                 return rx.redirect("/signin")
             self.password_error = "The two new passwords do not match."
             return
-        # argon2 twice (check the old, hash the new): in the worker thread.
-        outcome = await self._call(
-            lambda session, user: auth.change_password(
+        keep = self._session_hash()
+
+        def change(session: Session, user: User) -> None:
+            # A stolen session cannot guess the current password at speed.
+            ratelimit.check(
+                "password-change",
+                str(user.id),
+                limit=f"{get_settings().password_changes_per_user_per_hour}/hour",
+                message="Too many password changes; try again later.",
+            )
+            auth.change_password(
                 session=session,
                 user=user,
                 current_password=str(form.get("current_password", "")),
                 new_password=str(form.get("new_password", "")),
-            ),
-            error="password_error",
-            heavy=True,
-        )
+                keep_session_hash=keep,
+            )
+
+        # argon2 twice (check the old, hash the new): in the worker thread.
+        outcome = await self._call(change, error="password_error", heavy=True)
         if outcome.signed_out:
             return rx.redirect("/signin")
         if not outcome.ok:
             return
-        self.session_token = outcome.value
         self.password_message = "Password changed. Other devices were signed out."
 
     @rx.event
@@ -126,10 +137,13 @@ class AccountState(AuthState):
         self.api_key_error = ""
 
         def create(session: Session, user: User):
-            plaintext, _ = auth.create_api_key(
-                session=session, user=user, name=str(form.get("name", ""))
+            plaintext, _ = api_keys.create_api_key(
+                session=session,
+                user=user,
+                name=str(form.get("name", "")),
+                scopes=[s for s in api_keys.SCOPES if form.get(f"scope_{s}")],
             )
-            keys = auth.list_api_keys(session=session, user=user)
+            keys = api_keys.list_api_keys(session=session, user=user)
             return plaintext, _key_rows(keys, _zone(session, user))
 
         outcome = await self._call(create, error="api_key_error")
@@ -143,8 +157,9 @@ class AccountState(AuthState):
     @rx.event
     async def revoke_api_key(self, key_id: int):
         def revoke(session: Session, user: User) -> list[ApiKeyRow]:
-            auth.revoke_api_key(session=session, user=user, key_id=int(key_id))
-            return _key_rows(auth.list_api_keys(session=session, user=user), _zone(session, user))
+            api_keys.revoke_api_key(session=session, user=user, key_id=int(key_id))
+            keys = api_keys.list_api_keys(session=session, user=user)
+            return _key_rows(keys, _zone(session, user))
 
         outcome = await self._call(revoke, error="api_key_error")
         if outcome.signed_out:
@@ -163,8 +178,14 @@ def _key_rows(keys: list[ApiKey], tz: ZoneInfo) -> list[ApiKeyRow]:
             id=key.id,
             name=key.name,
             prefix=key.prefix,
+            scopes=", ".join(key.scopes or []),
             created=dates.local(key.created_at, tz, dates.DATE),
-            last_used=dates.local(key.last_used_at, tz, dates.DATE, empty="never"),
+            last_used=(
+                dates.local(key.last_used_at, tz, dates.MINUTE)
+                + f" from {key.last_used_ip or 'an unknown address'}"
+                if key.last_used_at
+                else "never"
+            ),
             revoked=key.revoked_at is not None,
         )
         for key in keys

@@ -1,9 +1,10 @@
-"""Who is signed in. The session token lives in a cookie; the user is re-resolved server-side."""
+"""Who is signed in. The session token lives in an HttpOnly cookie; the user is re-resolved
+server-side, off the event loop, on every check."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
+import json
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import TypeVar
@@ -12,20 +13,23 @@ import reflex as rx
 from reflex.istate.proxy import StateProxy
 from sqlmodel import Session
 
-from vibecoder.domain.accounts import auth, email_links
-from vibecoder.domain.accounts.notifications import deliver
+from vibecoder.domain.accounts import auth
 from vibecoder.domain.errors import ServiceError
-from vibecoder.infra.redis_client import get_redis
 from vibecoder.models.users import User
+from vibecoder.settings import get_settings
 from vibecoder.state.offloop import Outcome, Refused, Viewer, in_thread
 
 T = TypeVar("T")
 
 
 class AuthState(rx.State):
-    session_token: str = rx.Cookie(
-        "", name=auth.SESSION_COOKIE, same_site="lax", max_age=14 * 86400
-    )
+    """The navbar's view of who is signed in.
+
+    The session cookie is HttpOnly and set only by /api/auth/* (vibecoder/api/session.py);
+    this state never holds the token. The websocket's Cookie header carries the token's
+    SHA-256 instead (vibecoder/api/security.py), read here on every check.
+    """
+
     username: str = ""
     display_name: str = ""
     email: str = ""
@@ -48,9 +52,9 @@ class AuthState(rx.State):
         name = self.display_name or self.username
         return name[:2].upper() if name else "?"
 
-    def _token(self) -> str:
-        """The one place the browser's session token is read."""
-        return self.session_token
+    def _session_hash(self) -> str | None:
+        """The one place the browser's session is read: the hash the websocket carries."""
+        return auth.session_hash_from_cookie_header(self.router.headers.cookie)
 
     async def _current_user(self) -> User | None:
         """Resolve the session afresh (off the loop), so logout and revocation take effect at once;
@@ -72,10 +76,10 @@ class AuthState(rx.State):
         only for a signed-in user; otherwise `user` may be None. The session is committed when
         the work returns, rolled back when it raises. `heavy` work (seconds of CPU: argon2,
         an upload's unpacking) runs in the pool kept for it (see offloop)."""
-        token = self._token()
+        hashed = self._session_hash()
 
         def run(session: Session) -> Outcome[T]:
-            user = auth.user_for_session(session=session, token=token) if token else None
+            user = auth.user_for_session_hash(session=session, hashed=hashed) if hashed else None
             viewer = Viewer.of(session, user)
             if user is None and signed_in:
                 return Outcome(signed_out=True, viewer=viewer)
@@ -114,90 +118,51 @@ class AuthState(rx.State):
 
     def _signin_redirect(self, next_path: str | None = None):
         """Where a handler sends a visitor whose session is gone."""
-        self.session_token = ""
         return rx.redirect(f"/signin?next={next_path or self.router.url.path}")
 
     @rx.event
     async def load_user(self):
-        user = await self._current_user()
-        if user is None and self._token():
-            self.session_token = ""
+        await self._current_user()
 
     @rx.event
     async def require_login(self):
         if await self._current_user() is None:
             return self._signin_redirect()
 
-    def _session_starter(self) -> Callable[[Session, User], str]:
-        """Opens a server-side session for this browser (read here, on the loop; called in the
-        worker thread); the caller keeps the token in the cookie with `_sign_in_as`."""
-        ip, user_agent = self.client_ip(), self.router.headers.user_agent
-
-        def start(session: Session, user: User) -> str:
-            return auth.create_session(session=session, user=user, ip=ip, user_agent=user_agent)
-
-        return start
-
-    def _sign_in_as(self, token: str, viewer: Viewer) -> None:
-        self.session_token = token
-        self._show(viewer)
-
     @rx.event
     async def sign_out(self):
-        if token := self._token():
-            await in_thread(lambda session: auth.revoke_session(session=session, token=token))
-        self.session_token = ""
+        if hashed := self._session_hash():
+            await in_thread(
+                lambda session: auth.revoke_session_hash(session=session, hashed=hashed)
+            )
         self._show(None)
-        # A fresh client token: page states of this user (admin queues, dashboards, drafts)
-        # stay behind with the old token instead of reaching whoever signs in next in this tab.
-        return [rx.clear_session_storage(), rx.call_script("window.location.replace('/')")]
+        # The session is dead now; /api/auth/signout clears the HttpOnly cookie (only a server
+        # response can) and comes back to "/". A fresh client token: page states of this user
+        # (admin queues, dashboards, drafts) stay behind with the old one.
+        # A full page load (not the client router, which would not reach the server when the
+        # API shares the app's origin behind nginx).
+        url = json.dumps(get_settings().public_api_url + "/api/auth/signout")
+        return [rx.clear_session_storage(), rx.call_script(f"window.location.replace({url})")]
 
     def client_ip(self) -> str:
         return self.router.session.client_ip or "unknown"
 
 
-def safe_next(target: str | None) -> str:
-    """Only same-site relative paths: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
-
-
 class SignInState(AuthState):
+    """The sign-in form posts to /api/auth/signin; a failure comes back as a signed flash."""
+
     error: str = ""
-    loading: bool = False
+    prefill_email: str = ""
+    next_path: str = "/"
 
-    @rx.event(background=True)
-    async def submit(self, form: dict):
-        """A background event: the tab's state is not locked while argon2 checks the password
-        in the (small) pool for heavy work, however many people sign in at once."""
-        email = str(form.get("email", "")).strip()
-        password = str(form.get("password", ""))
-        async with self:
-            self.error = ""
-            if not email or not password:
-                self.error = "Enter your email and password."
-                return
-            if self.loading:
-                return  # the first click is being checked
-            self.loading = True
-            ip, start_session = self.client_ip(), self._session_starter()
-            next_path = safe_next(self.router.url.query_parameters.get("next"))
-
-        def sign_in(session: Session, _nobody: User | None) -> tuple[str, Viewer | None]:
-            user = auth.authenticate(
-                session=session, redis_client=get_redis(), email=email, password=password, ip=ip
-            )
-            return start_session(session, user), Viewer.of(session, user)
-
-        outcome = await self._call(sign_in, signed_in=False, heavy=True)
-        async with self:
-            self.loading = False
-            if not outcome.ok:
-                return
-            token, viewer = outcome.value
-            self._sign_in_as(token, viewer)
-        yield rx.redirect(next_path)
+    @rx.event
+    async def load(self):
+        await self._current_user()
+        query = self.router.url.query_parameters
+        flash = auth.read_flash(query.get("flash"))
+        self.error = flash.get("error", "")
+        self.prefill_email = flash.get("email", "")
+        self.next_path = auth.safe_next(query.get("next"))
 
 
 class SignUpState(AuthState):
@@ -205,38 +170,20 @@ class SignUpState(AuthState):
     username_error: str = ""
     password_error: str = ""
     form_error: str = ""
-
-    def _field_error(self, exc: ServiceError) -> None:
-        target = {"email": "email_error", "username": "username_error"}.get(
-            exc.field or "", "password_error" if exc.field == "password" else "form_error"
-        )
-        setattr(self, target, exc.message)
+    prefill_email: str = ""
+    prefill_username: str = ""
 
     @rx.event
-    async def submit(self, form: dict):
+    async def load(self):
+        await self._current_user()
+        flash = auth.read_flash(self.router.url.query_parameters.get("flash"))
         self.email_error = self.username_error = self.password_error = self.form_error = ""
-        password = str(form.get("password", ""))
-        if password != str(form.get("password_confirm", "")):
-            self.password_error = "The two passwords do not match."
-            return
-        start_session = self._session_starter()
-
-        def sign_up(session: Session, _nobody: User | None):
-            # Self-service accounts start unverified and get a verification link by mail.
-            user, verification = email_links.sign_up(
-                session=session,
-                email=str(form.get("email", "")),
-                username=str(form.get("username", "")) or None,
-                password=password,
-                seller=bool(form.get("sell")),
-            )
-            return start_session(session, user), Viewer.of(session, user), verification
-
-        outcome = await self._call(sign_up, error=self._field_error, signed_in=False, heavy=True)
-        if not outcome.ok:
-            return
-        token, viewer, verification = outcome.value
-        # Mailed once the account is committed (SMTP or the outbox file: off the loop).
-        await asyncio.to_thread(deliver, verification.message)
-        self._sign_in_as(token, viewer)
-        return rx.redirect("/account")
+        self.prefill_email = flash.get("email", "")
+        self.prefill_username = flash.get("username", "")
+        if flash.get("error"):
+            target = {
+                "email": "email_error",
+                "username": "username_error",
+                "password": "password_error",
+            }.get(flash.get("field", ""), "form_error")
+            setattr(self, target, flash["error"])

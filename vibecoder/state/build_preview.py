@@ -21,6 +21,7 @@ from vibecoder.builder.service.listing import (
     version_file_paths,
     version_file_text,
 )
+from vibecoder.builder.service.preview import preview_url
 from vibecoder.domain.accounts import auth
 from vibecoder.domain.catalog.code_viewer import HIGHLIGHT_NAMES
 from vibecoder.domain.catalog.languages import detect_language
@@ -77,6 +78,8 @@ class BuildPreviewState(BuildProjectState):
     open_text: str = ""
     open_language: str = "jsx"
     # "Sell this"
+    # The signed-in viewer (backend only): preview links are signed for them.
+    _viewer_id: int = 0
     sell_error: str = ""
     sell_needs_seller: bool = False
     selling: bool = False
@@ -92,18 +95,20 @@ class BuildPreviewState(BuildProjectState):
 
     @rx.var
     def visible_url(self) -> str:
-        if not self.shown_version:
+        if not self.shown_version or not self._viewer_id:
             return ""
-        base = get_settings().public_preview_url
-        return f"{base}/preview/{self.public_id}/{self.shown_version}/"
+        return preview_url(
+            public_id=self.public_id, number=self.shown_version, user_id=self._viewer_id
+        )
 
     @rx.var
     def shadow_url(self) -> str:
         number = self.candidate_version
         if not number or number in (self.shown_version, self.failed_version):
             return ""
-        base = get_settings().public_preview_url
-        return f"{base}/preview/{self.public_id}/{number}/"
+        if not self._viewer_id:
+            return ""
+        return preview_url(public_id=self.public_id, number=number, user_id=self._viewer_id)
 
     @rx.var
     def frame_width(self) -> str:
@@ -117,7 +122,10 @@ class BuildPreviewState(BuildProjectState):
         return f"{base}/api/build/{self.public_id}/{self.tree_version}/zip"
 
     @rx.event
-    def load_preview(self):
+    async def load_preview(self):
+        # Preview links are signed for the viewer (the preview origin never sees the cookie).
+        viewer = await self._current_user()
+        self._viewer_id = viewer.id if viewer else 0
         project = self.router.page.params.get("project", "")
         if project != self.shown_project:
             # Another project: nothing of the last one may stay on screen.

@@ -83,7 +83,6 @@ class ResetPasswordState(AuthState):
             return
         self.done = True
         # Every session ended, this browser's too: sign in with the new password.
-        self.session_token = ""
         self._show(None)
 
 

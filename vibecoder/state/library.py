@@ -7,7 +7,7 @@ import asyncio
 import reflex as rx
 
 from vibecoder.domain.commerce import downloads, licensing
-from vibecoder.domain.commerce.library import LibraryEntry, key_for_owner, library_page
+from vibecoder.domain.commerce.library import LibraryEntry, library_page
 from vibecoder.domain.paging import page_count
 from vibecoder.state.auth import AuthState
 from vibecoder.state.notifications import NotificationsState
@@ -22,9 +22,6 @@ class LibraryState(AuthState):
     total: int = 0
     page: int = 1
     signed_out: bool = False
-    # The one key shown in clear, and whose it is (cleared on every reload).
-    revealed_for: int = 0
-    revealed_key: str = ""
     message: str = ""
     error: str = ""
     watching: bool = False
@@ -57,7 +54,6 @@ class LibraryState(AuthState):
     @rx.event
     async def load(self):
         self.page, self.message, self.error = 1, "", ""
-        self.revealed_for, self.revealed_key = 0, ""
         if not await self._fill():
             return
         # The bell may have counted before the worker wrote the receipt: count again.
@@ -87,25 +83,7 @@ class LibraryState(AuthState):
     @rx.event
     async def go_to_page(self, page: int):
         self.page = max(int(page), 1)
-        self.revealed_for, self.revealed_key = 0, ""
         await self._fill()
-
-    @rx.event
-    async def reveal(self, purchase_id: int):
-        outcome = await self._call(
-            lambda session, user: key_for_owner(
-                session=session, user=user, purchase_id=int(purchase_id)
-            ),
-            error=None,
-        )
-        if not outcome.ok:
-            return
-        key = outcome.value
-        self.revealed_for, self.revealed_key = (int(purchase_id), key) if key else (0, "")
-
-    @rx.event
-    def hide(self):
-        self.revealed_for, self.revealed_key = 0, ""
 
     @rx.event
     async def free_slot(self, activation_id: int):

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import reflex as rx
 
+from vibecoder.domain.accounts import auth
 from vibecoder.domain.catalog import reviews as review_service
 from vibecoder.domain.catalog.code_viewer import read_for_viewer
 from vibecoder.domain.catalog.detail import (
@@ -17,6 +18,8 @@ from vibecoder.domain.catalog.detail import (
 )
 from vibecoder.domain.moderation.reports import removed_notice
 from vibecoder.domain.paging import page_count
+from vibecoder.infra import ratelimit
+from vibecoder.settings import get_settings
 from vibecoder.state.auth import AuthState
 from vibecoder.state.offloop import in_thread
 
@@ -101,9 +104,14 @@ class ListingState(AuthState):
         if not path or self.listing is None or self.listing.latest_version_id is None:
             return
         version_id = self.listing.latest_version_id
-        excerpt = await in_thread(
-            lambda session: read_for_viewer(session=session, version_id=version_id, path=path)
-        )
+        hashed = self._session_hash()
+
+        def read(session: Session):
+            # What this viewer may see of a paid listing (the code-viewer policy).
+            viewer = auth.user_for_session_hash(session=session, hashed=hashed) if hashed else None
+            return read_for_viewer(session=session, version_id=version_id, path=path, viewer=viewer)
+
+        excerpt = await in_thread(read)
         self.code, self.code_language, self.code_notice = (
             excerpt.text,
             excerpt.language,
@@ -134,16 +142,23 @@ class ListingState(AuthState):
         except ValueError:
             rating = 0
         listing_id = self.listing.id
-        outcome = await self._call(
-            lambda session, user: review_service.upsert_review(
+
+        def review(session: Session, user: User) -> None:
+            ratelimit.check(
+                "reviews",
+                str(user.id),
+                limit=f"{get_settings().reviews_per_user_per_hour}/hour",
+                message="You have written many reviews this hour; try again later.",
+            )
+            review_service.upsert_review(
                 session=session,
                 buyer=user,
                 listing_id=listing_id,
                 rating=rating,
                 body=str(form.get("body", "")),
-            ),
-            error="review_error",
-        )
+            )
+
+        outcome = await self._call(review, error="review_error")
         if outcome.signed_out:
             self.review_error = "Sign in to review."
         if not outcome.ok:
@@ -153,15 +168,21 @@ class ListingState(AuthState):
 
     @rx.event
     async def reply(self, review_id: int, form: dict):
-        outcome = await self._call(
-            lambda session, user: review_service.reply_to_review(
+        def reply(session: Session, user: User) -> None:
+            ratelimit.check(
+                "reviews",
+                str(user.id),
+                limit=f"{get_settings().reviews_per_user_per_hour}/hour",
+                message="You have written many replies this hour; try again later.",
+            )
+            review_service.reply_to_review(
                 session=session,
                 seller=user,
                 review_id=int(review_id),
                 body=str(form.get("reply", "")),
-            ),
-            error=None,
-        )
+            )
+
+        outcome = await self._call(reply, error=None)
         if outcome.error is not None:
             return rx.toast.error(outcome.error.message)
         if outcome.ok:

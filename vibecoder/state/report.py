@@ -8,6 +8,8 @@ import reflex as rx
 
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.moderation import reports as moderation
+from vibecoder.infra import ratelimit
+from vibecoder.settings import get_settings
 from vibecoder.state.auth import AuthState
 
 if TYPE_CHECKING:
@@ -43,6 +45,12 @@ class ReportState(AuthState):
         slug, category = str(self.router.page.params.get("slug", "")), self.category
 
         def report(session: Session, user: User) -> None:
+            ratelimit.check(
+                "reports",
+                str(user.id),
+                limit=f"{get_settings().reports_per_user_per_hour}/hour",
+                message="You have sent many reports this hour; try again later.",
+            )
             listing = catalog.get_listing_for_viewer(session=session, slug=slug, viewer=user)
             moderation.report_listing(
                 session=session,

@@ -7,6 +7,7 @@ import shlex
 
 import reflex as rx
 
+from vibecoder.domain.accounts import auth
 from vibecoder.domain.sandbox_runs.panel import panel_for, view_of_run
 from vibecoder.domain.sandbox_runs.runs import RunView, request_run
 from vibecoder.infra.redis_client import get_redis
@@ -80,6 +81,7 @@ class SandboxPanelState(AuthState):
             "listing_id": self.listing_id,
             "ip": self.client_ip(),
             "entry_point": self.entry_point,
+            "starter": self.router.session.client_token,
             "stdin": self.stdin,
             "args": args,
         }
@@ -105,7 +107,7 @@ class SandboxPanelState(AuthState):
             await asyncio.sleep(1.0)
             waited += 1.0
             view = await in_thread(
-                lambda session: view_of_run(session=session, public_id=public_id)
+                lambda session: view_of_run(session=session, public_id=public_id, viewer=None)
             )
             if view is None:
                 return
@@ -128,10 +130,20 @@ class SandboxPanelState(AuthState):
         deadline = asyncio.get_running_loop().time() + WAIT_LIMIT_SECONDS
         try:
             # Read first: the run may have finished before we subscribed.
-            while asyncio.get_running_loop().time() < deadline:
-                view = await in_thread(
-                    lambda session: view_of_run(session=session, public_id=public_id)
+            async with self:
+                hashed, starter = self._session_hash(), self.router.session.client_token
+
+            def look(session):
+                # Only the run's starter (its account, or this visitor session) sees its output.
+                viewer = (
+                    auth.user_for_session_hash(session=session, hashed=hashed) if hashed else None
                 )
+                return view_of_run(
+                    session=session, public_id=public_id, viewer=viewer, starter=starter
+                )
+
+            while asyncio.get_running_loop().time() < deadline:
+                view = await in_thread(look)
                 if view is None:
                     break
                 if view.status != self.status:

@@ -98,3 +98,56 @@ def test_cancel_stops_reading(server):
     result = collect(providers(server)["openai"], REQUEST, on_chunk=on_chunk)
     assert result.finish_reason == "cancelled"
     assert len(seen) == 5
+
+
+def test_structured_output_openai_json_schema_and_the_text_fallback():
+    """Intent and plan ask for OpenAI `response_format` json_schema; a compatible server that
+    rejects it (400) gets the same request without it, and the text answer is parsed."""
+    from vibecoder.builder.intent import classify_intent
+    from vibecoder.builder.planning import make_plan
+
+    server = LLMServer().start()
+    try:
+        provider = OpenAIProvider(api_key="k", model="m", base_url=server.url + "/v1")
+        server.queue(Reply('{"intent": "BUILD", "reason": "wants a page"}'))
+        intent = classify_intent(lambda r: collect(provider, r), "a tea page", has_project=False)
+        assert (intent.kind, intent.source) == ("BUILD", "model")
+        fmt = server.requests[-1]["body"]["response_format"]
+        assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
+        schema = fmt["json_schema"]["schema"]
+        assert schema["properties"]["intent"]["enum"] == [
+            "BUILD",
+            "MODIFY",
+            "QUESTION",
+            "FIX",
+            "REFUSE",
+        ]
+        assert schema["additionalProperties"] is False
+
+        server.requests.clear()
+        server.replies[:] = [
+            Reply(status=400),
+            Reply('Plan:\n```json\n{"components": [{"name": "Hero", "purpose": "Top"}]}\n```'),
+        ]
+        plan = make_plan(lambda r: collect(provider, r), "a tea page")
+        assert [i.name for i in plan.items] == ["Hero"]
+        assert "response_format" in server.requests[0]["body"]
+        assert "response_format" not in server.requests[1]["body"]
+    finally:
+        server.stop()
+
+
+def test_structured_output_anthropic_forced_tool():
+    from vibecoder.builder.intent import classify_intent
+
+    server = LLMServer().start()
+    try:
+        provider = AnthropicProvider(api_key="k", model="m", base_url=server.url)
+        server.queue(Reply('{"intent": "QUESTION", "reason": "asks"}', chunk_chars=7))
+        intent = classify_intent(lambda r: collect(provider, r), "what is it", has_project=True)
+        assert (intent.kind, intent.source) == ("QUESTION", "model")
+        body = server.requests[-1]["body"]
+        assert body["tool_choice"] == {"type": "tool", "name": "vibecoder_intent"}
+        assert body["tools"][0]["input_schema"]["required"] == ["intent", "reason"]
+    finally:
+        server.stop()

@@ -19,8 +19,11 @@ def test_each_misbehaviour_ends_with_the_intended_component(case):
     # Only a render finds a prop nobody passes; the other cases are decided before it.
     result = run_case(case, render="hallucinated_prop" in case.step)
     assert result.outcome == "correct", (result.error, result.code)
-    # A cut costs one continuation; whole code missing only END/sentinel costs none.
+    # A cut costs one continuation; whole code missing only END/sentinel costs none; only the
+    # code faults (a missing package, a prop nobody passes) cost a FIX.
     assert result.continuations <= result.cuts
+    if not {"bad_import", "hallucinated_prop"} & set(case.step):
+        assert result.fixes == 0
     if not case.cut and not {"bad_import", "hallucinated_prop"} & set(case.step):
         assert result.calls == 1 and result.fixes == 0
 

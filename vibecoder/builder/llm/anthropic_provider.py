@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, cast
 
 from vibecoder.builder.llm.base import (
     FINISH_ERROR,
@@ -14,8 +15,17 @@ from vibecoder.builder.llm.base import (
     Usage,
     estimate_usage,
 )
+from vibecoder.builder.schemas import schema_for
 
-STOP_REASONS = {"max_tokens": FINISH_LENGTH, "end_turn": FINISH_STOP, "stop_sequence": FINISH_STOP}
+if TYPE_CHECKING:
+    from anthropic.types import MessageParam
+
+STOP_REASONS = {
+    "max_tokens": FINISH_LENGTH,
+    "end_turn": FINISH_STOP,
+    "stop_sequence": FINISH_STOP,
+    "tool_use": FINISH_STOP,
+}
 
 
 class AnthropicProvider:
@@ -37,13 +47,28 @@ class AnthropicProvider:
         usage = Usage()
         received: list[str] = []
         reason = FINISH_ERROR
+        options: dict = {}
+        schema = schema_for(request.purpose) if request.json_only else None
+        if schema is not None:
+            # Anthropic's structured output: a tool whose input schema is the answer, forced.
+            name, body = schema
+            options["tools"] = [
+                {"name": name, "description": "Give the answer.", "input_schema": body}
+            ]
+            options["tool_choice"] = {"type": "tool", "name": name}
         try:
             stream = await client.messages.create(
                 model=self.model,
                 max_tokens=request.max_tokens,
                 system=request.system,
-                messages=[{"role": m.role, "content": m.content} for m in request.messages],
+                # Roles are "user"/"assistant" (checked where messages are built); the SDK's
+                # TypedDicts want them as literals.
+                messages=cast(
+                    "list[MessageParam]",
+                    [{"role": m.role, "content": m.content} for m in request.messages],
+                ),
                 stream=True,
+                **options,
             )
             async for event in stream:
                 if event.type == "message_start":
@@ -52,6 +77,10 @@ class AnthropicProvider:
                 elif event.type == "content_block_delta" and event.delta.type == "text_delta":
                     received.append(event.delta.text)
                     yield Chunk(event.delta.text)
+                elif event.type == "content_block_delta" and event.delta.type == "input_json_delta":
+                    # The forced tool's input, streamed as JSON text: the answer itself.
+                    received.append(event.delta.partial_json)
+                    yield Chunk(event.delta.partial_json)
                 elif event.type == "message_delta":
                     reason = STOP_REASONS.get(event.delta.stop_reason or "", FINISH_STOP)
                     if event.usage is not None and event.usage.output_tokens is not None:

@@ -59,7 +59,7 @@ class Request:
     system: str
     messages: tuple[Message, ...]
     max_tokens: int = 4096
-    purpose: str = "step"  # intent | plan | step | continue | fix | answer
+    purpose: str = "step"  # intent | plan | change | step | continue | fix | answer
     temperature: float = 0.2
     json_only: bool = False
 

@@ -14,6 +14,7 @@ from vibecoder.builder.llm.base import (
     Usage,
     estimate_usage,
 )
+from vibecoder.builder.schemas import schema_for
 
 
 class OpenAIProvider:
@@ -47,16 +48,38 @@ class OpenAIProvider:
         usage: Usage | None = None
         reason: str | None = None
         received: list[str] = []
+        options: dict = {}
+        schema = schema_for(request.purpose) if request.json_only else None
+        if schema is not None:
+            name, body = schema
+            options["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": name, "schema": body, "strict": True},
+            }
         try:
-            stream = await client.chat.completions.create(
-                model=self.model,
-                messages=messages,
-                max_tokens=request.max_tokens,
-                temperature=request.temperature,
-                stream=True,
-                # Compatible servers that do not know this option ignore it.
-                stream_options={"include_usage": True},
-            )
+            try:
+                stream = await client.chat.completions.create(
+                    model=self.model,
+                    messages=messages,
+                    max_tokens=request.max_tokens,
+                    temperature=request.temperature,
+                    stream=True,
+                    # Compatible servers that do not know this option ignore it.
+                    stream_options={"include_usage": True},
+                    **options,
+                )
+            except openai.BadRequestError:
+                if not options:
+                    raise
+                # A compatible server without structured output: the text answer is parsed.
+                stream = await client.chat.completions.create(
+                    model=self.model,
+                    messages=messages,
+                    max_tokens=request.max_tokens,
+                    temperature=request.temperature,
+                    stream=True,
+                    stream_options={"include_usage": True},
+                )
             async for chunk in stream:
                 if chunk.usage is not None:
                     u = chunk.usage

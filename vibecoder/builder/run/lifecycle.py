@@ -51,10 +51,11 @@ def start_run(
         project = session.get(BuilderProject, project_id)
         if project is None:
             raise LookupError("no such project")
-        public_id, title = project.public_id, project.name
+        public_id, title, owner_id = project.public_id, project.name, project.owner_id
     state = RunState(
         run_id=run_id,
         project_id=project_id,
+        owner_id=owner_id,
         public_id=public_id,
         title=title,
         prompt=prompt,
@@ -193,6 +194,13 @@ def finish(
         return state
     if state.status == "running" and any(s.status != "done" for s in state.steps):
         return state  # a step stopped the run; it already reported
+    if state.status == "running" and not state.steps and state.removed:
+        from vibecoder.builder.run.step_phase import removal_version
+
+        try:
+            removal_version(client, state)
+        except ValueError as exc:
+            return fail(client, state, str(exc))
     state.status = status
     state.finished_at = time.time()
     state.save(client)

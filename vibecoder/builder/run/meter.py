@@ -22,11 +22,26 @@ from vibecoder.builder.llm import (
 from vibecoder.builder.run.state import CallRecord, RunState
 from vibecoder.builder.runtime import EventStream, ProjectLock, cancel_requested
 from vibecoder.builder.steps import StepCancelled
+from vibecoder.infra import ratelimit
 from vibecoder.infra.metrics import BUILDER_TOKENS
+from vibecoder.settings import get_settings
 
 
 class BudgetExceeded(Exception):
     pass
+
+
+def _daily_limit() -> str:
+    return f"{get_settings().builder_daily_tokens_per_user}/day"
+
+
+def daily_tokens_left(owner_id: int) -> int:
+    """What the account may still spend today across all its runs (a fixed UTC-day window)."""
+    return ratelimit.quota_left("builder-tokens", str(owner_id), limit=_daily_limit())
+
+
+def spend_daily_tokens(owner_id: int, tokens: int) -> None:
+    ratelimit.spend_quota("builder-tokens", str(owner_id), limit=_daily_limit(), amount=tokens)
 
 
 class MeteredCaller:
@@ -50,6 +65,8 @@ class MeteredCaller:
             raise BudgetExceeded(
                 f"the run's token budget ({state.budget}) is spent ({used} tokens used)"
             )
+        if state.owner_id and daily_tokens_left(state.owner_id) <= 0:
+            raise BudgetExceeded("your daily builder token quota is spent; it renews at 00:00 UTC")
         streamed = [0]
 
         def guard(text: str) -> bool:
@@ -68,6 +85,10 @@ class MeteredCaller:
         state.tokens_out += completion.usage.output_tokens
         BUILDER_TOKENS.labels("input").inc(completion.usage.input_tokens)
         BUILDER_TOKENS.labels("output").inc(completion.usage.output_tokens)
+        if state.owner_id:
+            spend_daily_tokens(
+                state.owner_id, completion.usage.input_tokens + completion.usage.output_tokens
+            )
         call = CallRecord(
             purpose=request.purpose,
             finish_reason=completion.finish_reason,

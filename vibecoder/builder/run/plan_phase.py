@@ -5,6 +5,7 @@ from __future__ import annotations
 import redis
 
 from vibecoder.builder import prompts
+from vibecoder.builder.changes import change_plan, named_components
 from vibecoder.builder.intent import classify_intent
 from vibecoder.builder.llm import Completion, Request
 from vibecoder.builder.planning import (
@@ -46,14 +47,33 @@ def plan_phase(client: redis.Redis, run_id: str) -> RunState | None:
             state.answer = "I can't build that: " + intent.reason
             return finish(client, run_id, state=state, status="refused")
         if intent.kind == "QUESTION":
-            answer = call(prompts.answer_request(state.prompt, components=order))
+            asked = named_components(state.prompt, order) or order
+            code = {n: components[n] for n in asked if n in components}
+            answer = call(prompts.answer_request(state.prompt, components=order, code=code))
             state.answer = answer.text.strip()
             events.emit("answer", {"text": state.answer}, run_id=run_id)
             return finish(client, run_id, state=state, status="answered")
+        needs_approval = True
         if intent.kind in ("MODIFY", "FIX") and order:
-            items = concerned_components(state.prompt, order, components)
-            state.order, state.base_components = order, components
+            change = change_plan(ask, state.prompt, order=order, components=components)
+            events.emit(
+                "change_plan",
+                {
+                    "touch": [i.name for i in change.touch],
+                    "add": [i.name for i, _ in change.add],
+                    "remove": change.remove,
+                    "source": change.source,
+                },
+                run_id=run_id,
+            )
+            # Only what the change names is written again; the rest keeps its bytes and place.
+            state.order = change.order(order)
+            state.base_components = {n: c for n, c in components.items() if n in state.order}
+            state.removed = change.remove
+            wanted = {i.name: i for i in change.touch} | {i.name: i for i, _ in change.add}
+            items = [wanted[n] for n in state.order if n in wanted]
             state.architect = False
+            needs_approval = change.needs_approval
         else:
             architect, _why = needs_architect(state.prompt)
             state.architect = architect
@@ -85,7 +105,7 @@ def plan_phase(client: redis.Redis, run_id: str) -> RunState | None:
                 intent=intent.kind,
                 meta={"plan": plan, "architect": state.architect},
             )
-        if state.auto_approve:
+        if state.auto_approve or not needs_approval:
             return approve(client, run_id, state=state)
         # Waiting for the user: nobody works on the project meanwhile, so the lock goes.
         lock.release()
@@ -100,14 +120,3 @@ def plan_phase(client: redis.Redis, run_id: str) -> RunState | None:
         return fail(client, state, str(exc))
     except ValueError as exc:  # provider configuration
         return fail(client, state, str(exc))
-
-
-def concerned_components(
-    message: str, order: list[str], components: dict[str, str]
-) -> list[PlanItem]:
-    """MODIFY/FIX touch only the components the message is about (all when it names none)."""
-    lowered = message.lower()
-    named = [n for n in order if n.lower() in lowered]
-    named += [n for n in sections_named_in(message) if n in order and n not in named]
-    chosen = [n for n in order if n in named] or order
-    return [PlanItem(n, f"Apply the change: {message[:150]}") for n in chosen]

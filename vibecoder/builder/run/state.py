@@ -54,6 +54,8 @@ class CallRecord(BaseModel):
 class RunState(BaseModel):
     run_id: str
     project_id: int
+    # Whose daily token quota the run spends (None: a CLI run outside any account).
+    owner_id: int | None = None
     public_id: str
     title: str
     prompt: str
@@ -70,6 +72,7 @@ class RunState(BaseModel):
     components: dict[str, str] = Field(default_factory=dict)
     order: list[str] = Field(default_factory=list)
     base_components: dict[str, str] = Field(default_factory=dict)
+    removed: list[str] = Field(default_factory=list)  # components a MODIFY takes off the page
     tokens_in: int = 0
     tokens_out: int = 0
     recovery_tokens: int = 0

@@ -121,6 +121,29 @@ def step_phase(
         return fail(client, state, str(exc))
 
 
+def removal_version(client: redis.Redis, state: RunState) -> None:
+    """A MODIFY that only removes components: the page without them, no model call."""
+    files = shadow.assemble(state.base_components, state.order, title=state.title)
+    verdict = shadow.validate(files, title=state.title, render=state.render)
+    if not verdict.ok:
+        raise ValueError(f"the page without {', '.join(state.removed)} failed: {verdict.error}")
+    with session_scope() as session:
+        version = store.create_version(
+            session=session,
+            project_id=state.project_id,
+            files=files,
+            bundle_js=verdict.js,
+            css=verdict.css,
+            message=f"{state.intent or 'MODIFY'} remove {', '.join(state.removed)}",
+            provider=state.provider.name,
+            model=state.model,
+            tokens_in=0,
+            tokens_out=0,
+            run_key=f"{state.run_id}:remove",
+        )
+        state.version_id = version.id
+
+
 def prose_of(raw: str, limit: int = 1000) -> str:
     """What the model said outside its components: the chat shows this, never the code."""
     parser = MarkerParser()

@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import html
 import json
 import re
+import time
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
 from vibecoder.builder.service.projects import version_bundle
 from vibecoder.models.builder import BuilderProject, BuilderVersion
+from vibecoder.settings import get_settings
 
 
 @dataclass(frozen=True)
@@ -88,10 +91,13 @@ def content_security_policy(
     scripts = " ".join(_csp_hash(text) for text in (reporter, script) if text)
     return "; ".join(
         [
+            # The page gets an opaque origin even when opened directly (not in the iframe):
+            # no cookies, no storage, nothing of the app's origin reachable.
+            "sandbox allow-scripts",
             "default-src 'none'",
             f"script-src {scripts}",
             f"style-src {_csp_hash(style)}",
-            "img-src data: https:",
+            "img-src data: blob:",
             "font-src data:",
             "connect-src 'none'",
             "form-action 'none'",
@@ -148,3 +154,39 @@ def preview_page(
     project, version = found
     js, css = version_bundle(version)
     return render_page(title=project.name, js=js, css=css, frame_ancestors=frame_ancestors)
+
+
+def _preview_mac(public_id: str, number: int, user_id: int, expires: int) -> str:
+    key = get_settings().secret_key.encode()
+    message = f"preview:{public_id}:{number}:{user_id}:{expires}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:40]
+
+
+def sign_preview(*, public_id: str, number: int, user_id: int, now: float | None = None) -> str:
+    """A link token for one version's preview, for its owner, valid for a few hours.
+
+    The preview lives on another origin (VIBECODER_PREVIEW_URL) that never sees the app's
+    session cookie, so the owner check travels in the link instead.
+    """
+    expires = int((now or time.time()) + get_settings().preview_link_ttl_seconds)
+    mac = _preview_mac(public_id, number, user_id, expires)
+    return f"{user_id}.{expires}.{mac}"
+
+
+def verify_preview(*, public_id: str, number: int, token: str | None) -> int | None:
+    """The owner's user id a valid, unexpired link token stands for, else None."""
+    try:
+        uid_text, expires_text, mac = (token or "").split(".")
+        user_id, expires = int(uid_text), int(expires_text)
+    except ValueError:
+        return None
+    if expires < time.time():
+        return None
+    if not hmac.compare_digest(mac, _preview_mac(public_id, number, user_id, expires)):
+        return None
+    return user_id
+
+
+def preview_url(*, public_id: str, number: int, user_id: int) -> str:
+    token = sign_preview(public_id=public_id, number=number, user_id=user_id)
+    return f"{get_settings().public_preview_url}/preview/{public_id}/{number}/?t={token}"

@@ -14,7 +14,7 @@ from vibecoder.builder.run.state import RunState
 from vibecoder.builder.runtime import ProjectBusy, request_cancel
 from vibecoder.builder.service import projects as builder_projects
 from vibecoder.builder.service import queue
-from vibecoder.domain.errors import Conflict, NotFound, ValidationFailed
+from vibecoder.domain.errors import Conflict, NotFound, RateLimited, ValidationFailed
 from vibecoder.infra.db import session_scope
 from vibecoder.infra.redis_client import get_redis
 from vibecoder.models.builder import BuilderProject
@@ -80,6 +80,12 @@ def start_run(*, owner_id: int, public_id: str, prompt: str) -> str:
     with session_scope() as session:
         project = owned_project(session, owner_id=owner_id, public_id=public_id)
         project_id, provider, model = project.id, project.provider, project.model
+    if engine.daily_tokens_left(owner_id) <= 0:
+        raise RateLimited(
+            "builder_quota",
+            "You have used today's builder tokens; the quota renews at 00:00 UTC.",
+            retry_after=3600,
+        )
     config = provider_config(provider, model)
     try:
         state = engine.start_run(get_redis(), project_id=project_id, prompt=prompt, provider=config)

@@ -1,4 +1,4 @@
-"""Accounts and sign-in: argon2id passwords, server-side sessions, login throttling, API keys.
+"""Accounts and sign-in: argon2id passwords, server-side sessions, login throttling.
 
 Bearer tokens (session tokens, API keys) are random and only their SHA-256 is stored, so a
 database leak does not hand out logins. Every failure raises a ServiceError with a stable code.
@@ -6,9 +6,13 @@ database leak does not hand out logins. Every failure raises a ServiceError with
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
+import json
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -17,19 +21,18 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from zxcvbn import zxcvbn
 
 from vibecoder.domain.errors import (
     Conflict,
-    NotFound,
     PermissionDenied,
     RateLimited,
     ServiceError,
     ValidationFailed,
 )
 from vibecoder.infra import ratelimit
-from vibecoder.models.users import ApiKey, Profile, Role, User, UserSession
+from vibecoder.models.users import Profile, Role, User, UserSession
 from vibecoder.settings import get_settings
 
 # OWASP's argon2id floor is m=19 MiB, t=2, p=1; these are above it and still ~50 ms here.
@@ -39,9 +42,15 @@ _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[A-Za-z]{2,}$")
 USERNAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{1,30}[a-z0-9])$")
-API_KEY_PREFIX = "vck_"
-# The browser cookie that carries the session token (set by the Reflex app, read by HTTP routes).
+# The browser cookie that carries the session token: HttpOnly, set only by the server's
+# /api/auth routes (vibecoder/api/session.py), never by page JavaScript.
 SESSION_COOKIE = "vc_session"
+# What the Reflex websocket sees instead of the token (vibecoder/api/security.py rewrites the
+# upgrade request's Cookie header): the token's SHA-256, which is what the database stores.
+# It finds the session but is no credential itself (a cookie holding it is hashed again), so
+# Reflex's pickled state in Redis never holds a usable token.
+SESSION_HASH_COOKIE = "vc_session_sha256"
+_SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 # zxcvbn scores 0-4 (guesses < 10^3 ... > 10^10); 3 resists an offline attack on a slow hash.
 MIN_PASSWORD_SCORE = 3
 # Revoked sessions are kept a while so "signed out elsewhere" stays explainable in support.
@@ -154,35 +163,57 @@ def register(
 
 @dataclass(frozen=True)
 class LoginThrottle:
+    """Failed sign-ins, counted so that strangers cannot lock a user out.
+
+    * per account *and address*: 5 failures lock that account from that address only;
+    * per address: 20 failures lock the address (it is the real client behind trusted proxies);
+    * per account from addresses it never signed in from: a high cap (20x) against a botnet,
+      which does not apply where the owner signed in before (kept 30 days).
+    """
+
     client: redis.Redis
 
     @staticmethod
-    def _keys(email: str, ip: str | None) -> tuple[str, str]:
-        return f"login:fail:acct:{token_hash(email)}", f"login:fail:ip:{ip or 'unknown'}"
+    def _limits() -> tuple[str, str, str]:
+        s = get_settings()
+        per_pair = f"{s.login_max_failures_per_account} per {s.login_lockout_seconds} seconds"
+        per_ip = f"{s.login_max_failures_per_ip} per {s.login_lockout_seconds} seconds"
+        per_acct = f"{s.login_max_failures_per_account * 20} per {s.login_lockout_seconds} seconds"
+        return per_pair, per_ip, per_acct
+
+    def _known(self, email: str, ip: str | None) -> bool:
+        return bool(self.client.sismember(f"login:known:{token_hash(email)}", token_hash(ip or "")))
+
+    def _checks(self, email: str, ip: str | None) -> list[tuple[str, str, str, str]]:
+        per_pair, per_ip, per_acct = self._limits()
+        acct = token_hash(email)
+        checks = [
+            ("login-fail-pair", f"{acct}:{ip}", per_pair, "this account"),
+            ("login-fail-ip", ip or "unknown", per_ip, "your network"),
+        ]
+        if not self._known(email, ip):
+            checks.append(("login-fail-acct", acct, per_acct, "this account"))
+        return checks
 
     def check(self, email: str, ip: str | None) -> None:
-        settings = get_settings()
-        account_key, ip_key = self._keys(email, ip)
-        if ratelimit.count(self.client, account_key) >= settings.login_max_failures_per_account:
-            raise RateLimited(
-                "too_many_attempts",
-                "Too many failed sign-ins for this account. Try again later.",
-                retry_after=ratelimit.retry_after(self.client, account_key),
-            )
-        if ratelimit.count(self.client, ip_key) >= settings.login_max_failures_per_ip:
-            raise RateLimited(
-                "too_many_attempts",
-                "Too many failed sign-ins from your network. Try again later.",
-                retry_after=ratelimit.retry_after(self.client, ip_key),
-            )
+        for name, key, limit, who in self._checks(email, ip):
+            if not ratelimit.allowed(name, key, limit=limit):
+                raise RateLimited(
+                    "too_many_attempts",
+                    f"Too many failed sign-ins for {who}. Try again later.",
+                    retry_after=ratelimit.retry_after(name, key, limit=limit),
+                )
 
     def failed(self, email: str, ip: str | None) -> None:
-        window = get_settings().login_lockout_seconds
-        for key in self._keys(email, ip):
-            ratelimit.hit(self.client, key, window_seconds=window)
+        for name, key, limit, _ in self._checks(email, ip):
+            ratelimit.hit(name, key, limit=limit)
 
-    def succeeded(self, email: str) -> None:
-        ratelimit.clear(self.client, self._keys(email, None)[0])
+    def succeeded(self, email: str, ip: str | None = None) -> None:
+        per_pair = self._limits()[0]
+        ratelimit.clear("login-fail-pair", f"{token_hash(email)}:{ip}", limit=per_pair)
+        known = f"login:known:{token_hash(email)}"
+        self.client.sadd(known, token_hash(ip or ""))
+        self.client.expire(known, 30 * 86400)
 
 
 def authenticate(
@@ -204,7 +235,7 @@ def authenticate(
     assert user is not None
     if user.is_suspended:
         raise PermissionDenied("account_suspended", "This account is suspended.")
-    throttle.succeeded(email)
+    throttle.succeeded(email, ip)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         session.add(user)
@@ -249,20 +280,50 @@ def user_for_session(*, session: Session, token: str | None) -> User | None:
     return row
 
 
+def user_for_session_hash(*, session: Session, hashed: str | None) -> User | None:
+    """The signed-in user for a session token's SHA-256 (what the websocket carries)."""
+    if not hashed or not _SHA256_HEX.match(hashed):
+        return None
+    return session.exec(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            UserSession.token_hash == hashed,
+            UserSession.revoked_at.is_(None),
+            UserSession.expires_at > datetime.now(UTC),
+            User.is_suspended.is_(False),
+        )
+    ).first()
+
+
 def revoke_session(*, session: Session, token: str) -> None:
+    revoke_session_hash(session=session, hashed=token_hash(token))
+
+
+def revoke_session_hash(*, session: Session, hashed: str) -> None:
     session.exec(
         update(UserSession)
-        .where(UserSession.token_hash == token_hash(token), UserSession.revoked_at.is_(None))
+        .where(UserSession.token_hash == hashed, UserSession.revoked_at.is_(None))
         .values(revoked_at=datetime.now(UTC))
     )
 
 
-def revoke_all_sessions(*, session: Session, user: User) -> None:
-    session.exec(
-        update(UserSession)
-        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
-        .values(revoked_at=datetime.now(UTC))
+def revoke_all_sessions(*, session: Session, user: User, keep_hash: str | None = None) -> None:
+    query = update(UserSession).where(
+        UserSession.user_id == user.id, UserSession.revoked_at.is_(None)
     )
+    if keep_hash:
+        query = query.where(UserSession.token_hash != keep_hash)
+    session.exec(query.values(revoked_at=datetime.now(UTC)))
+
+
+def session_hash_from_cookie_header(cookie_header: str | None) -> str | None:
+    """The session hash the websocket middleware left in the Cookie header, if any."""
+    for part in (cookie_header or "").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == SESSION_HASH_COOKIE and _SHA256_HEX.match(value):
+            return value
+    return None
 
 
 def check_password(user: User, password: str) -> bool:
@@ -278,8 +339,8 @@ def purge_expired_sessions(*, session: Session, now: datetime | None = None) -> 
     result = session.exec(
         delete(UserSession).where(
             or_(
-                UserSession.expires_at < now,
-                UserSession.revoked_at < now - REVOKED_SESSION_RETENTION,
+                col(UserSession.expires_at) < now,
+                col(UserSession.revoked_at) < now - REVOKED_SESSION_RETENTION,
             )
         )
     )
@@ -287,9 +348,14 @@ def purge_expired_sessions(*, session: Session, now: datetime | None = None) -> 
 
 
 def change_password(
-    *, session: Session, user: User, current_password: str, new_password: str
-) -> str:
-    """Change the password, end every session of the user, and return a fresh token."""
+    *,
+    session: Session,
+    user: User,
+    current_password: str,
+    new_password: str,
+    keep_session_hash: str | None = None,
+) -> None:
+    """Change the password and end every session of the user but the one asking (by hash)."""
     try:
         _hasher.verify(user.password_hash, current_password)
     except (VerificationError, InvalidHashError) as exc:
@@ -304,8 +370,7 @@ def change_password(
     user.password_hash = hash_password(new_password)
     user.password_changed_at = datetime.now(UTC)
     session.add(user)
-    revoke_all_sessions(session=session, user=user)
-    return create_session(session=session, user=user)
+    revoke_all_sessions(session=session, user=user, keep_hash=keep_session_hash)
 
 
 def become_seller(*, session: Session, user: User) -> User:
@@ -316,65 +381,56 @@ def become_seller(*, session: Session, user: User) -> User:
     return user
 
 
-def create_api_key(*, session: Session, user: User, name: str) -> tuple[str, ApiKey]:
-    """Create an API key; the plaintext is returned once and never stored."""
-    name = name.strip()
-    if not 1 <= len(name) <= 80:
-        raise ValidationFailed("invalid_name", "Name the key (1–80 characters).", field="name")
-    active = session.exec(
-        select(func.count())
-        .select_from(ApiKey)
-        .where(ApiKey.user_id == user.id, ApiKey.revoked_at.is_(None))
-    ).one()
-    if active >= 20:
-        raise ValidationFailed("too_many_keys", "Revoke an unused key before creating another.")
-    plaintext = API_KEY_PREFIX + secrets.token_urlsafe(32)
-    key = ApiKey(user_id=user.id, name=name, prefix=plaintext[:12], key_hash=token_hash(plaintext))
-    session.add(key)
-    session.flush()
-    return plaintext, key
-
-
-def list_api_keys(*, session: Session, user: User) -> list[ApiKey]:
-    return list(
-        session.exec(
-            select(ApiKey).where(ApiKey.user_id == user.id).order_by(ApiKey.created_at.desc())
-        )
-    )
-
-
-def revoke_api_key(*, session: Session, user: User, key_id: int) -> None:
-    key = session.get(ApiKey, key_id)
-    # Another user's key id looks exactly like a missing one.
-    if key is None or key.user_id != user.id:
-        raise NotFound("api_key_not_found", "No such API key.")
-    if key.revoked_at is None:
-        key.revoked_at = datetime.now(UTC)
-        session.add(key)
-        session.flush()
-
-
-def user_for_api_key(*, session: Session, key: str | None) -> User | None:
-    if not key or not key.startswith(API_KEY_PREFIX) or len(key) > 200:
-        return None
-    row = session.exec(
-        select(ApiKey, User)
-        .join(User, User.id == ApiKey.user_id)
-        .where(
-            ApiKey.key_hash == token_hash(key),
-            ApiKey.revoked_at.is_(None),
-            User.is_suspended.is_(False),
-        )
-    ).first()
-    if row is None:
-        return None
-    api_key, user = row
-    api_key.last_used_at = datetime.now(UTC)
-    session.add(api_key)
-    return user
+# API keys live in api_keys.py; these names stay importable from here for existing callers.
+from vibecoder.domain.accounts.api_keys import (  # noqa: E402, F401
+    create_api_key,
+    list_api_keys,
+    revoke_api_key,
+    user_for_api_key,
+)
+from vibecoder.domain.errors import NotFound  # noqa: E402, F401 - what revoke_api_key raises
 
 
 def get_user_by_email(*, session: Session, email: str) -> User | None:
     return session.exec(
         select(User).where(func.lower(User.email) == normalize_email(email))
     ).first()
+
+
+# Sign-in and sign-up are plain form posts to /api/auth/* (so the server can set an HttpOnly
+# cookie); a failure redirects back to the form with a "flash": the error and the email to
+# refill, signed so nobody can craft a link that shows their own text on our sign-in page.
+FLASH_TTL_SECONDS = 600
+
+
+def _flash_mac(payload: str) -> str:
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, b"flash:" + payload.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def sign_flash(data: dict[str, str]) -> str:
+    body = json.dumps({**data, "t": int(time.time())}, separators=(",", ":"))
+    payload = base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
+    return f"{payload}.{_flash_mac(payload)}"
+
+
+def read_flash(value: str | None) -> dict[str, str]:
+    if not value or len(value) > 4000 or "." not in value:
+        return {}
+    payload, _, mac = value.rpartition(".")
+    if not hmac.compare_digest(mac, _flash_mac(payload)):
+        return {}
+    try:
+        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (ValueError, TypeError):
+        return {}
+    if not isinstance(data, dict) or time.time() - int(data.get("t", 0)) > FLASH_TTL_SECONDS:
+        return {}
+    return {str(k): str(v) for k, v in data.items() if k != "t"}
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site relative paths: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from sqlalchemy import event, func, or_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import object_session
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from vibecoder.domain import dates
 from vibecoder.infra import dispatch
@@ -180,7 +180,7 @@ def notify_new_version(*, session: Session, version_id: int) -> int:
         or_(Purchase.version_id.is_(None), Purchase.version_id != version.id),
     )
     if version.published_at is not None:
-        query = query.where(Purchase.paid_at < version.published_at)
+        query = query.where(col(Purchase.paid_at) < version.published_at)
     buyers = session.exec(query.distinct()).all()
     sent = 0
     for buyer_id in buyers:

@@ -298,7 +298,7 @@ def build_zip_stream(
         def writable(self) -> bool:
             return True
 
-        def write(self, data) -> int:  # type: ignore[override]
+        def write(self, data) -> int:
             self.buffer.extend(data)
             self.position += len(data)
             return len(data)

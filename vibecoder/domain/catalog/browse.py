@@ -101,3 +101,18 @@ def facet_values(*, session: Session) -> dict[str, list[str]]:
         .limit(60)
     ).all()
     return {"categories": list(categories), "technologies": list(technologies)}
+
+
+def browse_window(
+    *, session: Session, filters: BrowseFilters, offset: int, limit: int
+) -> tuple[list[tuple[Listing, str, str | None]], int]:
+    """Rows (listing, seller username, display name) from `offset`, and the total: for the API's
+    cursor pages, which need the raw prices and more than the page's cards show."""
+    total = session.exec(apply_filters(select(func.count()).select_from(Listing), filters)).one()
+    rows = session.exec(
+        apply_filters(card_query(), filters)
+        .order_by(*_ORDER[filters.sort])
+        .offset(max(offset, 0))
+        .limit(min(max(limit, 1), 100))
+    ).all()
+    return [tuple(row) for row in rows], int(total)

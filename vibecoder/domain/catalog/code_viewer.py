@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from sqlmodel import Session
 
 from vibecoder.domain.catalog.detail import version_file
 from vibecoder.domain.catalog.files import read_text
+from vibecoder.domain.catalog.listings import has_purchased, owns_listing
 from vibecoder.infra import storage
+from vibecoder.models.catalog import Listing, ListingVersion, PricingModel
+from vibecoder.models.users import Role, User
 from vibecoder.settings import get_settings
 
 # Names the highlighter (react-syntax-highlighter / Prism) knows for our detected languages.
@@ -39,7 +43,33 @@ class CodeExcerpt:
     notice: str
 
 
-def read_for_viewer(*, session: Session, version_id: int, path: str) -> CodeExcerpt:
+# Paid code stays paid: before a purchase, a paid listing shows its preview files in full
+# (README and docs) and only the head of every other file. The sandbox still runs everything.
+PREVIEW_LINES = 40
+
+
+def is_preview_file(path: str) -> bool:
+    parts = PurePosixPath(path).parts
+    name = parts[-1].lower() if parts else ""
+    return name.startswith("readme") or (len(parts) > 1 and parts[0].lower() in ("docs", "doc"))
+
+
+def sees_whole_code(session: Session, viewer: User | None, listing: Listing) -> bool:
+    if listing.pricing_model == PricingModel.free or listing.price_cents == 0:
+        return True
+    if viewer is not None and viewer.role == Role.admin:
+        return True
+    return owns_listing(viewer, listing) or has_purchased(session, viewer, listing)
+
+
+def read_for_viewer(
+    *, session: Session, version_id: int, path: str, viewer: User | None
+) -> CodeExcerpt:
+    """One file as `viewer` may see it (the policy is enforced here, not in the page)."""
+    version = session.get(ListingVersion, version_id)
+    listing = session.get(Listing, version.listing_id) if version else None
+    if listing is None:
+        return CodeExcerpt("", "text", "This file is not part of the version.")
     item = version_file(session=session, version_id=version_id, path=path)
     if item is None:
         return CodeExcerpt("", "text", "This file is not part of the version.")
@@ -53,4 +83,13 @@ def read_for_viewer(*, session: Session, version_id: int, path: str) -> CodeExce
         if truncated
         else ""
     )
+    if not is_preview_file(path) and not sees_whole_code(session, viewer, listing):
+        lines = text.splitlines(keepends=True)
+        if len(lines) > PREVIEW_LINES or truncated:
+            hidden = max(item.size - len("".join(lines[:PREVIEW_LINES]).encode()), 0)
+            text = "".join(lines[:PREVIEW_LINES])
+            notice = (
+                f"Showing the first {PREVIEW_LINES} lines. Buy this listing to see the rest "
+                f"({hidden:,} more bytes) — the README and docs are shown in full."
+            )
     return CodeExcerpt(text, HIGHLIGHT_NAMES.get(item.language, "text"), notice)

@@ -305,14 +305,17 @@ class DummyCheckoutView(BaseModel):
     success_url: str
 
 
-def dummy_checkout_view(*, session: Session, session_ref: str) -> DummyCheckoutView:
+def dummy_checkout_view(
+    *, session: Session, session_ref: str, buyer_id: int | None
+) -> DummyCheckoutView:
+    """The test checkout of `session_ref` for its signed-in buyer; anyone else: not found."""
     row = session.exec(
         select(CheckoutAttempt, Listing, User)
         .join(Listing, Listing.id == CheckoutAttempt.listing_id)
         .join(User, User.id == CheckoutAttempt.buyer_id)
         .where(CheckoutAttempt.gateway == "dummy", CheckoutAttempt.session_ref == session_ref)
     ).first()
-    if row is None:
+    if row is None or buyer_id is None or row[0].buyer_id != buyer_id:
         raise NotFound("checkout_not_found", "This checkout does not exist.")
     attempt, listing, buyer = row
     settings = get_settings()
@@ -341,9 +344,20 @@ class DummyPayment:
 
 
 def pay_dummy_checkout(
-    *, session: Session, session_ref: str, card_number: str, now: datetime | None = None
+    *,
+    session: Session,
+    session_ref: str,
+    card_number: str,
+    buyer_id: int | None,
+    now: datetime | None = None,
 ) -> DummyPayment:
-    """Charge a test card; on approval emit the gateway's completion events like a webhook."""
+    """Charge a test card; on approval emit the gateway's completion events like a webhook.
+
+    Only the checkout's own signed-in buyer may pay it (a leaked checkout link is not a way
+    to buy on someone's behalf), and only where test payments are allowed at all.
+    """
+    if not get_settings().test_checkout_enabled:
+        raise NotFound("checkout_not_found", "This checkout does not exist.")
     from vibecoder.domain.commerce.gateways.test import DummyGateway, charge_card
 
     now = now or datetime.now(UTC)
@@ -352,7 +366,7 @@ def pay_dummy_checkout(
         .where(CheckoutAttempt.gateway == "dummy", CheckoutAttempt.session_ref == session_ref)
         .with_for_update()
     ).first()
-    if attempt is None:
+    if attempt is None or buyer_id is None or attempt.buyer_id != buyer_id:
         raise NotFound("checkout_not_found", "This checkout does not exist.")
     success_url = f"{get_settings().public_url}/library?purchase={attempt.purchase_id}"
     if attempt.status == CheckoutStatus.completed:

@@ -73,10 +73,12 @@ class LibraryEntry(BaseModel):
 
 
 def _key_for(lic: License | None) -> tuple[str, str]:
+    # Only the masked form goes into page data (Reflex state): the clear key is fetched by
+    # the page from /api/library/<id>/key when the owner asks (key_for_owner).
     if lic is None:
         return "", ""
     masked = licensing.mask(lic.key_prefix)
-    return licensing.reveal_key(lic) or masked, masked
+    return masked, masked
 
 
 def library_for(*, session: Session, user: User, now: datetime | None = None) -> list[LibraryEntry]:

@@ -97,6 +97,11 @@ def mask(prefix: str) -> str:
     return prefix + "-•••••-•••••-•••••-•••••"
 
 
+def mask_key(key: str) -> str:
+    """A key as receipts and notifications show it: its prefix and last four, never in full."""
+    return f"{key[:8]}-…-{key[-4:]}" if len(key) > 16 else "••••"
+
+
 def activation_limit_for(listing: Listing) -> int | None:
     return ACTIVATION_LIMITS.get(listing.license_type, 3)
 
@@ -172,7 +177,6 @@ class KeyContext:
     purchase_status: str
     listing_slug: str
     listing_title: str
-    buyer_email: str
     key: str
 
 
@@ -183,10 +187,9 @@ def _lookup(session: Session, raw_key: Any, *, lock: bool = False) -> KeyContext
     if not key:
         raise LicenseError("license_not_found", "This license key does not exist.", status_code=404)
     query = (
-        select(License, Purchase.status, Listing.slug, Listing.title, User.email)
+        select(License, Purchase.status, Listing.slug, Listing.title)
         .join(Purchase, Purchase.id == License.purchase_id)
         .join(Listing, Listing.id == License.listing_id)
-        .join(User, User.id == Purchase.buyer_id)
         .where(License.key_hash == hash_key(key))
     )
     if lock:
@@ -195,8 +198,8 @@ def _lookup(session: Session, raw_key: Any, *, lock: bool = False) -> KeyContext
     row = session.exec(query).first()
     if row is None:
         raise LicenseError("license_not_found", "This license key does not exist.", status_code=404)
-    license, status, slug, title, email = row
-    return KeyContext(license, status, slug, title, email, key)
+    license, status, slug, title = row
+    return KeyContext(license, status, slug, title, key)
 
 
 def _active_count(session: Session, license_id: int) -> int:
@@ -239,11 +242,9 @@ def _instance_block(activation: LicenseActivation | None) -> dict[str, Any] | No
 
 
 def _meta(ctx: KeyContext) -> dict[str, Any]:
-    return {
-        "listing_slug": ctx.listing_slug,
-        "listing_title": ctx.listing_title,
-        "buyer_email": ctx.buyer_email,
-    }
+    # The listing, not the buyer: a key holder (any app the key is pasted into) must not
+    # learn whose key it is.
+    return {"listing_slug": ctx.listing_slug, "listing_title": ctx.listing_title}
 
 
 def _refuse_unusable(status: str) -> None:

@@ -27,7 +27,8 @@ from vibecoder.models.commerce import (
 from vibecoder.settings import get_settings
 
 PROVISIONAL_PERIOD = timedelta(days=3)
-SUBSCRIPTION_INTERVALS = {
+# Keyed by the pricing model as stored (a plain string column; PricingModel is a StrEnum).
+SUBSCRIPTION_INTERVALS: dict[str, tuple[str, timedelta]] = {
     PricingModel.subscription_monthly: ("month", timedelta(days=31)),
     PricingModel.subscription_yearly: ("year", timedelta(days=366)),
 }
@@ -151,8 +152,10 @@ def mark_paid(
         body=(
             f"Order #{purchase.id}\nItem: {listing.title}\nAmount: {price}\n"
             f"Paid: {at.strftime('%Y-%m-%d %H:%M UTC')}\n"
-            f"License key: {key or 'see your library'}\n\n"
-            "Your download and license key are in your library."
+            # Never the whole key at rest (notifications table, email outbox): the library
+            # shows it to its owner on request.
+            f"License key: {licensing.mask_key(key) if key else 'see your library'}\n\n"
+            "Your download and the full license key are in your library."
         ),
         link="/library",
         dedupe_key=f"receipt:{purchase.id}",

@@ -45,7 +45,8 @@ def pending_refunds(client: redis.Redis) -> dict[int, int]:
 
 def retry_refund(*, session: Session, client: redis.Redis, purchase_id: int, actor_id: int) -> str:
     """One more try of a refund that got no answer; returns what happened."""
-    from vibecoder.domain.commerce.fulfilment import PaymentUnavailable, refund_purchase
+    from vibecoder.domain.commerce.errors import PaymentUnavailable
+    from vibecoder.domain.commerce.refunds import refund_purchase
     from vibecoder.domain.errors import Conflict, ServiceError
     from vibecoder.models.users import User
 

@@ -39,6 +39,9 @@ def panel_for(*, session: Session, slug: str, viewer: User | None) -> Panel:
     )
 
 
-def view_of_run(*, session: Session, public_id: str) -> RunView | None:
-    run = get_run(session=session, public_id=public_id)
+def view_of_run(
+    *, session: Session, public_id: str, viewer: User | None, starter: str = ""
+) -> RunView | None:
+    """The run as its starter sees it (test runs: anyone); None for anyone else."""
+    run = get_run(session=session, public_id=public_id, viewer=viewer, starter=starter)
     return run_view(run) if run else None

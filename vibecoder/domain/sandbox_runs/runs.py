@@ -8,6 +8,8 @@ The runner never sees the database; this module never runs untrusted code itself
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -112,18 +114,18 @@ def language_of(path: str) -> str:
 
 def _check_quota(redis_client: redis.Redis, *, user: User | None, ip: str) -> None:
     settings = get_settings()
-    checks = [(f"sandbox:quota:ip:{ip}", settings.sandbox_runs_per_ip_per_hour)]
+    checks = [("sandbox-ip", ip, settings.sandbox_runs_per_ip_per_hour)]
     if user is not None:
-        checks.append((f"sandbox:quota:user:{user.id}", settings.sandbox_runs_per_user_per_hour))
-    for key, limit in checks:
-        if ratelimit.count(redis_client, key) >= limit:
+        checks.append(("sandbox-user", str(user.id), settings.sandbox_runs_per_user_per_hour))
+    for name, key, limit in checks:
+        if not ratelimit.allowed(name, key, limit=f"{limit}/hour"):
             raise RateLimited(
                 "sandbox_quota",
                 f"You have used your {limit} sandbox runs for this hour. Try again later.",
-                retry_after=ratelimit.retry_after(redis_client, key),
+                retry_after=ratelimit.retry_after(name, key, limit=f"{limit}/hour"),
             )
-    for key, _ in checks:
-        ratelimit.hit(redis_client, key, window_seconds=3600)
+    for name, key, limit in checks:
+        ratelimit.hit(name, key, limit=f"{limit}/hour")
 
 
 def request_run(
@@ -134,6 +136,7 @@ def request_run(
     viewer: User | None,
     ip: str,
     entry_point: str,
+    starter: str = "",
     stdin: str = "",
     args: list[str] | None = None,
 ) -> SandboxRun:
@@ -159,6 +162,7 @@ def request_run(
         listing_id=listing.id,
         version_id=version.id,
         user_id=viewer.id if viewer else None,
+        starter_hash=_starter_hash(starter) if viewer is None and starter else None,
         kind="run",
         language=language_of(entry_point),
         entry_point=entry_point,
@@ -385,8 +389,28 @@ def latest_test_runs(*, session: Session, version_ids: list[int]) -> dict[int, S
     return runs
 
 
-def get_run(*, session: Session, public_id: str) -> SandboxRun | None:
-    return session.exec(select(SandboxRun).where(SandboxRun.public_id == public_id)).first()
+def _starter_hash(starter: str) -> str:
+    return hashlib.sha256(("sandbox-starter:" + starter).encode()).hexdigest()
+
+
+def get_run(
+    *, session: Session, public_id: str, viewer: User | None, starter: str = ""
+) -> SandboxRun | None:
+    """A run for whoever started it: its account, or the visitor session (`starter`, the
+    browser's client token) of a signed-out run. Test runs (the verified badge) are public.
+    Anyone else gets None, like for a run that does not exist."""
+    run = session.exec(select(SandboxRun).where(SandboxRun.public_id == public_id)).first()
+    if run is None or run.kind == "test":
+        return run
+    if run.user_id is not None:
+        return run if viewer is not None and viewer.id == run.user_id else None
+    if (
+        starter
+        and run.starter_hash
+        and hmac.compare_digest(run.starter_hash, _starter_hash(starter))
+    ):
+        return run
+    return None
 
 
 def latest_test_run(*, session: Session, version_id: int) -> SandboxRun | None:
@@ -396,3 +420,14 @@ def latest_test_run(*, session: Session, version_id: int) -> SandboxRun | None:
         .order_by(SandboxRun.created_at.desc())
         .limit(1)
     ).first()
+
+
+FINISHED_STATUSES = ("done", "failed", "refused")
+
+
+def owned_run(*, session: Session, public_id: str, user: User) -> SandboxRun:
+    """The user's own run; anyone else's (or an anonymous one) is "not found"."""
+    run = get_run(session=session, public_id=public_id[:64])
+    if run is None or run.user_id is None or run.user_id != user.id:
+        raise NotFound("run_not_found", "No such sandbox run.")
+    return run

@@ -44,6 +44,7 @@ from vibecoder.builder.llm.base import (
     estimate_usage,
 )
 from vibecoder.builder.llm.scripted import templates
+from vibecoder.builder.llm.scripted.answers import answer_from_code, change_from_message
 from vibecoder.builder.llm.scripted.themes import COLORS
 
 OFFLINE_LABEL = "Offline demo model (scripted)"
@@ -128,12 +129,9 @@ class ScriptedProvider:
         if request.purpose == "plan":
             return self._plan(request), FINISH_STOP
         if request.purpose == "answer":
-            question = prompts.field(text, "Question") or ""
-            return (
-                "This is the offline demo model, so it can only describe the project: it is a "
-                f"React page built from {prompts.field(text, 'Components')}. You asked: {question}",
-                FINISH_STOP,
-            )
+            return answer_from_code(text), FINISH_STOP
+        if request.purpose == "change":
+            return json.dumps(change_from_message(text)), FINISH_STOP
         if request.purpose == "continue":
             return self._continue(text)
         return self._step(text, fix=request.purpose == "fix")

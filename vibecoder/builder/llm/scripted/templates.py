@@ -13,6 +13,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from vibecoder.builder.llm.scripted.service_templates import (
+    booking,
+    location,
+    menu,
+    services,
+    team,
+)
 from vibecoder.builder.llm.scripted.themes import Brief, js
 from vibecoder.builder.planning import SECTION_KEYWORDS, sections_named_in
 
@@ -70,22 +77,33 @@ export default function Navbar({{ brand = {js(b.brand)}, links = LINKS }}) {{
 
 
 def hero(b: Brief, links: list[str]) -> str:
-    title = f"{b.brand}: {b.theme.noun} worth talking about"
-    subtitle = f"Everything we make for {b.subject} lovers, chosen with care and delivered fast."
+    if b.theme.kind == "shop":
+        title = f"{b.brand}: {b.theme.noun} worth talking about"
+        subtitle = (
+            f"Everything we make for {b.subject} lovers, chosen with care and delivered fast."
+        )
+        badge = "New season"
+    else:
+        title = f"{b.brand}: {b.theme.noun} done right"
+        subtitle = (
+            f"{b.subject.capitalize()} with fair prices, friendly people and no waiting around."
+        )
+        badge = b.theme.features[0][1] if b.theme.features else "Open today"
+    cta = b.theme.cta
     return f"""import {{ motion }} from "framer-motion";
 import {{ ArrowRight, {b.theme.icon} }} from "lucide-react";
 
 export default function Hero({{
   title = {js(title)},
   subtitle = {js(subtitle)},
-  cta = "Shop now",
+  cta = {js(cta)},
 }}) {{
   return (
     <section id="top" className="relative overflow-hidden {b.surface}">
       <div className="mx-auto grid max-w-6xl items-center gap-12 px-6 py-24 md:grid-cols-2">
         <motion.div initial={{{{ opacity: 0, y: 24 }}}} animate={{{{ opacity: 1, y: 0 }}}} transition={{{{ duration: 0.6 }}}}>
           <span className="inline-flex items-center gap-2 rounded-full bg-{b.color}-100 px-3 py-1 text-sm font-medium text-{b.color}-800">
-            <{b.theme.icon} className="h-4 w-4" aria-hidden="true" /> New season
+            <{b.theme.icon} className="h-4 w-4" aria-hidden="true" /> {badge}
           </span>
           <h1 className="mt-6 text-4xl font-extrabold tracking-tight md:text-6xl">{{title}}</h1>
           <p className="mt-6 text-lg {b.muted}">{{subtitle}}</p>
@@ -137,7 +155,7 @@ export default function ProductGrid({{ products = PRODUCTS, onAddToCart }}) {{
             <motion.article
               key={{product.id}}
               initial={{{{ opacity: 0, y: 16 }}}}
-              whileInView={{{{ opacity: 1, y: 0 }}}}
+              animate={{{{ opacity: 1, y: 0 }}}}
               transition={{{{ delay: index * 0.05 }}}}
               className="flex flex-col rounded-2xl border {b.card} p-5 shadow-sm"
             >
@@ -191,7 +209,7 @@ export default function Features({{ features = FEATURES }}) {{
               <motion.div
                 key={{feature.title}}
                 initial={{{{ opacity: 0, y: 12 }}}}
-                whileInView={{{{ opacity: 1, y: 0 }}}}
+                animate={{{{ opacity: 1, y: 0 }}}}
                 transition={{{{ delay: index * 0.1 }}}}
                 className="rounded-2xl border {b.card} p-6"
               >
@@ -518,6 +536,13 @@ _WRITERS = (
     Section("Contact", "Contact details and a message form", "Contact", contact),
     Section("Gallery", "Grid of images with a lightbox", "Gallery", gallery),
     Section("Footer", "Brand, links, social icons and copyright", None, footer),
+    Section("Services", "Services with what they include and their price", "Services", services),
+    Section("Menu", "Dishes with a short description and their price", "Menu", menu),
+    Section("Team", "The people behind the business, with their roles", "Team", team),
+    Section(
+        "Booking", "A booking form: service, date and time, with confirmation", "Book", booking
+    ),
+    Section("Location", "Address, map and opening hours", "Visit", location),
 )
 # In page order: the order planning's keyword table lists the sections in.
 SECTIONS: dict[str, Section] = {
@@ -527,11 +552,22 @@ SECTIONS: dict[str, Section] = {
 
 def plan_for(prompt: str) -> list[Section]:
     named = [n for n in sections_named_in(prompt) if n not in ("Navbar", "Hero", "Footer")]
+    brief = Brief.from_prompt(prompt)
+    if brief.theme.kind != "shop":
+        # A repair shop or a restaurant sells no products: its offer is services or a menu.
+        offer = "Menu" if brief.theme.kind == "food" else "Services"
+        named = [offer if n == "ProductGrid" else n for n in named]
+        named = list(dict.fromkeys(named))
     if not named:
-        brief = Brief.from_prompt(prompt)
-        named = ["Features"] if brief.theme.key == "software" else ["ProductGrid"]
+        if brief.theme.kind == "food":
+            named = ["Menu", "Booking"]
+        elif brief.theme.kind == "service":
+            named = ["Services", "Booking"]
+        else:
+            named = ["Features"] if brief.theme.key == "software" else ["ProductGrid"]
         if len(prompt.split()) > 12:
             named.append("Testimonials")
+    named = sorted(named, key=list(SECTIONS).index)
     names = ["Navbar", "Hero", *named, "Footer"]
     return [SECTIONS[n] for n in names]
 

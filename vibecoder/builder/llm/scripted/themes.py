@@ -47,6 +47,12 @@ class Theme:
     noun: str  # what the business sells, plural
     items: tuple[str, ...]
     features: tuple[tuple[str, str, str], ...]  # (icon, title, text)
+    # "shop" sells products; "service" and "food" businesses get services/menu sections and
+    # a booking call to action instead of a product grid.
+    kind: str = "shop"
+    offers: tuple[tuple[str, str, int], ...] = ()  # (name, detail, price) of services or dishes
+    cta: str = "Shop now"
+    team: tuple[tuple[str, str], ...] = ()  # (name, role)
 
 
 THEMES = (
@@ -194,6 +200,93 @@ THEMES = (
         ),
     ),
 )
+SERVICE_THEMES = (
+    Theme(
+        "bike",
+        ("bike", "bikes", "bicycle", "bicycles", "cycling", "cycle", "cyclists", "ebike"),
+        "orange",
+        "Bike",
+        "repairs",
+        ("Tune-up", "Flat repair", "Wheel truing", "Full overhaul"),
+        (
+            ("Wrench", "Same-day fixes", "Most repairs are ready by closing time."),
+            ("ShieldCheck", "90-day guarantee", "If our fix fails, the next one is free."),
+            ("Bike", "Every kind of bike", "Road, gravel, cargo, e-bikes and kids' bikes."),
+        ),
+        kind="service",
+        offers=(
+            ("Tune-up", "Gears and brakes adjusted, chain cleaned, safety check", 45),
+            ("Flat repair", "Tube or tubeless, fixed while you wait", 15),
+            ("Wheel truing", "Spokes re-tensioned until the rim runs true", 30),
+            ("Full overhaul", "Stripped, cleaned, greased and rebuilt", 149),
+        ),
+        cta="Book a repair",
+        team=(
+            ("Maya Ortiz", "Head mechanic"),
+            ("Sam Lee", "Wheel builder"),
+            ("Jo Park", "Front desk"),
+        ),
+    ),
+    Theme(
+        "restaurant",
+        (
+            "restaurant",
+            "bistro",
+            "trattoria",
+            "pizzeria",
+            "diner",
+            "eatery",
+            "ramen",
+            "tacos",
+            "brasserie",
+        ),
+        "red",
+        "UtensilsCrossed",
+        "dishes",
+        ("Wood-fired Margherita", "Cacio e Pepe", "Burrata & Tomatoes", "Tiramisu"),
+        (
+            ("Leaf", "Local produce", "Vegetables from farms within 50 km."),
+            ("Clock", "Open late", "The kitchen serves until 11 pm."),
+            ("Heart", "Made from scratch", "Pasta and bread made every morning."),
+        ),
+        kind="food",
+        offers=(
+            ("Wood-fired Margherita", "San Marzano tomatoes, fior di latte, basil", 14),
+            ("Cacio e Pepe", "Fresh tonnarelli, pecorino romano, black pepper", 16),
+            ("Burrata & Tomatoes", "Heirloom tomatoes, olive oil, sourdough", 12),
+            ("Tiramisu", "Mascarpone, espresso, cocoa", 8),
+        ),
+        cta="Reserve a table",
+        team=(("Giulia Rossi", "Head chef"), ("Marco Bianchi", "Pizzaiolo"), ("Ana Silva", "Host")),
+    ),
+    Theme(
+        "salon",
+        ("salon", "barber", "barbershop", "hairdresser", "hair", "nails", "spa"),
+        "pink",
+        "Scissors",
+        "treatments",
+        ("Cut & finish", "Colour", "Beard trim", "Blow-dry"),
+        (
+            ("Sparkles", "Senior stylists", "Every stylist has ten years behind the chair."),
+            ("Leaf", "Gentle products", "Vegan colour and cruelty-free care."),
+            ("Clock", "Evening slots", "Open until 8 pm on weekdays."),
+        ),
+        kind="service",
+        offers=(
+            ("Cut & finish", "Consultation, wash, cut and style", 55),
+            ("Colour", "Full colour or roots, with gloss", 85),
+            ("Beard trim", "Shape, line-up and hot towel", 25),
+            ("Blow-dry", "Wash and blow-dry to finish", 35),
+        ),
+        cta="Book an appointment",
+        team=(
+            ("Lena Fox", "Creative director"),
+            ("Omar Haddad", "Barber"),
+            ("Kim Tran", "Colourist"),
+        ),
+    ),
+)
+THEMES = THEMES + SERVICE_THEMES
 DEFAULT_THEME = Theme(
     "shop",
     (),
@@ -237,7 +330,7 @@ class Brief:
                 break
         dark = bool(words & {"dark", "night", "black", "moody"})
         named = re.search(
-            r"\b(?:called|named|brand(?:ed)?|for)\s+[\"“']?([A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,3})",
+            r"\b(?:called|named|brand(?:ed)?|for)\s+[\"“']?([A-Z][\w'’-]*(?:\s+(?:(?:&|and|of|the)\s+)?[A-Z][\w&'’-]*){0,3})",
             prompt,
         )
         subject_match = re.search(
@@ -272,6 +365,9 @@ def _brand_for(theme: Theme) -> str:
         "fitness": "Pulse Studio",
         "jewelry": "Aurum",
         "software": "Launchpad",
+        "bike": "Spoke & Chain",
+        "restaurant": "Casa Lume",
+        "salon": "Studio Nine",
         "music": "Low Tide",
         "photography": "Field Notes",
     }.get(theme.key, "Corner Shop")

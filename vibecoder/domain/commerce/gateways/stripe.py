@@ -73,7 +73,7 @@ def _period_end(subscription: dict) -> datetime | None:
     if top:
         return from_timestamp(top)
     ends = [
-        item.get("current_period_end")
+        item["current_period_end"]
         for item in _get(subscription, "items", "data") or []
         if isinstance(item, dict) and item.get("current_period_end")
     ]

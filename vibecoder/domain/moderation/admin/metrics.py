@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from vibecoder.domain.commerce.money import format_amount
 from vibecoder.domain.moderation.admin.guards import (
@@ -80,13 +80,13 @@ def platform_metrics(
             sums["refunds"][currency] = sums["refunds"].get(currency, 0) - total
     sellers_with_sales = select(LedgerEntry.seller_id).where(
         LedgerEntry.kind == LedgerKind.sale.value,
-        LedgerEntry.created_at >= since,
-        LedgerEntry.created_at <= now,
+        col(LedgerEntry.created_at) >= since,
+        col(LedgerEntry.created_at) <= now,
     )
     sellers_publishing = (
         select(Listing.seller_id)
         .join(ListingVersion, ListingVersion.listing_id == Listing.id)
-        .where(ListingVersion.published_at >= since, ListingVersion.published_at <= now)
+        .where(col(ListingVersion.published_at) >= since, col(ListingVersion.published_at) <= now)
     )
     active = sellers_with_sales.union(sellers_publishing).subquery()
     active_sellers = session.exec(

@@ -97,7 +97,9 @@ def suspend_user(*, session: Session, actor: User | None, user_id: int, reason: 
         },
     )
     session.expire_all()
-    return session.get(User, user_id)
+    fresh = session.get(User, user_id)
+    assert fresh is not None  # locked and found above
+    return fresh
 
 
 def restore_user(*, session: Session, actor: User | None, user_id: int, reason: str) -> User:
@@ -142,7 +144,9 @@ def restore_user(*, session: Session, actor: User | None, user_id: int, reason: 
         details={"username": user.username, **id_sample("listings_restored", restored)},
     )
     session.expire_all()
-    return session.get(User, user_id)
+    fresh = session.get(User, user_id)
+    assert fresh is not None  # locked and found above
+    return fresh
 
 
 class AdminUserRow(BaseModel):

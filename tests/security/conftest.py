@@ -1,0 +1,5 @@
+"""The running app and Chromium of the e2e suite (one of each per test session)."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import browser, live_app, page  # noqa: F401
