@@ -22,10 +22,12 @@ def provenance_button(version_id: rx.Var, version: rx.Var) -> rx.Component:
 
 
 def _field(label: str, id: str, value: rx.Var, **props) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, as_="label", html_for=id, size="2"),
+    return rx.el.label(
+        rx.text(label, size="2", as_="span"),
         rx.input(id=id, name=id, default_value=value, width="100%", **props),
-        spacing="1",
+        display="flex",
+        flex_direction="column",
+        gap="var(--space-1)",
         width="100%",
     )
 

@@ -20,10 +20,13 @@ _TOKEN_FROM_FRAGMENT = (
 
 
 def _labelled(label: str, control: rx.Component) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, as_="label", size="2", weight="medium", html_for=control.id),
+    # The control inside its <label>: labelled for assistive tech whatever id it renders with.
+    return rx.el.label(
+        rx.text(label, size="2", weight="medium", as_="span"),
         control,
-        spacing="1",
+        display="flex",
+        flex_direction="column",
+        gap="var(--space-1)",
         width="100%",
     )
 
@@ -75,7 +78,7 @@ def forgot_page() -> rx.Component:
                 ForgotPasswordState.message != "",
                 rx.callout(ForgotPasswordState.message, icon="mail", id="forgot-sent"),
             ),
-            rx.text(rx.link("Back to sign in", href="/signin"), size="2"),
+            rx.text(rx.link("Back to sign in", href="/signin", underline="always"), size="2"),
         )
     )
 
