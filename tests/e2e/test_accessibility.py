@@ -101,7 +101,7 @@ def test_every_page_is_clean_landmarked_and_accessible(browser, live_app, admin_
             # Everything the desktop navbar offers is one "Menu" away.
             page.goto(live_app.frontend_url + "/")
             wait_for_app(page)
-            page.get_by_role("button", name="Menu").click()
+            page.get_by_role("button", name="Menu", exact=True).click()
             menu = page.locator("#mobile-menu")
             for label in ("Browse", "Sell", "Library", "Build"):
                 expect(menu.get_by_role("link", name=label)).to_be_visible()

@@ -236,7 +236,7 @@ def test_search_forgives_typos_refuses_nonsense_and_keeps_filters_in_the_url(siz
     if page.width_name == "desktop":
         box = page.locator("nav input[name=q]")
     else:
-        page.get_by_role("button", name="Menu").click()
+        page.get_by_role("button", name="Menu", exact=True).click()
         box = page.locator("#mobile-menu input[name=q]")
     box.fill("snake game")
     box.press("Enter")

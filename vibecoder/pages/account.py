@@ -28,12 +28,19 @@ def _profile() -> rx.Component:
                 rx.text("Display name", as_="label", html_for="display_name", size="2"),
                 rx.input(
                     id="display_name",
+                    aria_label="Display name",
                     name="display_name",
                     default_value=AccountState.display_name,
                     width="100%",
                 ),
                 rx.text("Bio", as_="label", html_for="bio", size="2"),
-                rx.text_area(id="bio", name="bio", default_value=AccountState.bio, width="100%"),
+                rx.text_area(
+                    id="bio",
+                    name="bio",
+                    aria_label="Bio",
+                    default_value=AccountState.bio,
+                    width="100%",
+                ),
                 rx.text("Avatar URL", as_="label", html_for="avatar_url", size="2"),
                 rx.input(
                     id="avatar_url",
@@ -45,6 +52,7 @@ def _profile() -> rx.Component:
                 rx.text("Links (one per line)", as_="label", html_for="links", size="2"),
                 rx.text_area(
                     id="links",
+                    aria_label="Links, one per line",
                     name="links",
                     default_value=AccountState.links,
                     width="100%",
