@@ -7,6 +7,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 
+from vibecoder.api.account import verify as verify_email
 from vibecoder.api.account_keys import create_api_key
 from vibecoder.api.builder_zip import builder_zip
 from vibecoder.api.checkout import dummy_checkout_page, dummy_checkout_pay
@@ -32,6 +33,7 @@ ROUTES: list[Route] = [
     Route("/metrics", metrics, methods=["GET"]),
     Route("/api/covers/{sha256:str}", cover, methods=["GET"]),
     Route("/api/search", search, methods=["GET"]),
+    Route("/api/account/verify", verify_email, methods=["GET"]),
     # The builder's sandboxed preview: one version's page, for its owner only.
     Route("/preview/{project:str}/{version:int}/", preview, methods=["GET"]),
     Route("/api/build/{project:str}/{version:int}/zip", builder_zip, methods=["GET"]),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vibecoder.components.layout import field_error, page
+from vibecoder.components.layout import field_error, page, rich_callout
 from vibecoder.domain.accounts import api_keys
+from vibecoder.pages.account_email import email_section
 from vibecoder.settings import get_settings
 from vibecoder.state.account import AccountState, ApiKeyRow
 
@@ -29,12 +30,19 @@ def _profile() -> rx.Component:
                 rx.text("Display name", as_="label", html_for="display_name", size="2"),
                 rx.input(
                     id="display_name",
+                    aria_label="Display name",
                     name="display_name",
                     default_value=AccountState.display_name,
                     width="100%",
                 ),
                 rx.text("Bio", as_="label", html_for="bio", size="2"),
-                rx.text_area(id="bio", name="bio", default_value=AccountState.bio, width="100%"),
+                rx.text_area(
+                    id="bio",
+                    name="bio",
+                    aria_label="Bio",
+                    default_value=AccountState.bio,
+                    width="100%",
+                ),
                 rx.text("Avatar URL", as_="label", html_for="avatar_url", size="2"),
                 rx.input(
                     id="avatar_url",
@@ -46,6 +54,7 @@ def _profile() -> rx.Component:
                 rx.text("Links (one per line)", as_="label", html_for="links", size="2"),
                 rx.text_area(
                     id="links",
+                    aria_label="Links, one per line",
                     name="links",
                     default_value=AccountState.links,
                     width="100%",
@@ -189,7 +198,7 @@ def _api_keys() -> rx.Component:
             custom_attrs={"data-api-key-form": "", "data-url": KEYS_URL},
         ),
         rx.text("", id="api-key-error", role="alert", color_scheme="red", size="2"),
-        rx.callout(
+        rich_callout(
             rx.vstack(
                 rx.text("Copy this key now; it will not be shown again."),
                 rx.code("", custom_attrs={"data-new-key-box": ""}),
@@ -237,6 +246,7 @@ def account() -> rx.Component:
         rx.vstack(
             rx.heading("Your account", size="7"),
             _profile(),
+            email_section(),
             _selling(),
             _password(),
             _api_keys(),
