@@ -135,6 +135,8 @@ def live_app(tmp_path_factory) -> LiveApp:
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
+        # Its own process group: nothing `dev` does to its children can reach pytest.
+        start_new_session=True,
     )
     app = LiveApp(
         process=process,

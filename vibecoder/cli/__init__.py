@@ -277,24 +277,30 @@ def _install_stop_handlers() -> dict[str, bool]:
 def _terminate(proc: subprocess.Popen, name: str, timeout: float = 20.0) -> None:
     if proc.poll() is not None:
         return
-    # Whole process group: reflex runs node/bun and the backend server as its children.
+    # Whole process group when the child leads its own (reflex runs node/bun and the backend
+    # server as its children); never a group it merely belongs to: that is ours, or the
+    # caller's (a shell, a test runner), and killing it would take them down too.
+    leads_group = False
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        pgid = os.getpgid(proc.pid)
-        if pgid == proc.pid:
-            os.killpg(pgid, signal.SIGTERM)
+        leads_group = os.getpgid(proc.pid) == proc.pid
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        if leads_group:
+            os.killpg(proc.pid, signal.SIGTERM)
         else:
             proc.terminate()
     try:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         log.warning("%s did not stop in %ss; killing it", name, timeout)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(os.getpgid(proc.pid), signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            if leads_group:
+                os.killpg(proc.pid, signal.SIGKILL)
         proc.kill()
         proc.wait()
-    # Anything left in the group (a node grandchild ignoring SIGTERM) goes too.
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
+    # Anything left in its group (a node grandchild ignoring SIGTERM) goes too.
+    if leads_group:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def _supervise(procs: list[subprocess.Popen], *, names: list[str]) -> int:
