@@ -8,7 +8,7 @@ import threading
 
 import psutil
 
-from vibecoder.builder.shadow import Renderer, page_html
+from vibecoder.builder.render import Renderer, page_html
 from vibecoder.infra.embedded import free_port
 
 
