@@ -223,10 +223,9 @@ def test_preview_code_history_and_sell_this(page, live_app):
     runtime.get_by_role("button", name="Fix with AI").click()
     expect(page.get_by_test_id("runtime-error")).to_have_count(0)
     expect(page.get_by_text("shows this runtime error").first).to_be_visible(timeout=30_000)
-    # The fix is planned like any request; approve it and let it finish.
-    expect(page.get_by_test_id("plan-card")).to_be_visible(timeout=60_000)
-    page.get_by_test_id("plan-card").get_by_role("button", name="Approve").click()
+    # A fix changes existing components only: it runs at once, no plan to approve.
     expect(page.get_by_test_id("run-status")).to_contain_text("done", timeout=180_000)
+    expect(page.get_by_test_id("plan-card")).to_have_count(0)
 
     # --- "Sell this": a buyer is told what to do, then gets the draft listing -------------------
     page.get_by_test_id("sell-this").click()
