@@ -50,13 +50,13 @@ def test_a_one_component_change_on_the_worker_needs_no_approval(db, redis_client
     """What the browser's chat does: the change runs at once, one step, the Hero only."""
     me = make_user(db, "me@example.com")
     public_id, run_id = builder_runs.create_project(owner_id=me.id, name="Ember", prompt=PROMPT)
-    _wait(me.id, public_id, run_id, {"awaiting_approval"})
+    wait_for_run(me.id, public_id, run_id, {"awaiting_approval"})
     builder_runs.approve_plan(owner_id=me.id, public_id=public_id, run_id=run_id)
-    assert _wait(me.id, public_id, run_id, {"done", "failed"})["status"] == "done"
+    assert wait_for_run(me.id, public_id, run_id, {"done", "failed"})["status"] == "done"
     run_id = builder_runs.start_run(
         owner_id=me.id, public_id=public_id, prompt="make the hero background dark green"
     )
-    state = _wait(me.id, public_id, run_id, {"done", "failed", "awaiting_approval"})
+    state = wait_for_run(me.id, public_id, run_id, {"done", "failed", "awaiting_approval"})
     assert state["status"] == "done", state["error"]
     assert [s["name"] for s in state["steps"]] == ["Hero"]
     assert [c["purpose"] for c in state["calls"]] == ["intent", "change", "step"]
