@@ -429,7 +429,7 @@ FINISHED_STATUSES = ("done", "failed", "refused")
 
 def owned_run(*, session: Session, public_id: str, user: User) -> SandboxRun:
     """The user's own run; anyone else's (or an anonymous one) is "not found"."""
-    run = get_run(session=session, public_id=public_id[:64])
+    run = get_run(session=session, public_id=public_id[:64], viewer=user)
     if run is None or run.user_id is None or run.user_id != user.id:
         raise NotFound("run_not_found", "No such sandbox run.")
     return run
