@@ -305,6 +305,7 @@ class BundlerProcess:
                 self._proc.stdin.flush()
                 # One answer line per request, so nothing sits in the pipe's buffer: select
                 # bounds the wait; a bundler that hangs is the server's fault, not the code's.
+                assert self._proc.stdout is not None  # started with stdout=PIPE
                 ready, _, _ = select.select([self._proc.stdout], [], [], BUNDLE_TIMEOUT_SECONDS)
                 if not ready:
                     self._proc.kill()

@@ -196,6 +196,7 @@ def _make_version(
             tokens_in=tokens[0],
             tokens_out=tokens[1],
         )
+        assert version.id is not None  # flushed by add_version
         return version.id, version.number
 
 
