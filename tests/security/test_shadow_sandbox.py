@@ -46,11 +46,14 @@ def test_generated_code_cannot_reach_the_network_or_the_app_secrets(monkeypatch)
         f"new Image().src = 'http://127.0.0.1:{port}/img';"
         "document.getElementById('root').innerHTML = '<p>rendered</p>';"
     )
+    # Another suite's browser (the e2e tests' Playwright) may already run under this process:
+    # only the renderer's own Chromium is under test.
+    before = {proc.pid for proc in _chromium_processes()}
     renderer = Renderer()
     try:
         result = renderer.render(page_html(js, "", "t"))
         assert result.ok, result.errors
-        processes = _chromium_processes()
+        processes = [proc for proc in _chromium_processes() if proc.pid not in before]
         assert processes, "the renderer's Chromium is not running"
         own_net = os.readlink("/proc/self/ns/net")
         for proc in processes:
