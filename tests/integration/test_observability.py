@@ -18,7 +18,6 @@ from tests.conftest import PROJECT_ROOT
 def test_metrics_count_requests_by_route_and_show_queue_depths(services):
     from vibecoder.api import build_api
     from vibecoder.infra.redis_client import get_redis
-
     from workers.celery_app import app
 
     # A worker of this session may be consuming the queue: pause it (as an operator would) so

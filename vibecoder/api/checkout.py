@@ -17,6 +17,7 @@ from vibecoder.domain.accounts import auth
 from vibecoder.domain.commerce import checkout
 from vibecoder.errors import ServiceError
 from vibecoder.infra.db import session_scope
+from vibecoder.settings import get_settings
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;background:#111;color:#eee;margin:0}
@@ -33,14 +34,20 @@ color:#fff;font-size:16px;font-weight:600;cursor:pointer}
 .cards{font-size:13px;color:#aaa;margin-top:18px;line-height:1.6}
 a{color:#a78bfa}
 """
-_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; "
-        "form-action 'self'"
-    ),
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-}
+
+
+def _headers() -> dict[str, str]:
+    # form-action also governs where the form's answer redirects: a paid checkout lands on the
+    # app's library, another origin than this page's in dev and behind some proxies.
+    origins = " ".join(get_settings().app_origins)
+    return {
+        "Content-Security-Policy": (
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; "
+            f"base-uri 'none'; form-action 'self' {origins}"
+        ),
+        "Cache-Control": "no-store",
+        "Referrer-Policy": "no-referrer",
+    }
 
 
 def _page(body: str, status: int = 200) -> HTMLResponse:
@@ -51,7 +58,7 @@ def _page(body: str, status: int = 200) -> HTMLResponse:
         "<div class=banner id=test-banner>TEST PAYMENTS — no real money moves</div>"
         f"<main>{body}</main></body></html>"
     )
-    return HTMLResponse(html, status_code=status, headers=_HEADERS)
+    return HTMLResponse(html, status_code=status, headers=_headers())
 
 
 def _buyer_id(session, request: Request) -> int | None:

@@ -266,7 +266,23 @@ def _versions_section() -> rx.Component:
                 SellState.versions.length() > 0,
                 rx.box(
                     rx.table.root(
-                        rx.table.body(rx.foreach(SellState.versions, _version_row)), width="100%"
+                        rx.table.header(
+                            rx.table.row(
+                                *[
+                                    rx.table.column_header_cell(label)
+                                    for label in (
+                                        "Version",
+                                        "Files",
+                                        "Latest",
+                                        "Published",
+                                        "Tests",
+                                        "Actions",
+                                    )
+                                ]
+                            )
+                        ),
+                        rx.table.body(rx.foreach(SellState.versions, _version_row)),
+                        width="100%",
                     ),
                     overflow_x="auto",
                     width="100%",
