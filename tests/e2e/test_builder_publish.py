@@ -238,7 +238,7 @@ def test_preview_code_history_and_sell_this(page, live_app):
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Ember", exact=True)).to_be_visible()
     expect(page.get_by_text("draft", exact=True).first).to_be_visible()
-    expect(page.get_by_role("cell", name="1.0.0")).to_be_visible()
+    expect(page.get_by_role("cell", name="1.0.0", exact=True)).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "builder-publish-editor.png"))
     with Session(live_app.engine) as session:
         assert session.exec(select(User.role).where(User.email == email)).one() == "seller"

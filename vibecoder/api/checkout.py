@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from vibecoder.domain.accounts import auth
+from vibecoder.domain.accounts import api_keys, auth
 from vibecoder.domain.commerce import checkout
 from vibecoder.errors import ServiceError
 from vibecoder.infra.db import session_scope
@@ -62,8 +62,16 @@ def _page(body: str, status: int = 200) -> HTMLResponse:
 
 
 def _buyer_id(session, request: Request) -> int | None:
+    """Who pays: the signed-in browser, or a program holding the buyer's API key with the
+    `purchase` scope (the checkout URL the API returned, posted with the same header)."""
     user = auth.user_for_session(session=session, token=request.cookies.get(auth.SESSION_COOKIE))
-    return user.id if user else None
+    if user is not None:
+        return user.id
+    scheme, _, key = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    principal = api_keys.authenticate(session=session, key=key.strip())
+    return principal.user.id if principal and principal.allows("purchase") else None
 
 
 def _view(session_ref: str, request: Request) -> checkout.DummyCheckoutView:
