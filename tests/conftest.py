@@ -104,6 +104,10 @@ def db(services):
     from vibecoder.infra.db import get_engine
     from vibecoder.infra.redis_client import get_redis
 
+    # Redis first: it is also the Celery broker, so the worker stops picking up the previous
+    # test's queued tasks (a seeded catalog queues dozens) and only those in flight can hold
+    # row locks against the TRUNCATE.
+    get_redis().flushdb()
     _truncate_all()
     get_redis().flushdb()
     with Session(get_engine(), expire_on_commit=False) as session:

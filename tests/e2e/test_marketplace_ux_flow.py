@@ -186,6 +186,8 @@ def test_browse_filters_live_in_the_url_in_any_case(sized_page, live_app):
     page.fill("#filter-max-price", "100000")
     page.get_by_role("button", name="Apply price").click()
     expect(page.locator("#empty-state")).to_contain_text("No listing matches")
+    # The address follows once the results are on screen (a script after the state change).
+    expect(page).to_have_url(re.compile(r"min_price=99999"))
     assert _params(page)["min_price"] == ["99999"]
     assert _params(page)["max_price"] == ["100000"]
     _shot(page, "browse-empty-filters")
@@ -220,6 +222,7 @@ def test_search_forgives_typos_refuses_nonsense_and_keeps_filters_in_the_url(siz
     expect(page.locator("#corrected-query")).to_contain_text("landing page for coffee shop")
     first = page.locator("#search-results .listing-card").first
     expect(first).to_contain_text("coffee", ignore_case=True)
+    expect(page).to_have_url(re.compile(r"q=lnading"))
     assert _params(page)["q"] == ["lnading pgae for cofee shp"]
     _shot(page, "search-typos")
 
@@ -237,6 +240,7 @@ def test_search_forgives_typos_refuses_nonsense_and_keeps_filters_in_the_url(siz
     page.reload()
     wait_for_app(page)
     assert _count(page) == count
+    expect(page).to_have_url(re.compile(r"category=Bots"))
     assert _params(page) == {"q": ["bot"], "category": ["Bots"]}
     # A new query from the navbar starts without the old filters.
     if page.width_name == "desktop":
