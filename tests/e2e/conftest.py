@@ -228,13 +228,24 @@ def wait_for_app(page) -> None:
     page carries, vibecoder/components/layout.py). A field filled before that can be emptied by
     the re-render, and a required field left empty blocks the form's submit."""
     page.wait_for_load_state("networkidle")
+    # The path must match too: right after a client-side navigation the marker still says the
+    # last page was loaded. Paths are compared without a trailing slash or ".html" (a static
+    # export behind nginx); a marker that has said "hydrated" for 5 s on another spelling of
+    # the path is taken as loaded rather than waited on for ever.
     page.wait_for_function(
-        """() => {
+        r"""() => {
             if (!document.querySelector('script[type=module]')) return true;  // not the app
             const ready = document.getElementById('vc-ready');
-            return ready !== null && ready.dataset.hydrated === 'true'
-                && ready.dataset.path === window.location.pathname;
-        }"""
+            if (ready === null || ready.dataset.hydrated !== 'true') {
+                window.__vcHydratedSince = undefined;
+                return false;
+            }
+            const norm = (p) => (p || '').replace(/\.html$/, '').replace(/\/+$/, '') || '/';
+            if (norm(ready.dataset.path) === norm(window.location.pathname)) return true;
+            window.__vcHydratedSince = window.__vcHydratedSince || Date.now();
+            return Date.now() - window.__vcHydratedSince > 5000;
+        }""",
+        polling=100,
     )
 
 

@@ -264,6 +264,9 @@ def test_preview_code_history_and_sell_this(page, live_app):
     page.goto(f"{live_app.frontend_url}/build/{public_id}")
     wait_for_app(page)
     expect(page.get_by_test_id("sell-this")).to_be_visible()
+    # A phone shows the chat or the preview, one at a time.
+    expect(page.locator("#builder-preview-pane")).to_be_hidden()
+    page.get_by_role("radio", name="Preview").click()
     page.get_by_role("radio", name="Tablet").click()
     expect(page.get_by_test_id("preview-frame")).to_have_css("width", "768px")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -104,6 +104,9 @@ def test_sign_up_verify_email_forget_and_reset_password(sized_page, live_app):
     page.click("#forgot-link")
     page.wait_for_url(live_app.frontend_url + "/forgot")
     wait_for_app(page)
+    # A client-side navigation: the address changes before the new page replaces the old one,
+    # and the sign-in form has an #email field too.
+    expect(page.get_by_role("heading", name="Reset your password")).to_be_visible()
     page.fill("#email", address.upper())
     page.click("#forgot-submit")
     expect(page.locator("#forgot-sent")).to_contain_text("If an account exists")
