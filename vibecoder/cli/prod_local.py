@@ -133,6 +133,9 @@ def write_nginx_conf(topo: Topology) -> Path:
         upstream_servers=upstream,
         max_body=f"{_max_upload_mb()}m",
         script_hashes=_inline_script_hashes(topo.root / "www"),
+        # The app under both loopback names: its forms post to the API URL the export was
+        # built with, which may name the other one than the address bar.
+        form_origins=f"http://localhost:{topo.http_port} http://127.0.0.1:{topo.http_port}",
     )
     return out
 
