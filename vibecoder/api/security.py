@@ -178,11 +178,15 @@ class SecurityMiddleware:
             )
             return
         if path.startswith("/preview/") and (
-            not _is_preview_host(scope) or _carries_session(scope)
+            not _is_preview_host(scope)
+            or (not get_settings().preview_url and _carries_session(scope))
         ):
-            # Opened on the app's (or the API's) origin: it does not exist there. In development
-            # previews answer under every loopback name (the app may be opened at either); the
-            # one the app's session cookie is sent to is the app's own site, so not there.
+            # Opened on the app's (or the API's) origin: it does not exist there. Without a
+            # configured preview origin (development) previews answer on the backend's port
+            # under every loopback name (the app may be opened at either); the one the app's
+            # session cookie is sent to is the app's own site, so not there. A configured
+            # preview origin (prod-local: another port of the same host, which the cookie
+            # also reaches) is told apart by its port instead.
             await _send_json(send, 404, {"error": "not_found"})
             return
         if path.endswith("/_upload"):
