@@ -121,6 +121,11 @@ class Settings(BaseSettings):
     )
     # For tests against a local Stripe fake; unset in production.
     stripe_api_base: str | None = Field(default=None, validation_alias=_alias("STRIPE_API_BASE"))
+    # One Stripe API request unanswered this long counts as no answer (stripe-python's own
+    # default is 80 s): it is retried twice with the same idempotency key, then a payout stays
+    # processing and a refund pending until the reconciler finishes them. A refund is asked
+    # for from a page, so the seller waits at most about three times this.
+    stripe_timeout_seconds: float = Field(default=20.0, gt=0)
     platform_fee_percent: float = 10.0
     refund_window_days: int = 14
     download_url_ttl_seconds: int = 600

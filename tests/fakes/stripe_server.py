@@ -83,6 +83,9 @@ class FakeStripe:
     # "POST /v1/transfers" -> n: do the next n such requests but never answer them (the
     # connection drops, as on a timeout): the caller cannot know whether they happened.
     drop_answers: dict[str, int] = field(default_factory=dict)
+    # "POST /v1/transfers" -> (n, seconds): do the next n such requests but answer each only
+    # after `seconds`, past the client's timeout: it gives up (and retries) first.
+    delay_answers: dict[str, tuple[int, float]] = field(default_factory=dict)
     _idempotency: dict[tuple[str, str], tuple[str, str, dict, int, dict]] = field(
         default_factory=dict
     )
@@ -111,15 +114,24 @@ class FakeStripe:
                 if fake.take_drop(method, url.path):
                     self.close_connection = True
                     return
+                delay = fake.take_delay(method, url.path)
+                if delay:
+                    time.sleep(delay)
+                    self.close_connection = True
                 data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.send_header("Request-Id", "req_" + secrets.token_hex(8))
-                for key, value in extra.items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.send_header("Request-Id", "req_" + secrets.token_hex(8))
+                    for key, value in extra.items():
+                        self.send_header(key, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:
+                    if not delay:
+                        raise
+                    # The client gave up waiting and closed its end: the answer is lost.
 
             def do_GET(self) -> None:
                 self._handle("GET")
@@ -147,6 +159,13 @@ class FakeStripe:
             if left:
                 self.drop_answers[f"{method} {path}"] = left - 1
             return bool(left)
+
+    def take_delay(self, method: str, path: str) -> float:
+        with self._lock:
+            left, seconds = self.delay_answers.get(f"{method} {path}", (0, 0.0))
+            if left:
+                self.delay_answers[f"{method} {path}"] = (left - 1, seconds)
+            return seconds if left else 0.0
 
     def calls(self, method: str, path_prefix: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.method == method and r.path.startswith(path_prefix)]

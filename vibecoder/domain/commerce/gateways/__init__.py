@@ -49,7 +49,9 @@ def get_gateway(name: str | None = None) -> PaymentGateway:
         if not settings.stripe_secret_key:
             raise GatewayError("stripe_not_configured", "Stripe is not configured.")
         return StripeGateway(
-            secret_key=settings.stripe_secret_key, api_base=settings.stripe_api_base
+            secret_key=settings.stripe_secret_key,
+            api_base=settings.stripe_api_base,
+            timeout_seconds=settings.stripe_timeout_seconds,
         )
     if name in ("dummy", "free"):
         from vibecoder.domain.commerce.gateways.test import DummyGateway

@@ -80,15 +80,28 @@ def _period_end(subscription: dict) -> datetime | None:
     return from_timestamp(max(ends)) if ends else None
 
 
+# stripe-python's retries of a request that got no answer (same Idempotency-Key each time).
+MAX_NETWORK_RETRIES = 2
+
+
 class StripeGateway:
     name = "stripe"
 
-    def __init__(self, *, secret_key: str, api_base: str | None = None):
+    def __init__(
+        self, *, secret_key: str, api_base: str | None = None, timeout_seconds: float = 20.0
+    ):
         bases = None
         if api_base:
             base = api_base.rstrip("/")
             bases = {"api": base, "connect": base, "files": base}
-        self.client = stripe.StripeClient(secret_key, base_addresses=bases, max_network_retries=2)
+        # stripe-python's default client (requests) with our timeout instead of its 80 s; a
+        # timed-out request is retried with the same Idempotency-Key, then GatewayOutcomeUnknown.
+        self.client = stripe.StripeClient(
+            secret_key,
+            base_addresses=bases,
+            max_network_retries=MAX_NETWORK_RETRIES,
+            http_client=stripe.RequestsClient(timeout=timeout_seconds),
+        )
 
     @staticmethod
     def _fail(exc: stripe.StripeError) -> GatewayError:
