@@ -58,6 +58,7 @@ from vibecoder.state.profile import ProfileState
 from vibecoder.state.purchase import PurchaseState
 from vibecoder.state.remix import RemixState
 from vibecoder.state.request_host import RequestHostMiddleware
+from vibecoder.state.sandbox_editor import SandboxEditorState
 from vibecoder.state.sandbox_panel import SandboxPanelState
 from vibecoder.state.search import SearchState
 from vibecoder.state.sell import SellState
@@ -144,6 +145,7 @@ app.add_page(
         SimilarListingsState.load,
         PurchaseState.load,
         RemixState.load_listing,
+        SandboxEditorState.load,
     ],
 )
 app.add_page(
