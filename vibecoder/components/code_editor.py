@@ -27,9 +27,9 @@ def _extensions(language: Var, label: Var) -> Var:
     """The language mode for `language` and the content's aria-label, as a JS expression."""
     js = ", ".join(f'"{name}"' for name in JS_LANGUAGES)
     expr = (
-        f"[...({language} === \"python\" ? [python()] : [{js}].includes({language}) "
-        f"? [javascript({{jsx: true, typescript: String({language}).startsWith(\"t\")}})] : []), "
-        f"EditorView.contentAttributes.of({{\"aria-label\": {label}}}), EditorView.lineWrapping]"
+        f'[...({language} === "python" ? [python()] : [{js}].includes({language}) '
+        f'? [javascript({{jsx: true, typescript: String({language}).startsWith("t")}})] : []), '
+        f'EditorView.contentAttributes.of({{"aria-label": {label}}}), EditorView.lineWrapping]'
     )
     return Var(
         _js_expr=expr,

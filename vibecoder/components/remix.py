@@ -9,7 +9,9 @@ from vibecoder.state.remix import RemixState as R
 
 def remixed_from() -> rx.Component:
     """ "Remixed from <parent> v1.2", linking the parent's page when the viewer may open it."""
-    label = rx.cond(R.parent_version != "", R.parent_title + " v" + R.parent_version, R.parent_title)
+    label = rx.cond(
+        R.parent_version != "", R.parent_title + " v" + R.parent_version, R.parent_title
+    )
     return rx.cond(
         R.parent_title != "",
         rx.text(

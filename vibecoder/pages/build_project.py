@@ -36,9 +36,7 @@ def build_project_page() -> rx.Component:
             rx.callout("No such project.", icon="triangle-alert"),
             rx.vstack(
                 rx.hstack(
-                    rx.vstack(
-                        rx.heading(S.name, size="6", as_="h1"), remixed_from(), spacing="1"
-                    ),
+                    rx.vstack(rx.heading(S.name, size="6", as_="h1"), remixed_from(), spacing="1"),
                     rx.spacer(),
                     sell_button(),
                     width="100%",

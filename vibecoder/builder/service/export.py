@@ -19,9 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from vibecoder.builder.service.preview import owned_version
-from vibecoder.domain.catalog import lineage
+from vibecoder.domain.catalog import lineage, semver
 from vibecoder.domain.catalog import listings as catalog
-from vibecoder.domain.catalog import semver
 from vibecoder.domain.catalog.languages import detect_language
 from vibecoder.domain.catalog.listings import AiMetadataInput
 from vibecoder.errors import Conflict, NotFound, PermissionDenied, ValidationFailed

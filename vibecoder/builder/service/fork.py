@@ -1,4 +1,4 @@
-""""Open in builder": a listing version's files become a new builder project (a fork).
+""" "Open in builder": a listing version's files become a new builder project (a fork).
 
 The fork's first version points at the listing's own blobs (the store is content-addressed, so
 nothing is copied); a listing made by "Sell this" ships its built `app.js` and `app.css`, which
@@ -89,9 +89,8 @@ def fork_listing(
     return project
 
 
-
 def fork_by_slug(*, session: Session, user: User, slug: str) -> BuilderProject:
-    """`fork_listing` of the listing at `slug` (its latest version); not found like a missing one."""
+    """`fork_listing` of the listing at `slug` (its latest version); refused like a missing one."""
     from sqlmodel import select
 
     from vibecoder.errors import NotFound

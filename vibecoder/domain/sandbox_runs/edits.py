@@ -160,12 +160,19 @@ def save_edit(
 
 
 def _sha(session: Session, version_id: int, path: str) -> str:
-    item = next(f for f in catalog.files_of(session=session, version_id=version_id) if f.path == path)
+    item = next(
+        f for f in catalog.files_of(session=session, version_id=version_id) if f.path == path
+    )
     return item.sha256
 
 
 def reset(
-    *, session: Session, redis_client: redis.Redis, listing_id: int, viewer: User | None, visitor: str
+    *,
+    session: Session,
+    redis_client: redis.Redis,
+    listing_id: int,
+    viewer: User | None,
+    visitor: str,
 ) -> None:
     """Forget every edit of the visitor to the listing's latest version."""
     version = _version(session, listing_id=listing_id, viewer=viewer)
@@ -173,7 +180,12 @@ def reset(
 
 
 def edited_paths(
-    *, session: Session, redis_client: redis.Redis, listing_id: int, viewer: User | None, visitor: str
+    *,
+    session: Session,
+    redis_client: redis.Redis,
+    listing_id: int,
+    viewer: User | None,
+    visitor: str,
 ) -> list[str]:
     version = _version(session, listing_id=listing_id, viewer=viewer)
     return sorted(redis_client.hkeys(_key(visitor, version.id)))
