@@ -157,12 +157,12 @@ def _open_in_builder(page, live_app, slug: str) -> None:
 
 def _show_preview(page) -> None:
     if page.width_name == "phone":
-        page.locator("#builder-pane-switch").get_by_text("Preview").click()
+        page.get_by_role("radio", name="Preview").click()
 
 
 def _show_chat(page) -> None:
     if page.width_name == "phone":
-        page.locator("#builder-pane-switch").get_by_text("Chat").click()
+        page.get_by_role("radio", name="Chat").click()
 
 
 # Two builder runs' worth of app time per width on a shared 2-core machine.
