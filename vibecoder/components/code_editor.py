@@ -23,13 +23,15 @@ CODEMIRROR_PACKAGES = [
 JS_LANGUAGES = ("javascript", "jsx", "typescript", "tsx")
 
 
-def _extensions(language: Var, label: Var) -> Var:
-    """The language mode for `language` and the content's aria-label, as a JS expression."""
+def _extensions(language: Var, label: Var, editable: Var) -> Var:
+    """The language mode for `language`, and the content's name, read-only state and focus
+    (a read-only file can still be scrolled from the keyboard), as a JS expression."""
     js = ", ".join(f'"{name}"' for name in JS_LANGUAGES)
     expr = (
         f'[...({language} === "python" ? [python()] : [{js}].includes({language}) '
         f'? [javascript({{jsx: true, typescript: String({language}).startsWith("t")}})] : []), '
-        f'EditorView.contentAttributes.of({{"aria-label": {label}}}), EditorView.lineWrapping]'
+        f'EditorView.contentAttributes.of({{"aria-label": {label}, '
+        f'"aria-readonly": String(!{editable}), tabindex: "0"}}), EditorView.lineWrapping]'
     )
     return Var(
         _js_expr=expr,
@@ -44,6 +46,7 @@ def _extensions(language: Var, label: Var) -> Var:
             ),
             language._get_all_var_data(),
             label._get_all_var_data(),
+            editable._get_all_var_data(),
         ),
     )
 
@@ -77,13 +80,15 @@ def code_editor(
 ) -> rx.Component:
     return CodeMirror.create(
         value=value,
-        theme="dark",
+        # The light theme: its line numbers, comments and strings all pass WCAG AA contrast
+        # (One Dark's grey comments and gutter do not).
+        theme="light",
         editable=editable,
         read_only=~editable,
         basic_setup=True,
         # Tab moves focus out of the editor (keyboard users are not trapped); indent with spaces.
         indent_with_tab=False,
-        extensions=_extensions(language, label),
+        extensions=_extensions(language, label, editable),
         on_change=on_change,
         key=key,
         **props,

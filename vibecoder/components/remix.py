@@ -14,16 +14,20 @@ def remixed_from() -> rx.Component:
     )
     return rx.cond(
         R.parent_title != "",
-        rx.text(
-            rx.icon("git-fork", size=14, margin_right="4px", vertical_align="middle"),
-            "Remixed from ",
-            rx.cond(
-                R.parent_visible,
-                rx.link(label, href="/listing/" + R.parent_slug, id="remixed-from-link"),
-                rx.text.strong(label),
+        rx.hstack(
+            rx.icon("git-fork", size=14, flex_shrink="0", margin_top="3px"),
+            rx.text(
+                "Remixed from ",
+                rx.cond(
+                    R.parent_visible,
+                    rx.link(label, href="/listing/" + R.parent_slug, id="remixed-from-link"),
+                    rx.text.strong(label),
+                ),
+                size="2",
+                color_scheme="gray",
             ),
-            size="2",
-            color_scheme="gray",
+            spacing="1",
+            align="start",
             id="remixed-from",
         ),
     )
