@@ -253,11 +253,13 @@ def test_visitor_edits_runs_and_resets_a_python_file_in_the_sandbox(sized_page, 
     page.click("#run-sandbox")
     expect(page.locator("#run-stdout")).to_have_text("Hello, world!", timeout=60_000)
 
+    # Replace the first line only: the print() below it stays.
     editor.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type('name = "remix"\n')
+    page.keyboard.press("Control+Home")
+    page.keyboard.press("Shift+End")
+    page.keyboard.type('name = "remix"')
     expect(page.locator("#edited-files")).to_contain_text("Edited: main.py")
-    expect(editor).to_contain_text('name = "remix"')
+    expect(editor).to_contain_text('name = "remix"print(f"Hello, {name}!")')
     _fits(page, "sandbox editor")
     page.click("#run-sandbox")
     expect(page.locator("#run-stdout")).to_have_text("Hello, remix!", timeout=60_000)

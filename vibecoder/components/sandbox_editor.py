@@ -51,6 +51,10 @@ def sandbox_editor() -> rx.Component:
                 border=f"1px solid {rx.color('gray', 5)}",
                 border_radius="6px",
                 overflow="hidden",
+                # CodeMirror's light theme sets a white page but no text colour: without this
+                # the app's light text would be inherited onto white.
+                color="#1f2328",
+                background="#ffffff",
                 font_size="13px",
                 id="sandbox-editor",
             ),
