@@ -198,6 +198,12 @@ class Settings(BaseSettings):
     sandbox_concurrency: int = 2
     sandbox_runs_per_user_per_hour: int = 60
     sandbox_runs_per_ip_per_hour: int = 120
+    # The editable sandbox (docs/remix.md): a visitor's edits live this long in Redis, within
+    # these caps per file, per visitor and version, and in files edited.
+    sandbox_edit_ttl_seconds: int = 2 * 3600
+    sandbox_edit_max_file_bytes: int = 64 * 1024
+    sandbox_edit_max_total_bytes: int = 256 * 1024
+    sandbox_edit_max_files: int = 20
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

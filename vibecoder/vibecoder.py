@@ -16,6 +16,7 @@ from vibecoder.components.layout import (
     register_nav_widget,
 )
 from vibecoder.components.notifications_bell import notifications_bell
+from vibecoder.components.remix import listing_remix_slot
 from vibecoder.components.report_listing import report_listing
 from vibecoder.components.sandbox_panel import sandbox_panel
 from vibecoder.components.similar_listings import similar_listings_panel
@@ -55,7 +56,9 @@ from vibecoder.state.library import LibraryState
 from vibecoder.state.listing import ListingState
 from vibecoder.state.profile import ProfileState
 from vibecoder.state.purchase import PurchaseState
+from vibecoder.state.remix import RemixState
 from vibecoder.state.request_host import RequestHostMiddleware
+from vibecoder.state.sandbox_editor import SandboxEditorState
 from vibecoder.state.sandbox_panel import SandboxPanelState
 from vibecoder.state.search import SearchState
 from vibecoder.state.sell import SellState
@@ -82,6 +85,8 @@ register_nav_widget(dashboard_nav_link)
 register_menu_link("Dashboard", "/dashboard", AuthState.is_seller)
 # Moderation: "Report listing" on listing pages, the admin area and its nav link (admins only).
 listing.ACTION_SLOTS.append(report_listing)
+# Remixes: "Open in builder" and "Remixed from …" in the buy box (docs/remix.md).
+listing.ACTION_SLOTS.append(listing_remix_slot)
 register_nav_widget(admin.admin_nav_link)
 register_menu_link("Admin", "/admin", AuthState.is_admin)
 
@@ -139,6 +144,8 @@ app.add_page(
         CapabilitiesState.check,
         SimilarListingsState.load,
         PurchaseState.load,
+        RemixState.load_listing,
+        SandboxEditorState.load,
     ],
 )
 app.add_page(
@@ -180,6 +187,7 @@ app.add_page(
         BuildProjectState.load,
         BuildPreviewState.load_preview,
         CapabilitiesState.check,
+        RemixState.load_project,
     ],
 )
 # Seller analytics: the dashboard and one listing's analytics (sellers only, refused otherwise).

@@ -22,12 +22,16 @@ from workers.celery_app import app
     soft_time_limit=120,
     time_limit=150,
 )
-def execute_run_task(public_id: str, stdin: str) -> None:
+def execute_run_task(public_id: str, stdin: str, edits: dict[str, str] | None = None) -> None:
     # Idempotent: a finished run is left alone, and its analytics event is written once, with
     # the result (sandbox_runs.execute_run).
     with session_scope() as session:
         run = execute_run(
-            session=session, redis_client=get_redis(), public_id=public_id, stdin=stdin
+            session=session,
+            redis_client=get_redis(),
+            public_id=public_id,
+            stdin=stdin,
+            edits=edits,
         )
         if run is not None:
             SANDBOX_RUNS.labels(str(getattr(run.status, "value", run.status))).inc()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from vibecoder.components.sandbox_editor import EDIT_DEBOUNCE_MS, sandbox_editor
 from vibecoder.state.capabilities import CapabilitiesState as C
 from vibecoder.state.sandbox_panel import SandboxPanelState as S
 
 R = S.result
+RUN_AFTER_EDIT_MS = EDIT_DEBOUNCE_MS + 100
 T = S.tests
 
 
@@ -189,6 +191,7 @@ def sandbox_panel() -> rx.Component:
                     rows="2",
                     width="100%",
                 ),
+                sandbox_editor(),
                 rx.cond(
                     C.sandbox_unavailable != "",
                     rx.callout(
@@ -201,7 +204,8 @@ def sandbox_panel() -> rx.Component:
                         rx.button(
                             rx.cond(S.running, rx.spinner(size="1"), rx.icon("play", size=14)),
                             rx.cond(S.running, S.status, "Run"),
-                            on_click=S.start,
+                            # After the editor's pending edit (sandbox_editor.EDIT_DEBOUNCE_MS).
+                            on_click=S.start.debounce(RUN_AFTER_EDIT_MS),
                             disabled=S.running,
                             id="run-sandbox",
                         ),

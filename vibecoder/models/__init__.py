@@ -31,6 +31,7 @@ from vibecoder.models.commerce import (
     SellerPayoutAccount,
 )
 from vibecoder.models.moderation import AdminAuditEntry, ListingHold, ListingReport
+from vibecoder.models.remix import ListingLineage, ProjectLineage
 from vibecoder.models.sandbox import SandboxRun
 from vibecoder.models.users import AccountToken, ApiKey, Profile, User, UserSession
 
@@ -53,6 +54,7 @@ __all__ = [
     "LicenseActivation",
     "Listing",
     "ListingHold",
+    "ListingLineage",
     "ListingReport",
     "ListingTechnology",
     "ListingVersion",
@@ -60,6 +62,7 @@ __all__ = [
     "Payout",
     "ProcessedWebhookEvent",
     "Profile",
+    "ProjectLineage",
     "Purchase",
     "Review",
     "SandboxRun",

@@ -17,6 +17,8 @@ EVENT_KINDS = (
     "renewal",
     "refund",
     "review",
+    # A sale of a listing remixed from this seller's listing (migration 0020).
+    "remix_sale",
 )
 KIND_CHECK = "kind in (" + ",".join(f"'{kind}'" for kind in EVENT_KINDS) + ")"
 

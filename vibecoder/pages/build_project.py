@@ -8,6 +8,7 @@ from vibecoder.components.builder_chat import chat_panel
 from vibecoder.components.builder_preview import code_panel, preview_panel, sell_button
 from vibecoder.components.filters import pager
 from vibecoder.components.layout import page
+from vibecoder.components.remix import remixed_from
 from vibecoder.state.build import BuildProjectState as S
 from vibecoder.state.build_views import VersionItem
 from vibecoder.state.builder_pane import BuilderPaneState as P
@@ -35,7 +36,7 @@ def build_project_page() -> rx.Component:
             rx.callout("No such project.", icon="triangle-alert"),
             rx.vstack(
                 rx.hstack(
-                    rx.heading(S.name, size="6", as_="h1"),
+                    rx.vstack(rx.heading(S.name, size="6", as_="h1"), remixed_from(), spacing="1"),
                     rx.spacer(),
                     sell_button(),
                     width="100%",

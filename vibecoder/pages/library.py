@@ -6,6 +6,7 @@ import reflex as rx
 
 from vibecoder.components.filters import pager
 from vibecoder.components.layout import page
+from vibecoder.components.remix import library_open_button
 from vibecoder.domain.commerce.library import ActivationEntry, LibraryEntry, VersionDownload
 from vibecoder.settings import get_settings
 from vibecoder.state.library import LibraryState as S
@@ -207,6 +208,7 @@ def _entry(entry: LibraryEntry) -> rx.Component:
                 rx.hstack(
                     rx.text("Download", size="2", weight="medium"),
                     rx.foreach(entry.versions, lambda v: _download(entry, v)),
+                    library_open_button(entry.listing_slug),
                     spacing="2",
                     align="center",
                     wrap="wrap",

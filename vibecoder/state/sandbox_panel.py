@@ -75,6 +75,8 @@ class SandboxPanelState(AuthState):
             "starter": self.router.session.client_token,
             "stdin": self.stdin,
             "args": args,
+            # This visitor's edits in the sandbox editor (SandboxEditorState) run too.
+            "edits_from": self.router.session.client_token,
         }
         outcome = await self._call(
             lambda session, viewer: (

@@ -19,8 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from vibecoder.builder.service.preview import owned_version
+from vibecoder.domain.catalog import lineage, semver
 from vibecoder.domain.catalog import listings as catalog
-from vibecoder.domain.catalog import semver
 from vibecoder.domain.catalog.languages import detect_language
 from vibecoder.domain.catalog.listings import AiMetadataInput
 from vibecoder.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -169,6 +169,8 @@ def sell_project(*, session: Session, seller: User, public_id: str) -> SellOutco
     )
     if version is None:
         raise ValidationFailed("no_version", "Build something first: this project has no code.")
+    # A remix is sold only when the parent's license allows derivatives (refused otherwise).
+    parent = lineage.check_resale(session, project.id)
     files = _listed_files(version)
     meta = _ai_metadata(session, project, version)
     changelog = f"From builder version {version.number}: {version.message}"[:2000]
@@ -176,7 +178,7 @@ def sell_project(*, session: Session, seller: User, public_id: str) -> SellOutco
 
     listing = _listing_of_project(session, seller, digest)
     if listing is not None:
-        return _update_listing(session, seller, listing, files, meta, changelog)
+        return _update_listing(session, seller, listing, files, meta, changelog, parent)
 
     prompt = _first_prompt(session, project.id)
     title = project.name.strip()
@@ -210,7 +212,9 @@ def sell_project(*, session: Session, seller: User, public_id: str) -> SellOutco
         listing = _listing_of_project(session, seller, digest)
         if listing is None:
             raise
-        return _update_listing(session, seller, listing, files, meta, changelog)
+        return _update_listing(session, seller, listing, files, meta, changelog, parent)
+    if parent is not None:
+        lineage.record_listing_parent(session=session, listing_id=listing.id, lineage=parent)
     row = catalog.add_version(
         session=session,
         seller=seller,
@@ -223,7 +227,9 @@ def sell_project(*, session: Session, seller: User, public_id: str) -> SellOutco
     return SellOutcome(listing.id, listing.slug, row.version, created=True, added_version=True)
 
 
-def _update_listing(session, seller, listing, files, meta, changelog) -> SellOutcome:
+def _update_listing(session, seller, listing, files, meta, changelog, parent) -> SellOutcome:
+    if parent is not None:
+        lineage.record_listing_parent(session=session, listing_id=listing.id, lineage=parent)
     versions = catalog.versions_of(session=session, listing_id=listing.id, published_only=False)
     newest = versions[0] if versions else None
     if newest is not None:

@@ -69,6 +69,8 @@ class Totals(BaseModel):
     refunds: int = 0
     renewals: int = 0
     reviews: int = 0
+    # Sales of other sellers' listings remixed from this seller's (no revenue of their own).
+    remixes: int = 0
     revenue: int = 0
     refunded: int = 0
     rating: float = 0.0
@@ -155,6 +157,7 @@ def cards(current: Totals, previous: Totals, currency: str) -> list[Card]:
             lambda v: f"{v:.1f}%",
         ),
         card("refunds", "Refunds", current.refunds, previous.refunds, count),
+        card("remixes", "Remixes sold", current.remixes, previous.remixes, count),
         card(
             "rating",
             "Average rating",

@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from vibecoder.domain.accounts import notifications
+from vibecoder.domain.catalog import lineage
 from vibecoder.domain.commerce import ledger, licensing
 from vibecoder.domain.commerce.money import format_amount
 from vibecoder.models.analytics import AnalyticsEvent
@@ -142,6 +143,8 @@ def mark_paid(
         amount=purchase.amount_cents,
         currency=purchase.currency,
     )
+    # A remix's sale also shows on the parent seller's dashboard ("remixes sold").
+    lineage.record_remix_sale(session, listing=listing, buyer_id=purchase.buyer_id)
     amount = format_amount(purchase.amount_cents, purchase.currency)
     price = "Free" if purchase.amount_cents == 0 else amount
     notifications.notify(

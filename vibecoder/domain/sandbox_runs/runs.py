@@ -150,6 +150,7 @@ def _queue(
     viewer: User | None = None,
     starter: str = "",
     stdin: str = "",
+    edits: dict[str, str] | None = None,
     **fields,
 ) -> SandboxRun:
     """Store the run and send it to the sandbox queue once the transaction commits. A run
@@ -166,7 +167,9 @@ def _queue(
     )
     session.add(run)
     session.flush()
-    dispatch.send(EXECUTE_TASK, run.public_id, stdin, session=session)
+    # The visitor's sandbox edits travel with the task, like stdin: never stored with the run.
+    extra = {"edits": edits} if edits else {}
+    dispatch.send(EXECUTE_TASK, run.public_id, stdin, session=session, **extra)
     return run
 
 
@@ -181,8 +184,12 @@ def request_run(
     starter: str = "",
     stdin: str = "",
     args: list[str] | None = None,
+    edits_from: str = "",
 ) -> SandboxRun:
-    """Queue a run of the listing's latest version; anyone who can see the listing may run it."""
+    """Queue a run of the listing's latest version; anyone who can see the listing may run it.
+
+    `edits_from` is the visitor session whose sandbox edits (edits.py) replace the version's
+    files in this run's copy."""
     version = _runnable_version(session=session, listing_id=listing_id, viewer=viewer, what="run")
     if entry_point not in runnable_files(session=session, version_id=version.id):
         raise ValidationFailed("bad_entry_point", "Choose one of the listing's runnable files.")
@@ -193,6 +200,11 @@ def request_run(
         )
     if len(stdin.encode()) > MAX_STDIN_BYTES:
         raise ValidationFailed("stdin_too_large", "Standard input is limited to 64 KB.")
+    from vibecoder.domain.sandbox_runs.edits import edits_for_run
+
+    edits = edits_for_run(
+        session=session, redis_client=redis_client, version_id=version.id, visitor=edits_from
+    )
     _check_quota(redis_client, user=viewer, ip=ip)
     return _queue(
         session,
@@ -202,6 +214,7 @@ def request_run(
         viewer=viewer,
         starter=starter,
         stdin=stdin,
+        edits=edits,
         entry_point=entry_point,
         args=args,
     )
@@ -258,10 +271,14 @@ def detect_test_language(paths: list[str]) -> str | None:
     return None
 
 
-def materialize(*, session: Session, version_id: int, dest: Path) -> None:
-    """Copy a version's files out of the blob store into `dest` (a fresh private directory)."""
+def materialize(
+    *, session: Session, version_id: int, dest: Path, edits: dict[str, str] | None = None
+) -> None:
+    """Copy a version's files out of the blob store into `dest` (a fresh private directory);
+    `edits` (a visitor's sandbox edits) replace the text of files of the version."""
     store = storage.get_blob_store()
     root = dest.resolve()
+    edits = edits or {}
     for item in catalog.files_of(session=session, version_id=version_id):
         target = (root / item.path).resolve()
         # Paths were validated at upload; check again so a bad row can never write outside.
@@ -269,8 +286,12 @@ def materialize(*, session: Session, version_id: int, dest: Path) -> None:
             raise ValidationFailed("unsafe_path", f"Refusing to write {item.path}")
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "wb") as handle:
-            for chunk in store.open_stream(item.sha256):
-                handle.write(chunk)
+            # Only a path the version has is ever replaced, so an edit cannot add a file.
+            if item.path in edits and not item.is_binary:
+                handle.write(str(edits[item.path]).encode())
+            else:
+                for chunk in store.open_stream(item.sha256):
+                    handle.write(chunk)
         os.chmod(target, 0o644)
     for directory, _dirs, _files in os.walk(root):
         os.chmod(directory, 0o755)  # noqa: S103 - the sandbox uid must read the code
@@ -320,7 +341,12 @@ def has_lease(redis_client: redis.Redis, public_id: str) -> bool:
 
 
 def execute_run(
-    *, session: Session, redis_client: redis.Redis, public_id: str, stdin: str
+    *,
+    session: Session,
+    redis_client: redis.Redis,
+    public_id: str,
+    stdin: str,
+    edits: dict[str, str] | None = None,
 ) -> SandboxRun | None:
     """Worker side: run (or re-run, if redelivered) a queued sandbox run and store the result.
 
@@ -345,7 +371,12 @@ def execute_run(
     try:
         code_dir = workdir / "code"
         code_dir.mkdir()
-        materialize(session=session, version_id=run.version_id, dest=code_dir)
+        materialize(
+            session=session,
+            version_id=run.version_id,
+            dest=code_dir,
+            edits=edits if run.kind == "run" else None,
+        )
         os.chmod(workdir, 0o755)  # noqa: S103 - the sandbox uid must reach /code
         limits = limits_from_settings()
         if run.kind == "test":
