@@ -50,9 +50,7 @@ def _load(slug: str, path: str) -> DemoFile | None:
 
 
 async def demo(request: Request) -> Response:
-    found = await run_in_threadpool(
-        _load, request.path_params["slug"], request.path_params["path"]
-    )
+    found = await run_in_threadpool(_load, request.path_params["slug"], request.path_params["path"])
     if found is None:
         return not_found()
     return Response(

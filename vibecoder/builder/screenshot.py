@@ -59,7 +59,8 @@ def is_blank(png: bytes) -> bool:
 
     with Image.open(io.BytesIO(png)) as image:
         extrema = image.convert("RGB").getextrema()
-    return all(low == high for low, high in extrema)
+    # RGB: one (low, high) pair per band.
+    return all(low == high for low, high in extrema)  # type: ignore[misc]
 
 
 def capture(files: dict[str, bytes], entry: str, *, timeout: float = 15.0) -> Screenshot:

@@ -130,7 +130,8 @@ def site_of(*, session: Session, version_id: int) -> Site | None:
     entry = web_entry([f.path for f in files])
     if entry is None:
         return None
-    store, loaded, total = storage.get_blob_store(), {}, 0
+    store, total = storage.get_blob_store(), 0
+    loaded: dict[str, bytes] = {}
     for item in files:
         if not is_site_file(item.path, entry) or len(loaded) >= MAX_SITE_FILES:
             continue
