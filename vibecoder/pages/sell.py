@@ -171,6 +171,8 @@ def _live_demo_switch() -> rx.Component:
         rx.hstack(
             rx.switch(
                 id="live_demo",
+                # Radix's switch is a button: its name is set here, the label is for clicks.
+                aria_label="Offer a live demo",
                 checked=SellState.live_demo,
                 on_change=SellState.set_live_demo,
             ),
