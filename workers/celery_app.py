@@ -34,6 +34,7 @@ app.conf.beat_schedule = {
 # Importing the task modules registers them on the app.
 import workers.agent  # noqa: E402,F401
 import workers.analytics  # noqa: E402,F401
+import workers.covers  # noqa: E402,F401
 import workers.embeddings  # noqa: E402,F401
 import workers.heartbeat  # noqa: E402,F401 - readiness reads these heartbeats
 import workers.maintenance  # noqa: E402,F401

@@ -34,7 +34,9 @@ def _pages(live_app) -> list[str]:
             select(Listing).where(Listing.status == "published").order_by(Listing.id)
         ).first()
         seller = session.get(User, listing.seller_id)
-    return [*PUBLIC, f"/listing/{listing.slug}", f"/u/{seller.username}", *SIGNED_IN]
+    # A web listing too: its cover is a screenshot and it has the "Live demo" tab.
+    web = "/listing/coffee-shop-landing"
+    return [*PUBLIC, f"/listing/{listing.slug}", web, f"/u/{seller.username}", *SIGNED_IN]
 
 
 @pytest.fixture(scope="module")

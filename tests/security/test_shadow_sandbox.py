@@ -71,3 +71,35 @@ def test_generated_code_cannot_reach_the_network_or_the_app_secrets(monkeypatch)
         renderer.close()
         server.shutdown()
     assert _Hits.hits == []
+
+
+def test_a_listing_screenshot_loads_only_the_site_itself():
+    """Cover screenshots (workers/covers.py) run seller pages in the same sandboxed browser:
+    the site's own files load, nothing else does, and no request leaves the machine."""
+    from vibecoder.builder.screenshot import capture
+
+    port = free_port()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _Hits)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _Hits.hits = []
+    outside = f"http://127.0.0.1:{port}"
+    files = {
+        "index.html": (
+            f'<!doctype html><html><head><link rel="stylesheet" href="{outside}/css">'
+            '<link rel="stylesheet" href="site.css"></head>'
+            f'<body><img src="{outside}/img"><p id="p">static</p>'
+            '<script src="app.js"></script></body></html>'
+        ).encode(),
+        "site.css": b"body { background: rgb(0, 90, 0); color: white; font-size: 40px; }",
+        "app.js": (
+            f"fetch('{outside}/fetch').catch(() => {{}});"
+            "document.getElementById('p').textContent = 'from the site script';"
+        ).encode(),
+    }
+    try:
+        shot = capture(files, "index.html")
+    finally:
+        server.shutdown()
+    assert shot.ok, shot.error
+    assert shot.png.startswith(b"\x89PNG")
+    assert _Hits.hits == []

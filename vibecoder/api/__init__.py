@@ -14,6 +14,7 @@ from vibecoder.api.account_keys import create_api_key
 from vibecoder.api.builder_zip import builder_zip
 from vibecoder.api.checkout import dummy_checkout_page, dummy_checkout_pay
 from vibecoder.api.covers import cover
+from vibecoder.api.demo import demo
 from vibecoder.api.downloads import download
 from vibecoder.api.exports import export_csv
 from vibecoder.api.health import health, live, ready
@@ -36,6 +37,8 @@ ROUTES: list[Route] = [
     Route("/api/covers/{sha256:str}", cover, methods=["GET"]),
     Route("/api/search", search, methods=["GET"]),
     Route("/api/account/verify", verify_email, methods=["GET"]),
+    # A web listing's live demo (before the builder's route: "demo" is no project id).
+    Route("/preview/demo/{slug:str}/{path:path}", demo, methods=["GET"]),
     # The builder's sandboxed preview: one version's page, for its owner only.
     Route("/preview/{project:str}/{version:int}/", preview, methods=["GET"]),
     Route("/api/build/{project:str}/{version:int}/zip", builder_zip, methods=["GET"]),

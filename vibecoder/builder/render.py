@@ -18,12 +18,15 @@ import re
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from vibecoder.settings import get_settings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -103,12 +106,28 @@ class Renderer:
 
     def render(self, html: str, *, timeout: float = 8.0) -> RenderResult:
         """Render once; ToolUnavailable when the browser cannot start or does not answer."""
+        return self.run(
+            lambda browser: _render_once(browser, html, timeout),
+            timeout=timeout,
+            # A page (the code) failing leaves the browser up: the code's fault.
+            on_page_failure=lambda exc: RenderResult(ok=False, errors=[f"renderer: {exc}"]),
+        )
+
+    def run(
+        self,
+        job: Callable[[Any], T],
+        *,
+        timeout: float,
+        on_page_failure: Callable[[Exception], T],
+    ) -> T:
+        """Run `job(browser)` in the renderer's thread, with this process's one sandboxed
+        browser (vibecoder/builder/screenshot.py takes cover screenshots this way)."""
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._loop, daemon=True, name="renderer")
                 self._thread.start()
         future: concurrent.futures.Future = concurrent.futures.Future()
-        self._queue.put((html, timeout, future))
+        self._queue.put((job, on_page_failure, future))
         try:
             return future.result(timeout=timeout + 60)
         except concurrent.futures.TimeoutError as exc:
@@ -144,7 +163,7 @@ class Renderer:
                 item = self._queue.get()
                 if item is None:
                     break
-                html, timeout, future = item
+                job, on_page_failure, future = item
                 if browser is None or not browser.is_connected():
                     try:
                         browser = playwright.chromium.launch(**sandboxed_launch(self.executable))
@@ -158,7 +177,7 @@ class Renderer:
                         )
                         continue
                 try:
-                    future.set_result(_render_once(browser, html, timeout))
+                    future.set_result(job(browser))
                 except Exception as exc:  # a crashed browser is relaunched next time
                     # A page (the code) failing leaves the browser up; a browser gone with it
                     # means the renderer itself broke.
@@ -171,7 +190,7 @@ class Renderer:
                             ToolUnavailable(f"the preview renderer crashed: {first_line(exc)}")
                         )
                     else:
-                        future.set_result(RenderResult(ok=False, errors=[f"renderer: {exc}"]))
+                        future.set_result(on_page_failure(exc))
         finally:
             if browser is not None:
                 with contextlib.suppress(Exception):

@@ -28,7 +28,27 @@ def stars(rating: rx.Var, count: rx.Var) -> rx.Component:
 API_URL = rx.config.get_config().api_url.rstrip("/")
 
 
-def cover_image(path: rx.Var, alt: rx.Var, height: str = "140px") -> rx.Component:
+def cover_image(
+    path: rx.Var,
+    alt: rx.Var,
+    height: str = "140px",
+    *,
+    card_path: rx.Var | None = None,
+    sizes: str = "(max-width: 640px) 100vw, 320px",
+    **props,
+) -> rx.Component:
+    """A lazy cover: with `card_path` the browser picks the 640 px card copy or the 1200 px
+    page copy for the width it shows (a phone's full-width card, a desktop's grid column)."""
+    responsive = {}
+    if card_path is not None:
+        responsive = {
+            "src_set": rx.cond(
+                card_path != "",
+                API_URL + card_path + " 640w, " + API_URL + path + " 1200w",
+                "",
+            ),
+            "sizes": sizes,
+        }
     return rx.cond(
         path != "",
         rx.image(
@@ -39,6 +59,10 @@ def cover_image(path: rx.Var, alt: rx.Var, height: str = "140px") -> rx.Componen
             object_fit="cover",
             border_radius="6px",
             loading="lazy",
+            decoding="async",
+            class_name="listing-cover",
+            **responsive,
+            **props,
         ),
     )
 
@@ -50,7 +74,7 @@ def listing_card(
     return rx.link(
         rx.card(
             rx.vstack(
-                cover_image(item.cover_path, item.title),
+                cover_image(item.cover_path, item.title, card_path=item.cover_card_path),
                 rx.hstack(
                     rx.badge(item.category, variant="soft", size="1"),
                     rx.spacer(),

@@ -36,6 +36,8 @@ app.conf.update(
     # as one sent from a worker with the task object.
     task_routes={
         "workers.agent.*": {"queue": "agent"},
+        # Screenshot covers need the builder's sandboxed Chromium, which agent workers run.
+        "workers.covers.*": {"queue": "agent"},
         "workers.embeddings.*": {"queue": "embeddings"},
         "workers.sandbox.*": {"queue": "sandbox"},
     },

@@ -120,6 +120,13 @@ class Listing(SQLModel, table=True):
     )
     run_args: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
     run_stdin: str = Field(default="", max_length=4000, sa_column_kwargs={"server_default": ""})
+    # Covers (migration 0019): a card-size copy of the cover, and where the cover came from:
+    # "seller" (uploaded; never replaced by an automatic one), "screenshot" (the latest
+    # version's index.html rendered by the covers worker), "generated" (a title card).
+    cover_card_sha: str | None = Field(default=None, max_length=64)
+    cover_kind: str = Field(default="", max_length=16, sa_column_kwargs={"server_default": ""})
+    # "Offer a live demo": web listings' index.html served on the preview origin.
+    live_demo: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
 
 
 class Technology(SQLModel, table=True):

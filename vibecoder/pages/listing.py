@@ -78,7 +78,16 @@ def _header() -> rx.Component:
 def _buy_box() -> rx.Component:
     return rx.card(
         rx.vstack(
-            cover_image(L.cover_path, L.title, height="160px"),
+            # Full width on phones, the 300 px column on desktops; 16:9 like the image itself.
+            cover_image(
+                L.cover_path,
+                L.title,
+                height="auto",
+                card_path=L.cover_card_path,
+                sizes="(max-width: 768px) 100vw, 300px",
+                aspect_ratio="16 / 9",
+                id="listing-cover",
+            ),
             rx.heading(L.price_label, size="7", id="price"),
             rx.text("License: ", rx.text.strong(L.license_type), size="2"),
             rx.text("Latest version ", rx.code(L.latest_version), size="2"),
@@ -378,6 +387,49 @@ def _reviews_tab() -> rx.Component:
     )
 
 
+def _demo_tab() -> rx.Component:
+    """The seller's page, live: from the preview origin, in a frame that may run scripts and
+    nothing else (no same-origin, no forms, no popups, no top navigation). Radix mounts the
+    tab's content only once it is opened, and the frame loads lazily on top of that."""
+    return rx.cond(
+        ListingState.demo_url != "",
+        rx.vstack(
+            rx.el.iframe(
+                src=ListingState.demo_url,
+                sandbox="allow-scripts",
+                loading="lazy",
+                title="Live demo of " + L.title,
+                referrer_policy="no-referrer",
+                id="live-demo",
+                width="100%",
+                height=rx.breakpoints(initial="70vh", md="640px"),
+                border=f"1px solid {rx.color('gray', 6)}",
+                border_radius="8px",
+                background="white",
+            ),
+            rx.hstack(
+                rx.text(
+                    "Runs sandboxed on a separate site: it cannot see your account.",
+                    size="1",
+                    color_scheme="gray",
+                ),
+                rx.spacer(),
+                rx.link(
+                    "Open in a new tab",
+                    href=ListingState.demo_url,
+                    is_external=True,
+                    rel="noopener noreferrer",
+                    size="1",
+                ),
+                width="100%",
+                wrap="wrap",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+    )
+
+
 def _tabs() -> rx.Component:
     return rx.tabs.root(
         rx.tabs.list(
@@ -386,6 +438,10 @@ def _tabs() -> rx.Component:
             rx.tabs.trigger("AI provenance", value="ai", id="tab-ai"),
             rx.tabs.trigger("Versions", value="versions"),
             rx.tabs.trigger("Reviews", value="reviews", id="tab-reviews"),
+            rx.cond(
+                ListingState.demo_url != "",
+                rx.tabs.trigger("Live demo", value="demo", id="tab-demo"),
+            ),
             overflow_x="auto",
         ),
         rx.tabs.content(
@@ -403,6 +459,7 @@ def _tabs() -> rx.Component:
             value="versions",
         ),
         rx.tabs.content(rx.box(_reviews_tab(), padding_y="var(--space-4)"), value="reviews"),
+        rx.tabs.content(rx.box(_demo_tab(), padding_y="var(--space-4)"), value="demo"),
         default_value="overview",
         width="100%",
     )

@@ -164,6 +164,33 @@ def _sandbox_defaults() -> rx.Component:
     )
 
 
+def _live_demo_switch() -> rx.Component:
+    """Web listings only: the page runs in a sandboxed frame on the listing page, which ships
+    its HTML, CSS and JavaScript to every visitor (docs/security.md, "Live demos")."""
+    return rx.vstack(
+        rx.hstack(
+            rx.switch(
+                id="live_demo",
+                # Radix's switch is a button: its name is set here, the label is for clicks.
+                aria_label="Offer a live demo",
+                checked=SellState.live_demo,
+                on_change=SellState.set_live_demo,
+            ),
+            rx.text("Offer a live demo", size="2", as_="label", html_for="live_demo"),
+            spacing="2",
+            align="center",
+        ),
+        rx.text(
+            "Visitors can try your index.html in a sandboxed frame. Its HTML, CSS and "
+            "JavaScript are sent to their browser even before they buy.",
+            size="1",
+            color_scheme="gray",
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
 def _details_form() -> rx.Component:
     return rx.form(
         rx.vstack(
@@ -231,6 +258,7 @@ def _details_form() -> rx.Component:
                 width="100%",
             ),
             _sandbox_defaults(),
+            rx.cond(SellState.has_web_entry, _live_demo_switch()),
             field_error(SellState.form_error),
             rx.text(SellState.form_message, size="2", color_scheme="green"),
             rx.button(
@@ -439,6 +467,16 @@ def _cover_section() -> rx.Component:
                     "No cover yet. PNG, JPEG or WebP up to 2 MB; shown at up to 1200×675.",
                     size="2",
                     color_scheme="gray",
+                ),
+            ),
+            rx.cond(
+                SellState.cover_kind == "screenshot",
+                rx.text(
+                    "A screenshot of your latest version's index.html, refreshed on each new "
+                    "version. Upload your own image to replace it for good.",
+                    size="1",
+                    color_scheme="gray",
+                    id="cover-kind",
                 ),
             ),
             rx.upload.root(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 import reflex as rx
 
@@ -43,6 +44,8 @@ class ListingState(AuthState):
     reviews_page: int = 1
     review_error: str = ""
     review_message: str = ""
+    # The "Live demo" tab's frame: the site on the preview origin ("" when not offered).
+    demo_url: str = ""
 
     @rx.var
     def reviews_pages(self) -> int:
@@ -62,6 +65,7 @@ class ListingState(AuthState):
         outcome = await self._call(open_listing, error=None, signed_in=False)
         if not outcome.ok:
             self.listing = None
+            self.demo_url = ""
             self.not_found = True
             self.removed_notice = await self._removed_notice(slug)
             return
@@ -69,6 +73,12 @@ class ListingState(AuthState):
         self.not_found = False
         self.removed_notice = ""
         self.listing = view
+        self.demo_url = (
+            f"{get_settings().public_preview_url}/preview/demo/{view.slug}/"
+            + quote(view.demo_entry)
+            if view.demo_entry
+            else ""
+        )
         self.reviews_page = 1
         await self._open(view.default_file)
         # The websocket's own Referer is this app; where the visitor came from is only known

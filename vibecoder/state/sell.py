@@ -11,6 +11,8 @@ from vibecoder.domain import dates
 from vibecoder.domain.catalog import files as listing_files
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.catalog import semver
+from vibecoder.domain.catalog.covers import cover_paths
+from vibecoder.domain.catalog.live_demo import has_web_entry
 from vibecoder.domain.commerce.money import format_price
 from vibecoder.domain.paging import page_count, page_offset
 from vibecoder.errors import NotFound, ServiceError
@@ -85,6 +87,11 @@ class SellState(AuthState):
     version_warning: str = ""
     _confirmed_version: str = ""
     cover_path: str = ""
+    # "seller", "screenshot" or "generated" (vibecoder/domain/catalog/covers.py).
+    cover_kind: str = ""
+    # "Offer a live demo", shown for listings whose files include a web page.
+    live_demo: bool = True
+    has_web_entry: bool = False
     run_entry_point: str = ""
     run_args: str = ""
     run_stdin: str = ""
@@ -137,7 +144,8 @@ class SellState(AuthState):
             "usd",
         )
         self.versions, self.findings = [], []
-        self.cover_path = ""
+        self.cover_path = self.cover_kind = ""
+        self.live_demo, self.has_web_entry = True, False
         self.run_entry_point = self.run_args = self.run_stdin = ""
         self.form_error = self.form_message = self.upload_error = self.upload_message = ""
         self.new_version, self.new_changelog = "1.0.0", ""
@@ -176,6 +184,8 @@ class SellState(AuthState):
         self.category, self.license_type = view.category, view.license_type
         self.pricing_model, self.currency = view.pricing_model, view.currency
         self.price, self.cover_path = view.price, view.cover_path
+        self.cover_kind = view.cover_kind
+        self.live_demo, self.has_web_entry = view.live_demo, view.has_web_entry
         self.technologies = view.technologies
         self.run_entry_point, self.run_args = view.run_entry_point, view.run_args
         self.run_stdin = view.run_stdin
@@ -208,6 +218,7 @@ class SellState(AuthState):
             "run_entry_point": str(form.get("run_entry_point", "")),
             "run_args": str(form.get("run_args", "")),
             "run_stdin": str(form.get("run_stdin", "")),
+            "live_demo": self.live_demo,
         }
         listing_id = self.listing_id
 
@@ -234,6 +245,10 @@ class SellState(AuthState):
         if created:
             return rx.redirect(f"/sell/{self.listing_id}")
         return None
+
+    @rx.event
+    def set_live_demo(self, value: bool):
+        self.live_demo = bool(value)
 
     @rx.event
     def set_category(self, value: str):
@@ -306,7 +321,11 @@ class SellState(AuthState):
                 changelog=changelog,
                 uploads=uploads,
             )
-            return result, version_rows(session, listing_id, dates.zone_of(session, user.id))
+            return (
+                result,
+                version_rows(session, listing_id, dates.zone_of(session, user.id)),
+                has_web_entry(session=session, listing_id=listing_id),
+            )
 
         outcome = await self._call(ingest, error="upload_error", heavy=True)
         self.uploading = False
@@ -314,7 +333,7 @@ class SellState(AuthState):
             self.upload_error = "Save the listing before uploading files."
         if not outcome.ok:
             return
-        result, self.versions = outcome.value
+        result, self.versions, self.has_web_entry = outcome.value
         self.findings = [FindingRow(**f) for f in result.findings]
         self.upload_message = (
             f"Version {result.version} uploaded with {result.file_count} files. "
@@ -343,6 +362,7 @@ class SellState(AuthState):
         if not outcome.ok:
             return
         self.cover_path = f"/api/covers/{outcome.value}"
+        self.cover_kind = "seller"
         yield rx.clear_selected_files("cover")
         yield rx.toast.success("Cover updated.")
 
@@ -416,6 +436,9 @@ class EditorView(BaseModel):
     currency: str
     price: str
     cover_path: str
+    cover_kind: str
+    live_demo: bool
+    has_web_entry: bool
     technologies: str
     run_entry_point: str
     run_args: str
@@ -436,7 +459,10 @@ def editor_view(session: Session, listing: Listing) -> EditorView:
         pricing_model=listing.pricing_model,
         currency=listing.currency,
         price=f"{listing.price_cents / 100:.2f}",
-        cover_path=f"/api/covers/{listing.cover_image_sha}" if listing.cover_image_sha else "",
+        cover_path=cover_paths(listing)[0],
+        cover_kind=listing.cover_kind,
+        live_demo=listing.live_demo,
+        has_web_entry=has_web_entry(session=session, listing_id=listing.id),
         technologies=", ".join(catalog.technologies_of(session=session, listing_id=listing.id)),
         run_entry_point=listing.run_entry_point,
         run_args=listing.run_args,

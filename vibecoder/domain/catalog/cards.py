@@ -6,6 +6,7 @@ from pydantic import BaseModel
 from sqlalchemy import desc
 from sqlmodel import Session, select
 
+from vibecoder.domain.catalog.covers import cover_paths
 from vibecoder.domain.commerce.money import format_price
 from vibecoder.models.catalog import Listing, ListingStatus
 from vibecoder.models.users import Profile, User
@@ -22,6 +23,7 @@ class ListingCard(BaseModel):
     rating_label: str
     rating_count: int
     cover_path: str = ""
+    cover_card_path: str = ""
 
 
 def card_query():
@@ -34,6 +36,7 @@ def card_query():
 
 def to_card(row) -> ListingCard:
     listing, username, display_name = row
+    cover_page, cover_card = cover_paths(listing)
     return ListingCard(
         slug=listing.slug,
         title=listing.title,
@@ -44,7 +47,8 @@ def to_card(row) -> ListingCard:
         seller_username=username,
         rating_label=f"{listing.rating_avg:.1f}" if listing.rating_count else "new",
         rating_count=listing.rating_count,
-        cover_path=f"/api/covers/{listing.cover_image_sha}" if listing.cover_image_sha else "",
+        cover_path=cover_page,
+        cover_card_path=cover_card,
     )
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import BinaryIO
 
+from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.errors import ValidationFailed
 from vibecoder.infra import storage
-from vibecoder.models.catalog import Listing
+from vibecoder.models.catalog import Listing, ListingVersion
 from vibecoder.models.users import User
 
 MAX_COVER_BYTES = 2 * 1024 * 1024
@@ -35,13 +38,29 @@ def sniff(head: bytes) -> str | None:
 # decodes to gigabytes); a 6000x6000 photo is 36 MP.
 MAX_PIXELS = 40_000_000
 ACCEPTED_FORMATS = {"PNG", "JPEG", "WEBP"}
-# The listing page shows covers at up to 1200x675 (16:9); cards scale the same file down.
+# The listing page shows covers at up to 1200x675 (16:9); cards (and phones) get a 640x360
+# copy, picked by the browser from the img's srcset.
 PAGE_SIZE = (1200, 675)
+CARD_SIZE = (640, 360)
 
 
-def normalize_cover(data: bytes) -> bytes:
-    """Validate with Pillow and re-encode as WebP at most PAGE_SIZE: any EXIF (camera, GPS) and
-    other metadata is dropped, and what is served is pixels we wrote, never the upload."""
+class CoverKind(StrEnum):
+    """Where a listing's cover came from; only an automatic one is ever replaced."""
+
+    seller = "seller"  # the seller uploaded it
+    screenshot = "screenshot"  # the latest version's index.html, rendered (workers/covers.py)
+    generated = "generated"  # a title card (the demo catalog)
+
+
+@dataclass(frozen=True)
+class EncodedCover:
+    page: bytes
+    card: bytes
+
+
+def encode_cover(data: bytes) -> EncodedCover:
+    """Validate with Pillow and re-encode as WebP at page and card size: any EXIF (camera, GPS)
+    and other metadata is dropped, and what is served is pixels we wrote, never the upload."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -59,33 +78,91 @@ def normalize_cover(data: bytes) -> bytes:
             image: Image.Image = ImageOps.exif_transpose(opened)
             has_alpha = image.mode in ("RGBA", "LA") or "transparency" in image.info
             image = image.convert("RGBA" if has_alpha else "RGB")
-            image.thumbnail(PAGE_SIZE, Image.Resampling.LANCZOS)
-            out = io.BytesIO()
-            image.save(out, "WEBP", quality=82, method=4)
+            encoded = []
+            for size in (PAGE_SIZE, CARD_SIZE):
+                copy = image.copy()
+                copy.thumbnail(size, Image.Resampling.LANCZOS)
+                out = io.BytesIO()
+                copy.save(out, "WEBP", quality=82, method=4)
+                encoded.append(out.getvalue())
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
         raise invalid from exc
-    return out.getvalue()
+    return EncodedCover(page=encoded[0], card=encoded[1])
 
 
-def set_cover(*, session: Session, seller: User, listing_id: int, stream: BinaryIO) -> Listing:
-    """Replace the listing's cover with a re-encoded copy of the upload. SVG is refused: it can
-    carry scripts."""
-    listing = catalog.get_own_listing(
-        session=session, seller=seller, listing_id=listing_id, lock=True
-    )
-    data = stream.read(MAX_COVER_BYTES + 1)
+def normalize_cover(data: bytes) -> bytes:
+    """The page-size re-encoding alone (see encode_cover)."""
+    return encode_cover(data).page
+
+
+def _checked_upload(data: bytes) -> bytes:
     if len(data) > MAX_COVER_BYTES:
         raise ValidationFailed("image_too_large", "Covers are limited to 2 MB.", field="cover")
     if sniff(data[:16]) is None:
         raise ValidationFailed(
             "invalid_image", "Covers must be PNG, JPEG or WebP images.", field="cover"
         )
-    encoded = normalize_cover(data)
-    blob = storage.get_blob_store().put_stream(iter([encoded]), max_bytes=MAX_COVER_BYTES)
-    listing.cover_image_sha = blob.sha256
+    return data
+
+
+def _store(listing: Listing, data: bytes, kind: CoverKind) -> None:
+    """Encode first, then write both blobs, then point the row at them: a failure anywhere
+    leaves the previous cover whole (blobs are content-addressed, an orphan is harmless)."""
+    encoded = encode_cover(data)
+    store = storage.get_blob_store()
+    page = store.put_stream(iter([encoded.page]), max_bytes=MAX_COVER_BYTES)
+    card = store.put_stream(iter([encoded.card]), max_bytes=MAX_COVER_BYTES)
+    listing.cover_image_sha, listing.cover_card_sha = page.sha256, card.sha256
+    listing.cover_kind = kind
+
+
+def set_cover(*, session: Session, seller: User, listing_id: int, stream: BinaryIO) -> Listing:
+    """Replace the listing's cover with a re-encoded copy of the upload. SVG is refused: it can
+    carry scripts. A seller's cover wins over automatic ones from then on."""
+    listing = catalog.get_own_listing(
+        session=session, seller=seller, listing_id=listing_id, lock=True
+    )
+    _store(listing, _checked_upload(stream.read(MAX_COVER_BYTES + 1)), CoverKind.seller)
     session.add(listing)
     session.flush()
     return listing
+
+
+def set_generated_cover(*, session: Session, listing: Listing, data: bytes) -> None:
+    """A title card for a listing without any cover (the demo catalog)."""
+    if listing.cover_image_sha is None:
+        _store(listing, data, CoverKind.generated)
+        session.add(listing)
+        session.flush()
+
+
+def apply_screenshot(*, session: Session, version_id: int, image: bytes) -> str:
+    """Make a rendered screenshot of `version_id` the listing's cover, unless the seller chose
+    one or a newer version became the latest meanwhile (a late, repeated or stale task is a
+    no-op). Returns what happened, for the worker's log."""
+    version = session.get(ListingVersion, version_id)
+    if version is None:
+        return "version_gone"
+    listing = session.exec(
+        select(Listing).where(Listing.id == version.listing_id).with_for_update()
+    ).one()
+    session.refresh(version)
+    if not (version.is_latest and version.is_published):
+        return "not_latest"
+    if listing.cover_kind == CoverKind.seller:
+        return "seller_cover_kept"
+    _store(listing, _checked_upload(image), CoverKind.screenshot)
+    session.add(listing)
+    session.flush()
+    return "updated"
+
+
+def cover_paths(listing: Listing) -> tuple[str, str]:
+    """The page and card URLs of the listing's cover ("" when it has none)."""
+    if not listing.cover_image_sha:
+        return "", ""
+    page = f"/api/covers/{listing.cover_image_sha}"
+    return page, f"/api/covers/{listing.cover_card_sha}" if listing.cover_card_sha else page
 
 
 def cover_for_serving(*, session: Session, sha256: str) -> tuple[bytes, str] | None:
@@ -93,7 +170,10 @@ def cover_for_serving(*, session: Session, sha256: str) -> tuple[bytes, str] | N
     if len(sha256) != 64:
         return None
     used = session.exec(
-        select(Listing.id).where(Listing.cover_image_sha == sha256, Listing.status == "published")
+        select(Listing.id).where(
+            or_(Listing.cover_image_sha == sha256, Listing.cover_card_sha == sha256),
+            Listing.status == "published",
+        )
     ).first()
     if used is None:
         return None

@@ -8,6 +8,8 @@ from sqlmodel import Session, select
 from vibecoder.domain import dates
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.catalog import reputation
+from vibecoder.domain.catalog.covers import cover_paths
+from vibecoder.domain.catalog.live_demo import demo_entry
 from vibecoder.domain.catalog.reviews import rating_breakdown
 from vibecoder.domain.commerce.money import format_price
 from vibecoder.models.catalog import AiMetadata, Listing, Review, VersionFile
@@ -88,6 +90,9 @@ class ListingView(BaseModel):
     prompts: list[PromptEntry]
     breakdown: list[int]  # counts for 5, 4, 3, 2, 1 stars
     cover_path: str = ""
+    cover_card_path: str = ""
+    # The live demo's entry file ("" when the listing offers none): vibecoder/api/demo.py.
+    demo_entry: str = ""
 
 
 def default_file(paths: list[str]) -> str:
@@ -197,7 +202,11 @@ def listing_view(*, session: Session, slug: str, viewer: User | None) -> Listing
         ai_generated=dates.local(meta.generated_at if meta else None, None, dates.DATE),
         prompts=[PromptEntry(**entry) for entry in (meta.prompt_history if meta else [])],
         breakdown=[breakdown[star] for star in (5, 4, 3, 2, 1)],
-        cover_path=f"/api/covers/{listing.cover_image_sha}" if listing.cover_image_sha else "",
+        cover_path=cover_paths(listing)[0],
+        cover_card_path=cover_paths(listing)[1],
+        demo_entry=demo_entry(
+            session=session, listing=listing, version_id=latest.id if latest else None
+        ),
     )
 
 

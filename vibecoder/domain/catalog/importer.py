@@ -349,15 +349,14 @@ def import_seed_catalog() -> dict[str, int]:
                     published_at=now - timedelta(days=days_ago),
                 )
             listing = session.exec(select(Listing).where(Listing.slug == spec["slug"])).one()
+            # Cards sell with a picture: the demo catalog gets generated title cards at once;
+            # a web listing's publish has also queued its screenshot, which replaces the card
+            # in the worker (off the bootstrap's path).
             if listing.cover_image_sha is None:
-                # Cards sell with a picture: the demo catalog gets generated title covers.
-                covers.set_cover(
+                covers.set_generated_cover(
                     session=session,
-                    seller=seller,
-                    listing_id=listing.id,
-                    stream=io.BytesIO(
-                        covers.generated_cover(title=listing.title, category=listing.category)
-                    ),
+                    listing=listing,
+                    data=covers.generated_cover(title=listing.title, category=listing.category),
                 )
             counts["listings"] += 1
             for review in spec.get("reviews", []):

@@ -57,7 +57,8 @@ MAX_RUN_ARGS, MAX_RUN_ARGS_CHARS, MAX_RUN_STDIN_CHARS = 20, 500, 4000
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,78}[a-z0-9])$")
 
 
-RUN_DEFAULTS = {"run_entry_point", "run_args", "run_stdin"}
+# Editor-only settings: an update that leaves them out (the API, imports) keeps the stored ones.
+RUN_DEFAULTS = {"run_entry_point", "run_args", "run_stdin", "live_demo"}
 
 
 class ListingInput(BaseModel):
@@ -77,6 +78,8 @@ class ListingInput(BaseModel):
     run_entry_point: str = Field(default="", max_length=300)
     run_args: str = Field(default="", max_length=MAX_RUN_ARGS_CHARS)
     run_stdin: str = Field(default="", max_length=MAX_RUN_STDIN_CHARS)
+    # "Offer a live demo" (web listings): the page served on the preview origin.
+    live_demo: bool = True
 
     @field_validator("run_entry_point", "run_args")
     @classmethod
@@ -471,6 +474,11 @@ def publish_version(
         session.flush()
         version.is_latest = True
     session.add(version)
+    if version.is_latest:
+        # A web page's screenshot becomes the cover (unless the seller uploaded one).
+        from vibecoder.domain.catalog.live_demo import request_screenshot
+
+        request_screenshot(session=session, listing_id=listing.id, version_id=version.id)
     if listing.status in (ListingStatus.draft, ListingStatus.archived):
         listing.status = ListingStatus.published
         listing.published_at = listing.published_at or now
