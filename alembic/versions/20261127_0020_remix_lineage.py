@@ -1,7 +1,7 @@
 """remix lineage: builder projects opened from a listing, listings sold from them, remix sales
 
 Revision ID: 0020
-Revises: 0016
+Revises: 0019
 Create Date: 2026-11-27 22:30:00
 """
 
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0020"
-down_revision: str | None = "0016"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
