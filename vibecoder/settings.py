@@ -141,6 +141,9 @@ class Settings(BaseSettings):
     usage_pack_runs: int = 100
     license_api_per_key_per_minute: int = 120
     license_api_per_ip_per_minute: int = 600
+    # How long one process reuses a `validate` answer (domain/commerce/license_cache.py): the
+    # longest a refunded or deactivated key can still validate anywhere. 0 turns it off.
+    license_cache_seconds: float = Field(default=0.5, ge=0, le=1)
     min_payout_cents: int = 100
     # Beat's safety net: payment events stored but not applied after this long are re-queued
     # (processing is idempotent under a row lock), checked every `payments_sweep_seconds`.
