@@ -108,6 +108,12 @@ class Settings(BaseSettings):
     embedding_model: str = "all-MiniLM-L6-v2"
     query_embedding_ttl_seconds: int = 24 * 3600
     torch_threads: int = 2
+    # The embedding runtime (domain/search/embeddings.py): "auto" = ONNX Runtime when `make
+    # bootstrap` exported the model into `embedding_onnx_dir` (default .tools/embeddings), else
+    # PyTorch; "torch" forces the PyTorch fallback. int8 is the dynamically quantized copy.
+    embedding_backend: Literal["auto", "onnx", "torch"] = "auto"
+    embedding_onnx_dir: Path | None = None
+    embedding_onnx_int8: bool = False
 
     # Commerce
     stripe_secret_key: str | None = Field(
