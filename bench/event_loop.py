@@ -79,9 +79,11 @@ class ReflexClient:
     def router_data(self) -> dict:
         return {"pathname": self.path, "asPath": self.path, "query": self.query}
 
-    async def connect(self, cookie_token: str = "") -> None:
+    async def connect(self, cookie_token: str = "", headers: dict | None = None) -> None:
         await self.sio.connect(
             f"{self.backend_url}?token={self.token}",
+            # The HttpOnly session cookie rides on the handshake, as the browser sends it.
+            headers=headers or {},
             socketio_path="_event",
             namespaces=["/_event"],
             transports=["websocket"],

@@ -1,0 +1,325 @@
+"""Load benchmark: N concurrent users speaking Reflex's websocket protocol to the real app.
+
+    python -m bench.load              (or `make bench-load`)
+
+Starts `make prod-local` (nginx in front of PROD_BACKENDS Reflex backends, own data dir in
+data/bench-load, like bench/topology.py) once per backend count, then runs N simulated users at
+once for BENCH_LOAD_SECONDS each, for every N in BENCH_LOAD_USERS (default 25,50,100,200), with
+1 and 2 backends (BENCH_LOAD_BACKENDS). Each user is one websocket (the client of
+bench/event_loop.py: a token, socket.io on /_event, router data like the browser's) and loops
+over the mix a browsing buyer makes, with the page's on_load events sent as the browser sends
+them after a client-side navigation:
+
+    home → browse (+ a category filter) → search (a typed query) → a listing → its code tab
+    1 in 5 iterations: sign in (the native form POST /api/auth/signin, HttpOnly cookie), a new
+    socket carrying the cookie, the library.
+
+Not in the mix yet (said so in docs/performance.md): the sandbox run (1 in 10) and a test-gateway
+purchase (1 in 50).
+
+Per action: p50/p95/p99 of the round trip (event sent → the handler's final update), errors
+(timeouts, disconnects, error updates); per run: actions/s and the server processes' CPU
+(psutil over the prod-local process tree). JSON in bench/results/load.json, a table, and a PNG
+chart of p95 against N (matplotlib) in bench/results/load_p95.png.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import time
+
+import httpx
+import psutil
+
+from bench import topology
+from bench.common import RESULTS, percentile, print_table, write_result
+from bench.event_loop import AUTH, SEARCH, ReflexClient, _delta, _search_done
+
+USERS = [int(n) for n in os.environ.get("BENCH_LOAD_USERS", "25,50,100,200").split(",") if n]
+BACKENDS = [int(n) for n in os.environ.get("BENCH_LOAD_BACKENDS", "1,2").split(",") if n]
+SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "30"))
+TIMEOUT = float(os.environ.get("BENCH_LOAD_ACTION_TIMEOUT", "30"))
+PASSWORD = "bench-Password-2931"
+HOME = f"{AUTH}.vibecoder___pages___home____home_state"
+BROWSE = f"{AUTH}.vibecoder___state___browse____browse_state"
+LISTING = f"{AUTH}.vibecoder___state___listing____listing_state"
+LIBRARY = f"{AUTH}.vibecoder___state___library____library_state"
+CATEGORIES = ["CLI tools", "Web components", "APIs", "Data scripts", "Utilities"]
+QUERIES = ["csv", "markdown table", "rate limiter", "image resize", "todo app", "webhooks"]
+
+
+def _final(update: dict) -> bool:
+    return bool(update.get("final"))
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.times: dict[str, list[float]] = {}
+        self.errors: dict[str, int] = {}
+        self.dropped = 0
+
+    def ok(self, action: str, seconds: float) -> None:
+        self.times.setdefault(action, []).append(seconds)
+
+    def fail(self, action: str) -> None:
+        self.errors[action] = self.errors.get(action, 0) + 1
+
+
+async def _timed(stats: Stats, action: str, coro) -> dict | None:
+    try:
+        return await asyncio.wait_for(coro, TIMEOUT)
+    except Exception:
+        stats.fail(action)
+        return None
+
+
+async def _navigate(client: ReflexClient, stats: Stats, action: str, path: str, events) -> dict:
+    """A client-side navigation: the route's on_load events, each to its final update."""
+    client.path = path
+    client.query = {"slug": path.rsplit("/", 1)[-1]} if path.startswith("/listing/") else {}
+    last: dict = {}
+    started = time.perf_counter()
+    for name, payload in events:
+        await client.send(name, payload)
+        while True:
+            _, update = await client.updates.get()
+            last.update(_delta(update, LISTING))
+            if _final(update):
+                break
+    stats.ok(action, time.perf_counter() - started)
+    return last
+
+
+async def _iteration(client: ReflexClient, stats: Stats, slugs: list[str], rng) -> None:
+    await _timed(stats, "home", _navigate(client, stats, "home", "/", [(f"{HOME}.load", {})]))
+    await _timed(
+        stats, "browse", _navigate(client, stats, "browse", "/browse", [(f"{BROWSE}.load", {})])
+    )
+    await _timed(
+        stats,
+        "browse_filter",
+        _navigate(
+            client,
+            stats,
+            "browse_filter",
+            "/browse",
+            [(f"{BROWSE}.set_category", {"value": rng.choice(CATEGORIES)})],
+        ),
+    )
+    client.path = "/search"
+
+    async def search() -> None:
+        seconds = await client.call(
+            f"{SEARCH}.set_query",
+            {"value": f"{rng.choice(QUERIES)} {rng.randrange(10**6)}"},
+            done=_search_done,
+        )
+        stats.ok("search", seconds)
+
+    await _timed(stats, "search", search())
+    slug = rng.choice(slugs)
+    loaded = await _timed(
+        stats,
+        "listing",
+        _navigate(client, stats, "listing", f"/listing/{slug}", [(f"{LISTING}.load", {})]),
+    )
+    listing = (loaded or {}).get("listing_rx_state_") or {}
+    path = listing.get("default_file") or ""
+    if path:
+        await _timed(
+            stats,
+            "code_tab",
+            _navigate(
+                client,
+                stats,
+                "code_tab",
+                f"/listing/{slug}",
+                [(f"{LISTING}.open_file", {"path": path})],
+            ),
+        )
+
+
+async def _sign_in_and_library(base: str, backend: str, email: str, stats: Stats) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=TIMEOUT) as http:
+        started = time.perf_counter()
+        response = await http.post(
+            "/api/auth/signin",
+            data={"email": email, "password": PASSWORD},
+            headers={"Origin": base},
+        )
+        cookie = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
+        if response.status_code >= 400 or not cookie:
+            stats.fail("sign_in")
+            return
+        stats.ok("sign_in", time.perf_counter() - started)
+    client = ReflexClient(backend, "/library")
+    try:
+        await asyncio.wait_for(client.connect(headers={"Cookie": cookie}), TIMEOUT)
+        await _timed(
+            stats,
+            "library",
+            _navigate(client, stats, "library", "/library", [(f"{LIBRARY}.load", {})]),
+        )
+    except Exception:
+        stats.fail("library")
+    finally:
+        await client.close()
+
+
+async def _user(index: int, base: str, backend: str, slugs, stats: Stats, stop_at: float):
+    rng = random.Random(index)
+    client = ReflexClient(backend, "/")
+    try:
+        await asyncio.wait_for(client.connect(), TIMEOUT)
+    except Exception:
+        stats.fail("connect")
+        return
+    iteration = 0
+    try:
+        while time.monotonic() < stop_at:
+            await _iteration(client, stats, slugs, rng)
+            if iteration % 5 == index % 5:
+                await _sign_in_and_library(base, backend, f"load-{index}@example.com", stats)
+            iteration += 1
+            if not client.sio.connected:
+                stats.dropped += 1
+                return
+    finally:
+        await client.close()
+
+
+def _server_processes(proc) -> list[psutil.Process]:
+    try:
+        return [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def _cpu_seconds(processes: list[psutil.Process]) -> float:
+    total = 0.0
+    for p in processes:
+        try:
+            times = p.cpu_times()
+            total += times.user + times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+async def _run(users: int, base: str, slugs: list[str]) -> Stats:
+    stats = Stats()
+    stop_at = time.monotonic() + SECONDS
+    # nginx proxies the websocket (/_event) to the backends like the browser's connection.
+    await asyncio.gather(*(_user(i, base, base, slugs, stats, stop_at) for i in range(users)))
+    return stats
+
+
+def _prepare(users: int) -> list[str]:
+    """Sign-in accounts for the users and the published slugs (prod-local's database)."""
+    topology._license_key()  # points this process at prod-local's services (env from prod.env)
+    from sqlmodel import select
+
+    from vibecoder.domain.accounts import auth
+    from vibecoder.infra.db import session_scope
+    from vibecoder.models.catalog import Listing
+    from vibecoder.models.users import User
+
+    with session_scope() as session:
+        for i in range(users):
+            email = f"load-{i}@example.com"
+            if session.exec(select(User).where(User.email == email)).first() is None:
+                auth.register(session=session, email=email, password=PASSWORD)
+        return list(session.exec(select(Listing.slug).where(Listing.status == "published")))
+
+
+def _summarise(stats: Stats, seconds: float, cpu: float) -> dict:
+    actions = {}
+    for name, times in sorted(stats.times.items()):
+        ms = [t * 1000 for t in times]
+        actions[name] = {
+            "n": len(ms),
+            "p50_ms": round(percentile(ms, 50), 1),
+            "p95_ms": round(percentile(ms, 95), 1),
+            "p99_ms": round(percentile(ms, 99), 1),
+            "errors": stats.errors.get(name, 0),
+        }
+    done = sum(len(t) for t in stats.times.values())
+    return {
+        "actions": actions,
+        "errors": dict(stats.errors),
+        "dropped_websockets": stats.dropped,
+        "actions_per_second": round(done / seconds, 1),
+        "server_cpu_percent": round(100 * cpu / seconds, 1),
+    }
+
+
+def _chart(results: dict) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for label, runs in results["runs"].items():
+        for action in ("browse", "search", "listing"):
+            points = [
+                (int(n), run["actions"][action]["p95_ms"])
+                for n, run in runs.items()
+                if action in run["actions"]
+            ]
+            if points:
+                ax.plot(*zip(*sorted(points), strict=True), marker="o", label=f"{label} {action}")
+    ax.axhline(300, color="grey", linestyle="--", linewidth=1)
+    ax.set_xlabel("concurrent users")
+    ax.set_ylabel("p95 ms")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(RESULTS / "load_p95.png", dpi=100)
+
+
+def main() -> None:
+    results: dict = {"seconds": SECONDS, "users": USERS, "runs": {}}
+    base = f"http://127.0.0.1:{topology.HTTP_PORT}"
+    for backends in BACKENDS:
+        proc = topology._start(backends)
+        label = f"{backends}_backends"
+        results["runs"][label] = {}
+        try:
+            topology._wait_ready(proc, backends)
+            slugs = _prepare(max(USERS))
+            for users in USERS:
+                processes = _server_processes(proc)
+                cpu_before, started = _cpu_seconds(processes), time.monotonic()
+                stats = asyncio.run(_run(users, base, slugs))
+                elapsed = time.monotonic() - started
+                summary = _summarise(stats, elapsed, _cpu_seconds(processes) - cpu_before)
+                results["runs"][label][str(users)] = summary
+        finally:
+            topology._stop(proc)
+    path = write_result("load", results)
+    rows = []
+    for label, runs in results["runs"].items():
+        for users, run in runs.items():
+            rows.append(
+                (
+                    f"{label} N={users}",
+                    f"{run['actions_per_second']} actions/s  cpu {run['server_cpu_percent']}%"
+                    f"  errors {sum(run['errors'].values())}  dropped {run['dropped_websockets']}",
+                )
+            )
+            for action, a in run["actions"].items():
+                rows.append(
+                    (
+                        f"  {action}",
+                        f"p50 {a['p50_ms']}  p95 {a['p95_ms']}  p99 {a['p99_ms']} ms  n {a['n']}",
+                    )
+                )
+    print_table(f"Load ({SECONDS:g}s per N, Reflex websocket users through nginx)", rows)
+    _chart(results)
+    print(f"\nwritten to {path} and {RESULTS / 'load_p95.png'}")
+
+
+if __name__ == "__main__":
+    main()
