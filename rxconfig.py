@@ -25,7 +25,7 @@ config = rx.Config(
     deploy_url=settings.public_url,
     # CORS: only the app's own origin may call the backend with credentials (the default "*"
     # answered any Origin with Allow-Credentials).
-    cors_allowed_origins=[settings.public_url],
+    cors_allowed_origins=settings.app_origins,
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[

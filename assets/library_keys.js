@@ -5,6 +5,17 @@
   if (window.__vibecoderLibraryKeys) return;
   window.__vibecoderLibraryKeys = true;
 
+  // The API's configured URL names `localhost`; like Reflex's own websocket URL, it follows the
+  // loopback name this page was opened at, so the session cookie (per host) goes along.
+  function apiUrl(configured) {
+    var url = new URL(configured, window.location.href);
+    var loopback = ["localhost", "127.0.0.1", "[::1]"];
+    if (loopback.indexOf(url.hostname) >= 0 && loopback.indexOf(window.location.hostname) >= 0) {
+      url.hostname = window.location.hostname;
+    }
+    return url.toString();
+  }
+
   function box(id) {
     return document.querySelector('[data-key-box="' + id + '"]');
   }
@@ -17,7 +28,7 @@
     if (!target) return;
     var action = button.getAttribute("data-key-action");
     if (action === "show") {
-      fetch(button.getAttribute("data-key-url"), { credentials: "include", cache: "no-store" })
+      fetch(apiUrl(button.getAttribute("data-key-url")), { credentials: "include", cache: "no-store" })
         .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
         .then(function (body) {
           if (!target.hasAttribute("data-masked")) {

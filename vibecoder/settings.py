@@ -276,6 +276,17 @@ class Settings(BaseSettings):
         return localize(url, current_request_host()).rstrip("/")
 
     @property
+    def app_origins(self) -> list[str]:
+        """The app's origin; a `localhost` one under every loopback name (CORS, Origin checks):
+        the app is the same opened at localhost or 127.0.0.1."""
+        from vibecoder.urls import LOCAL_HOSTS, localize
+
+        url = (self.app_url or f"http://localhost:{self.frontend_port}").rstrip("/")
+        if url.split("://", 1)[-1].split(":", 1)[0].split("/", 1)[0] not in LOCAL_HOSTS:
+            return [url]
+        return sorted({url, *(localize(url, host) for host in ("127.0.0.1", "localhost"))})
+
+    @property
     def public_api_url(self) -> str:
         from vibecoder.urls import current_request_host, localize
 

@@ -17,6 +17,7 @@ from vibecoder.components.similar_listings import similar_listings_panel
 from vibecoder.infra.observability import configure_logging, init_sentry
 from vibecoder.pages import (
     account,
+    account_email,
     admin,
     auth,
     browse,
@@ -40,6 +41,11 @@ from vibecoder.state.build import BuildListState, BuildProjectState
 from vibecoder.state.build_preview import BuildPreviewState
 from vibecoder.state.capabilities import CapabilitiesState
 from vibecoder.state.dashboard import DashboardState
+from vibecoder.state.email_account import (
+    EmailSettingsState,
+    ForgotPasswordState,
+    ResetPasswordState,
+)
 from vibecoder.state.library import LibraryState
 from vibecoder.state.listing import ListingState
 from vibecoder.state.profile import ProfileState
@@ -93,7 +99,22 @@ app.add_page(
 app.add_page(auth.signin, route="/signin", title="Sign in · VibeCoder", on_load=SignInState.load)
 app.add_page(auth.signup, route="/signup", title="Sign up · VibeCoder", on_load=SignUpState.load)
 app.add_page(
-    account.account, route="/account", title="Account · VibeCoder", on_load=AccountState.load
+    account.account,
+    route="/account",
+    title="Account · VibeCoder",
+    on_load=[AccountState.load, EmailSettingsState.load_email],
+)
+app.add_page(
+    account_email.forgot_page,
+    route="/forgot",
+    title="Reset password · VibeCoder",
+    on_load=ForgotPasswordState.load_user,
+)
+app.add_page(
+    account_email.reset_page,
+    route="/reset",
+    title="Choose a new password · VibeCoder",
+    on_load=ResetPasswordState.load,
 )
 app.add_page(
     browse.browse_page, route="/browse", title="Browse · VibeCoder", on_load=BrowseState.load

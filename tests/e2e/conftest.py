@@ -135,6 +135,8 @@ def live_app(tmp_path_factory) -> LiveApp:
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
+        # Its own process group: nothing `dev` does to its children can reach pytest.
+        start_new_session=True,
     )
     app = LiveApp(
         process=process,
@@ -147,7 +149,7 @@ def live_app(tmp_path_factory) -> LiveApp:
         _wait_until_up(app)
         state = json.loads((data_dir / "services.json").read_text())
         app.database_url = EmbeddedPostgres(data_dir / "postgres").url(state["pg_port"])
-        app.redis_url = EmbeddedRedis.url(state["redis_port"])
+        app.redis_url = EmbeddedRedis(data_dir / "redis").url(state["redis_port"])
     except BaseException:
         app.stop()
         raise

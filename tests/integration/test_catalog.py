@@ -397,10 +397,20 @@ def test_import_reports_bad_lines_and_is_idempotent(db):
     assert len(db.exec(select(ListingVersion)).all()) == 2
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+def _jpeg_with_exif(size=(3000, 2000)) -> bytes:
+    from PIL import Image
+
+    image = Image.new("RGB", size, (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    exif[0x0131] = "GeoTagger 1.0"  # Software
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
 
 
-def test_cover_images_are_sniffed_limited_and_served_only_when_public(db):
+def test_cover_images_are_validated_reencoded_and_served_only_when_public(db):
+    from PIL import Image
     from starlette.testclient import TestClient
 
     from vibecoder.api import build_api
@@ -408,10 +418,15 @@ def test_cover_images_are_sniffed_limited_and_served_only_when_public(db):
 
     seller = make_user(db, "s@example.com")
     listing = catalog.create_listing(session=db, seller=seller, data=LISTING)
-    for bad in (b"<svg onload='alert(1)'/>", b"GIF89a" + b"\0" * (3 * 1024 * 1024)):
+    fake_png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # right magic bytes, not an image
+    gif = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(gif, "GIF")
+    for bad in (b"<svg onload='alert(1)'/>", fake_png, gif.getvalue(), b"\xff\xd8\xff" * 10**6):
         with pytest.raises(ValidationFailed):
             set_cover(session=db, seller=seller, listing_id=listing.id, stream=io.BytesIO(bad))
-    set_cover(session=db, seller=seller, listing_id=listing.id, stream=io.BytesIO(PNG))
+    original = _jpeg_with_exif()
+    assert b"SecretCam" in original
+    set_cover(session=db, seller=seller, listing_id=listing.id, stream=io.BytesIO(original))
     db.commit()
     client = TestClient(build_api())
     url = f"/api/covers/{listing.cover_image_sha}"
@@ -421,8 +436,10 @@ def test_cover_images_are_sniffed_limited_and_served_only_when_public(db):
     db.commit()
     response = client.get(url)
     assert response.status_code == 200
-    assert response.headers["content-type"] == "image/png"
-    assert response.content == PNG
+    assert response.headers["content-type"] == "image/webp"
+    served = Image.open(io.BytesIO(response.content))
+    assert served.format == "WEBP" and served.size == (1012, 675)  # resized to the page size
+    assert b"SecretCam" not in response.content and not served.getexif()
     assert client.get("/api/covers/" + "0" * 64).status_code == 404
 
 

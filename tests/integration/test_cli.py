@@ -59,7 +59,8 @@ def test_services_prints_sourceable_urls_and_stops_cleanly(tmp_path):
             lines[key] = value
     assert set(lines) == {"DATABASE_URL", "REDIS_URL"}
     assert lines["DATABASE_URL"].startswith("postgresql+psycopg://")
-    assert lines["REDIS_URL"].startswith("redis://127.0.0.1:")
+    # The embedded Redis has a password too (no other local user reads sessions or queues).
+    assert lines["REDIS_URL"].startswith("redis://:") and "@127.0.0.1:" in lines["REDIS_URL"]
     children = psutil.Process(proc.pid).children(recursive=True)
     assert any("postgres" in c.name() for c in children)
     assert any("redis" in c.name() for c in children)

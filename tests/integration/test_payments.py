@@ -283,12 +283,14 @@ def test_webhook_to_paid_purchase_through_the_celery_worker(db, api, stripe_fake
     account_ref = _connect(db, api, stripe_fake, seller)
     listing = publish(db, seller)
     purchase_id, session = _checkout(db, stripe_fake, buyer, listing)
-    started = time.monotonic()
     response = post_event(
         api, event("checkout.session.completed", session), stripe_fake.webhook_secret
     )
     assert response.status_code == 200 and response.json() == {"received": True, "duplicate": False}
-    assert time.monotonic() - started < 0.5  # answered fast; the work is queued
+    # The webhook stored the event before answering; the worker applies it (how fast the
+    # answer comes is bench.commerce's business, not a test's).
+    db.expire_all()
+    assert db.exec(select(ProcessedWebhookEvent)).first() is not None
     wait_for(lambda: purchase_status(db, purchase_id) == "paid")
     purchase = reload(db, Purchase, purchase_id)
     assert purchase.gateway_ref == session["payment_intent"] and purchase.paid_at

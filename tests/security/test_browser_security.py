@@ -22,6 +22,9 @@ from tests.e2e.conftest import sign_in, wait_for_app
 from vibecoder.domain.accounts import auth
 from vibecoder.infra.embedded import free_port
 
+# The first test here may pay for starting `vibecoder dev` (minutes on a loaded machine).
+pytestmark = pytest.mark.timeout(1200)
+
 PASSWORD = "violet-harbour-2026"
 SLUG = "exif-date-renamer"  # a seeded, published listing
 
@@ -134,7 +137,6 @@ def _write_raw(live_app, body: str) -> None:
                     raise
 
 
-@pytest.mark.timeout(1200)
 def test_stored_xss_payloads_never_run(page, live_app, listener):
     corpus = payloads(listener)
     assert len(corpus) >= 40
@@ -287,3 +289,63 @@ def test_strangers_cannot_lock_a_user_out_and_logins_are_csrf_checked(live_app):
     assert forged.status_code == 403 and "set-cookie" not in forged.headers
     nul = _post_signin(live_app, email + "\x00", PASSWORD, "198.51.100.20")
     assert nul.status_code == 400
+
+
+def test_preview_opened_directly_cannot_read_cookies_or_make_requests(page, live_app, listener):
+    from vibecoder.builder.service.preview import sign_preview
+    from vibecoder.builder.service.projects import create_project, create_version
+    from vibecoder.models.users import User
+
+    email = _user(live_app, "preview")
+    bundle = (
+        "document.getElementById('root').innerHTML = '<h1>generated</h1>';"
+        "var c; try { c = document.cookie; } catch (e) { c = 'blocked:' + e.name; }"
+        "document.body.dataset.cookie = c;"
+        f"fetch('{listener}/preview-fetch').then(() => document.body.dataset.fetch = 'allowed',"
+        " () => document.body.dataset.fetch = 'blocked');"
+        f"new Image().src = '{listener}/preview-img';"
+    )
+    from sqlmodel import select
+
+    from tests.fakes.commerce import configured
+    from vibecoder.infra import storage
+
+    # The bundle goes into the live app's blob store (its data directory), not this process's.
+    with configured(VIBECODER_DATA_DIR=str(live_app.data_dir)), _db(live_app) as session:
+        storage.get_blob_store.cache_clear()
+        try:
+            owner = session.exec(select(User).where(User.email == email)).one()
+            project = create_project(
+                session=session, owner_id=owner.id, name="P", provider="scripted"
+            )
+            create_version(
+                session=session,
+                project_id=project.id,
+                files={"src/App.jsx": "export default function App() { return null; }\n"},
+                bundle_js=bundle,
+                css="h1 { color: red; }",
+                message="v1",
+                provider="scripted",
+                model="scripted-demo",
+            )
+            session.commit()
+        finally:
+            storage.get_blob_store.cache_clear()
+        token = sign_preview(public_id=project.public_id, number=1, user_id=owner.id)
+        # The app's preview origin in development: its backend on 127.0.0.1 (not localhost).
+        link = f"{live_app.backend_url}/preview/{project.public_id}/1/?t={token}"
+    # The visitor is signed in to the app (an HttpOnly cookie for localhost)...
+    page.set_default_timeout(120_000)
+    sign_in(page, live_app, email, PASSWORD, "/account")
+    _Listener.hits.clear()
+    # ...and opens the preview link directly, outside the builder's sandboxed iframe.
+    assert "127.0.0.1" in link and "localhost" not in link  # another site than the app
+    response = page.goto(link)
+    assert "sandbox allow-scripts" in response.headers["content-security-policy"]
+    page.locator("h1").wait_for()
+    page.wait_for_timeout(1000)
+    assert page.evaluate("document.body.dataset.cookie").startswith("blocked:")
+    assert page.evaluate("document.body.dataset.fetch") == "blocked"
+    assert _Listener.hits == []
+    # The same path on the app's host does not exist.
+    assert page.goto(link.replace("127.0.0.1", "localhost")).status == 404

@@ -81,3 +81,21 @@ def test_websocket_sees_only_the_session_hash(client):
     assert token not in seen["cookie"]
     assert seen["cookie"] == f"{auth.SESSION_HASH_COOKIE}={auth.token_hash(token)}"
     assert auth.session_hash_from_cookie_header(seen["cookie"]) == auth.token_hash(token)
+
+
+def test_embedded_redis_refuses_clients_without_its_password(tmp_path):
+    import redis
+
+    from vibecoder.infra.embedded import EmbeddedRedis, free_port
+
+    server = EmbeddedRedis(tmp_path / "redis")
+    port = free_port()
+    process = server.start(port)
+    try:
+        server.wait_ready()
+        assert redis.Redis.from_url(server.url(port)).ping()
+        with pytest.raises(redis.AuthenticationError):
+            redis.Redis(host="127.0.0.1", port=port).set("k", "v")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -7,6 +7,8 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 
+from vibecoder.api.account import verify as verify_email
+from vibecoder.api.account_keys import create_api_key
 from vibecoder.api.builder_zip import builder_zip
 from vibecoder.api.checkout import dummy_checkout_page, dummy_checkout_pay
 from vibecoder.api.covers import cover
@@ -31,6 +33,7 @@ ROUTES: list[Route] = [
     Route("/metrics", metrics, methods=["GET"]),
     Route("/api/covers/{sha256:str}", cover, methods=["GET"]),
     Route("/api/search", search, methods=["GET"]),
+    Route("/api/account/verify", verify_email, methods=["GET"]),
     # The builder's sandboxed preview: one version's page, for its owner only.
     Route("/preview/{project:str}/{version:int}/", preview, methods=["GET"]),
     Route("/api/build/{project:str}/{version:int}/zip", builder_zip, methods=["GET"]),
@@ -41,6 +44,8 @@ ROUTES += [
     Route("/api/downloads/{purchase_id:int}/{version_id:int}", download, methods=["GET"]),
     # The library's "Show key": the key goes to the page's script, never into Reflex state.
     Route("/api/library/{purchase_id:int}/key", license_key, methods=["GET"]),
+    # A new API key likewise goes to the account page's script only.
+    Route("/api/account/api-keys", create_api_key, methods=["POST"]),
 ]
 # The session cookie is set and cleared only here (HttpOnly, by a server response).
 ROUTES += [

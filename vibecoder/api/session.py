@@ -145,16 +145,22 @@ async def signin(request: Request) -> Response:
 
 
 def _sign_up(form: dict[str, str], ip: str, user_agent: str | None) -> str:
+    from vibecoder.domain.accounts import email_links
+    from vibecoder.domain.accounts.notifications import deliver
+
     with session_scope() as session:
-        user = auth.register(
+        # Self-service accounts start unverified and get a verification link by mail.
+        user, verification = email_links.sign_up(
             session=session,
             email=form.get("email", ""),
             username=form.get("username", "") or None,
             password=form.get("password", ""),
+            seller=bool(form.get("sell")),
         )
-        if form.get("sell"):
-            auth.become_seller(session=session, user=user)
-        return auth.create_session(session=session, user=user, ip=ip, user_agent=user_agent)
+        token = auth.create_session(session=session, user=user, ip=ip, user_agent=user_agent)
+    # Mailed once the account is committed (this runs in the threadpool, off the loop).
+    deliver(verification.message)
+    return token
 
 
 async def signup(request: Request) -> Response:

@@ -33,10 +33,12 @@ def register_commands(add: Callable[[argparse._SubParsersAction], None]) -> None
     _EXTRA_COMMANDS.append(add)
 
 
-def _with_services(handler: CommandHandler) -> CommandHandler:
+def _with_services(handler: CommandHandler, *, schema: bool = True) -> CommandHandler:
     def wrapped(args: argparse.Namespace) -> int:
         runtime.ensure_services()
         try:
+            if schema and not ensure_schema():
+                return 2
             return handler(args)
         finally:
             runtime.stop_owned_services()
@@ -56,6 +58,45 @@ def upgrade_database() -> None:
     config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
     config.attributes["skip_logging"] = True
     command.upgrade(config, "head")
+
+
+def schema_revisions() -> tuple[str | None, str | None]:
+    """(the database's alembic revision, the code's head revision)."""
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from vibecoder.infra.db import get_engine
+
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    with get_engine().connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    return current, head
+
+
+def ensure_schema() -> bool:
+    """Make a command work on a fresh data dir: migrate an empty or embedded database first.
+
+    A configured (DATABASE_URL) database that is behind is not migrated behind the operator's
+    back: the command says in one line what to run and returns False.
+    """
+    current, head = schema_revisions()
+    if current == head:
+        return True
+    embedded = not get_settings().database_url or runtime.owns_services()
+    if current is None or embedded:
+        what = "empty database" if current is None else f"database at revision {current}"
+        print(f"{what}: applying migrations first", file=sys.stderr, flush=True)
+        upgrade_database()
+        return True
+    print(
+        f"the database is at revision {current}, this code needs {head}: "
+        "run `python -m vibecoder db upgrade` first",
+        file=sys.stderr,
+    )
+    return False
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -148,6 +189,8 @@ def beat_command() -> list[str]:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     runtime.ensure_services()
+    if not ensure_schema():
+        return 2
     env = dict(os.environ)
     proc = subprocess.Popen(
         worker_command(concurrency=args.concurrency, queues=args.queues), env=env, cwd=PROJECT_ROOT
@@ -234,24 +277,30 @@ def _install_stop_handlers() -> dict[str, bool]:
 def _terminate(proc: subprocess.Popen, name: str, timeout: float = 20.0) -> None:
     if proc.poll() is not None:
         return
-    # Whole process group: reflex runs node/bun and the backend server as its children.
+    # Whole process group when the child leads its own (reflex runs node/bun and the backend
+    # server as its children); never a group it merely belongs to: that is ours, or the
+    # caller's (a shell, a test runner), and killing it would take them down too.
+    leads_group = False
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        pgid = os.getpgid(proc.pid)
-        if pgid == proc.pid:
-            os.killpg(pgid, signal.SIGTERM)
+        leads_group = os.getpgid(proc.pid) == proc.pid
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        if leads_group:
+            os.killpg(proc.pid, signal.SIGTERM)
         else:
             proc.terminate()
     try:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         log.warning("%s did not stop in %ss; killing it", name, timeout)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(os.getpgid(proc.pid), signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            if leads_group:
+                os.killpg(proc.pid, signal.SIGKILL)
         proc.kill()
         proc.wait()
-    # Anything left in the group (a node grandchild ignoring SIGTERM) goes too.
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
+    # Anything left in its group (a node grandchild ignoring SIGTERM) goes too.
+    if leads_group:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def _supervise(procs: list[subprocess.Popen], *, names: list[str]) -> int:
@@ -294,7 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply all migrations (alembic upgrade head)")
-    db.set_defaults(handler=_with_services(cmd_db))
+    db.set_defaults(handler=_with_services(cmd_db, schema=False))
 
     seed = sub.add_parser("seed", help="load the demo catalog")
     seed.add_argument("--if-empty", action="store_true", help="only when there are no listings")
@@ -329,4 +378,17 @@ def main(argv: list[str] | None = None) -> int:
     toolchain.ensure_tools_on_path()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     args = build_parser().parse_args(argv)
-    return int(args.handler(args) or 0)
+    from sqlalchemy.exc import ProgrammingError
+
+    try:
+        return int(args.handler(args) or 0)
+    except ProgrammingError as exc:
+        # Last line of defence: a missing table is an operator problem, not a traceback.
+        if "does not exist" not in str(exc.orig):
+            raise
+        print(
+            f"{args.command}: the database schema is missing or old "
+            f"({str(exc.orig).splitlines()[0]}): run `python -m vibecoder db upgrade`",
+            file=sys.stderr,
+        )
+        return 2

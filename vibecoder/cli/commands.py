@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from vibecoder.cli import register_commands
+from vibecoder.cli import ensure_schema, register_commands
 from vibecoder.infra import runtime
 
 
@@ -20,6 +20,8 @@ def _import_listings(args: argparse.Namespace) -> int:
         return 2
     runtime.ensure_services()
     try:
+        if not ensure_schema():
+            return 2
         summary = import_file(path=path, seller_email=args.seller)
     finally:
         runtime.stop_owned_services()
@@ -42,6 +44,8 @@ def _reindex(args: argparse.Namespace) -> int:
 
     runtime.ensure_services()
     try:
+        if not ensure_schema():
+            return 2
         summary = reindex(
             session_factory=session_scope,
             force=args.force,
@@ -68,6 +72,8 @@ def _search(args: argparse.Namespace) -> int:
 
     runtime.ensure_services()
     try:
+        if not ensure_schema():
+            return 2
         filters = BrowseFilters(
             category=args.category, technology=args.tech, pricing_model=args.pricing
         )

@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from vibecoder.cli import register_commands
+from vibecoder.cli import ensure_schema, register_commands
 from vibecoder.infra import runtime
 
 
@@ -82,6 +82,8 @@ def _materialize_listing(args, code_dir: Path, materialize) -> str | None:
 
     runtime.ensure_services()
     try:
+        if not ensure_schema():
+            return None
         with session_scope() as session:
             listing = session.exec(select(Listing).where(Listing.slug == args.listing)).first()
             if listing is None:

@@ -270,8 +270,10 @@ def run_panel() -> rx.Component:
 def chat_panel() -> rx.Component:
     return rx.vstack(
         model_bar(),
-        # Keeps the newest message in view as the chat grows (unless the user scrolled up).
-        rx.auto_scroll(
+        # Keeps the newest message in view as the chat grows (unless the user scrolled up):
+        # a column-reverse scroller is anchored at its end by the browser itself. (rx.auto_scroll
+        # did this with hooks that broke React's hook order when the panel re-rendered.)
+        rx.box(
             rx.vstack(
                 rx.cond(
                     S.messages.length() == 0,
@@ -282,10 +284,14 @@ def chat_panel() -> rx.Component:
                 spacing="2",
                 width="100%",
             ),
+            display="flex",
+            flex_direction="column-reverse",
+            overflow_y="auto",
             width="100%",
-            max_height=["none", "none", "60vh"],
+            max_height=["55vh", "55vh", "60vh"],
             role="log",
             aria_label="Builder chat",
+            id="builder-chat-log",
         ),
         run_panel(),
         rx.form(

@@ -31,7 +31,7 @@ def enable_feature(name: str) -> None:
     FEATURES.add(name)
 
 
-def _search_box() -> rx.Component:
+def _search_box(*, role: str = "search") -> rx.Component:
     if "search" not in FEATURES:
         return rx.fragment()
     return rx.form(
@@ -44,8 +44,60 @@ def _search_box() -> rx.Component:
             width="100%",
         ),
         on_submit=NavSearchState.submit,
+        reset_on_submit=True,
         width="100%",
         max_width="420px",
+        role=role,
+    )
+
+
+def _phone_menu() -> rx.Component:
+    """Below the md breakpoint the links and the search box live behind one "Menu" button."""
+    return rx.box(
+        rx.popover.root(
+            rx.popover.trigger(
+                rx.icon_button(
+                    rx.icon("menu", size=18),
+                    variant="ghost",
+                    aria_label="Menu",
+                    id="menu-button",
+                ),
+            ),
+            rx.popover.content(
+                rx.vstack(
+                    _search_box(),
+                    *[
+                        rx.popover.close(
+                            rx.link(
+                                label,
+                                href=href,
+                                color_scheme="gray",
+                                high_contrast=True,
+                                size="3",
+                                width="100%",
+                                padding_y="var(--space-2)",
+                            )
+                        )
+                        for label, href in [("Home", "/"), *NAV_LINKS]
+                    ],
+                    rx.cond(
+                        AuthState.is_authenticated,
+                        rx.popover.close(rx.link("Account", href="/account", size="3")),
+                        rx.hstack(
+                            rx.popover.close(rx.link("Sign in", href="/signin", size="3")),
+                            rx.popover.close(rx.link("Sign up", href="/signup", size="3")),
+                            spacing="4",
+                        ),
+                    ),
+                    spacing="1",
+                    width="100%",
+                ),
+                id="mobile-menu",
+                aria_label="Menu",
+                width="min(92vw, 360px)",
+            ),
+        ),
+        display=["block", "block", "none"],
     )
 
 
@@ -77,8 +129,9 @@ def _account_menu() -> rx.Component:
 
 
 def navbar() -> rx.Component:
-    return rx.box(
-        rx.hstack(
+    return rx.el.header(
+        rx.el.nav(
+            _phone_menu(),
             rx.link(
                 rx.hstack(
                     rx.icon("sparkles", size=20, color=rx.color("violet", 10)),
@@ -99,20 +152,26 @@ def navbar() -> rx.Component:
                 spacing="4",
                 display=["none", "none", "flex"],
             ),
-            rx.box(_search_box(), flex="1", display=["none", "block"], padding_x="var(--space-3)"),
+            rx.box(
+                _search_box(),
+                flex="1",
+                display=["none", "none", "block"],
+                padding_x="var(--space-3)",
+            ),
             rx.hstack(
                 *[widget() for widget in NAV_WIDGETS], _account_menu(), spacing="2", align="center"
             ),
-            align="center",
-            justify="between",
-            spacing="4",
+            aria_label="Main",
+            display="flex",
+            align_items="center",
+            justify_content="space-between",
+            gap="var(--space-4)",
             width="100%",
             max_width="1200px",
             margin_x="auto",
             padding_x=["var(--space-3)", "var(--space-5)"],
             padding_y="var(--space-3)",
         ),
-        as_="nav",
         border_bottom=f"1px solid {rx.color('gray', 5)}",
         background=rx.color("gray", 1),
         position="sticky",
@@ -139,9 +198,9 @@ def footer() -> rx.Component:
 def page(*children: rx.Component, max_width: str = "1200px") -> rx.Component:
     return rx.box(
         navbar(),
-        rx.box(
+        rx.el.main(
             *children,
-            as_="main",
+            id="main",
             width="100%",
             max_width=max_width,
             margin_x="auto",
@@ -153,6 +212,12 @@ def page(*children: rx.Component, max_width: str = "1200px") -> rx.Component:
         footer(),
         width="100%",
     )
+
+
+def rich_callout(*children: rx.Component, icon: str, **props) -> rx.Component:
+    """A callout around block content. `rx.callout(child)` wraps its child in a <p>; a <p> or
+    <div> inside it is invalid HTML, which React reports as a hydration error."""
+    return rx.callout.root(rx.callout.icon(rx.icon(icon)), rx.box(*children, width="100%"), **props)
 
 
 def field_error(message: rx.Var) -> rx.Component:

@@ -10,12 +10,18 @@ __all__ = ["ListingCard", "listing_card", "listing_grid"]
 
 
 def stars(rating: rx.Var, count: rx.Var) -> rx.Component:
-    return rx.hstack(
-        rx.icon("star", size=12, color=rx.color("amber", 9)),
-        rx.text(rating, size="1"),
-        rx.text("(", count, ")", size="1", color_scheme="gray"),
-        spacing="1",
-        align="center",
+    """ "★ 4.2 (12)" with a filled star, or "No reviews yet" instead of a misleading 0."""
+    return rx.cond(
+        count > 0,
+        rx.hstack(
+            rx.icon("star", size=12, color=rx.color("amber", 9), fill=rx.color("amber", 9)),
+            rx.text(rating, size="1", class_name="rating-value"),
+            rx.text("(", count, ")", size="1", color_scheme="gray"),
+            spacing="1",
+            align="center",
+            aria_label=rating.to_string() + " out of 5 stars",
+        ),
+        rx.text("No reviews yet", size="1", color_scheme="gray"),
     )
 
 

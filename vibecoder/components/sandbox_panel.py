@@ -69,18 +69,41 @@ def _console() -> rx.Component:
                 id="run-status",
             ),
             rx.box(
+                # Labelled streams: plenty of programs log to stderr on success, so it is red
+                # only when the run failed.
+                rx.text("stdout", size="1", weight="bold", color_scheme="gray", as_="div"),
                 rx.el.pre(
-                    R.stdout, id="run-stdout", style={"white_space": "pre-wrap", "margin": 0}
+                    rx.cond(R.stdout != "", R.stdout, "(empty)"),
+                    id="run-stdout",
+                    aria_label="Standard output",
+                    style={"white_space": "pre-wrap", "margin": 0},
                 ),
                 rx.cond(
                     R.stderr != "",
-                    rx.el.pre(
-                        R.stderr,
-                        style={
-                            "white_space": "pre-wrap",
-                            "margin": 0,
-                            "color": rx.color("red", 11),
-                        },
+                    rx.fragment(
+                        rx.text(
+                            "stderr",
+                            size="1",
+                            weight="bold",
+                            color_scheme="gray",
+                            as_="div",
+                            margin_top="var(--space-2)",
+                        ),
+                        rx.el.pre(
+                            R.stderr,
+                            id="run-stderr",
+                            aria_label="Standard error",
+                            class_name=rx.cond(R.exit_code == 0, "stderr-ok", "stderr-failed"),
+                            style={
+                                "white_space": "pre-wrap",
+                                "margin": 0,
+                                "color": rx.cond(
+                                    (R.exit_code == 0) & (R.limit_reason == ""),
+                                    "inherit",
+                                    rx.color("red", 11),
+                                ),
+                            },
+                        ),
                     ),
                 ),
                 rx.cond(

@@ -25,7 +25,11 @@ app.conf.update(
     result_backend=redis_url(),
     broker_connection_retry_on_startup=True,
     task_default_queue="default",
-    task_queues=[Queue(name, Exchange(name, type="direct"), routing_key=name) for name in QUEUES],
+    # kombu ships no annotations for Queue/Exchange.
+    task_queues=[
+        Queue(name, Exchange(name, type="direct"), routing_key=name)  # type: ignore[no-untyped-call]
+        for name in QUEUES
+    ],
     task_default_exchange="default",
     task_default_routing_key="default",
     # Routing is by name, so a task sent by name from the web process lands on the same queue

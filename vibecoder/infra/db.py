@@ -34,7 +34,16 @@ def normalize_database_url(url: str) -> str:
 
 @functools.lru_cache
 def get_engine() -> Engine:
-    return create_engine(database_url(), pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # pg_stat_activity then says which process holds a connection (prod-local's process
+    # names, e.g. backend.1 or worker-agent.1; "vibecoder" elsewhere).
+    name = (os.environ.get("HONCHO_PROCESS_NAME") or "vibecoder")[:63]
+    return create_engine(
+        database_url(),
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        connect_args={"application_name": name},
+    )
 
 
 def reset_engine() -> None:

@@ -11,14 +11,17 @@ that every name sent from vibecoder/ is a task the workers register.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from vibecoder.infra.deferred import after_commit
 
+if TYPE_CHECKING:
+    from celery import Celery
 
-def _app():
+
+def _app() -> Celery:
     # Imported on first use: the app reads REDIS_URL when it is configured, and importing a
     # domain module (a CLI, a migration, a unit test) must not need one.
     from vibecoder.infra.celery_app import app

@@ -248,15 +248,26 @@ class EmbeddedRedis:
     def __init__(self, root: Path):
         self.root = root
         self.log_file = root / "redis.log"
+        # Any local process could otherwise read the sessions' Reflex state and the queues.
+        self.password_file = root / "password"
         self.process: subprocess.Popen[bytes] | None = None
         self.port: int | None = None
 
-    @staticmethod
-    def url(port: int) -> str:
-        return f"redis://127.0.0.1:{port}/0"
+    @property
+    def password(self) -> str:
+        return self.password_file.read_text().strip()
+
+    def url(self, port: int) -> str:
+        # A server started before passwords existed (no password file) is joined without one.
+        if not self.password_file.exists():
+            return f"redis://127.0.0.1:{port}/0"
+        return f"redis://:{self.password}@127.0.0.1:{port}/0"
 
     def start(self, port: int) -> subprocess.Popen[bytes]:
         self.root.mkdir(parents=True, exist_ok=True)
+        if not self.password_file.exists():
+            self.password_file.write_text(secrets.token_urlsafe(24))
+            os.chmod(self.password_file, 0o600)
         self.port = port
         self.process = subprocess.Popen(
             [
@@ -279,6 +290,8 @@ class EmbeddedRedis:
                 str(self.log_file),
                 "--protected-mode",
                 "yes",
+                "--requirepass",
+                self.password,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -296,7 +309,9 @@ class EmbeddedRedis:
             if self.process is not None and self.process.poll() is not None:
                 raise RuntimeError(f"embedded redis exited during start-up; see {self.log_file}")
             try:
-                redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=1).ping()
+                redis.Redis(
+                    host="127.0.0.1", port=self.port, password=self.password, socket_timeout=1
+                ).ping()
                 return
             except redis.RedisError:
                 time.sleep(0.1)
@@ -333,7 +348,7 @@ class EmbeddedServices:
             return None
         return ServiceUrls(
             database_url=self.postgres.url(state["pg_port"]),
-            redis_url=EmbeddedRedis.url(state["redis_port"]),
+            redis_url=self.redis.url(state["redis_port"]),
         )
 
     @contextlib.contextmanager
@@ -366,7 +381,7 @@ class EmbeddedServices:
                 json.dumps({"owner_pid": os.getpid(), "pg_port": pg_port, "redis_port": redis_port})
             )
             self.urls = ServiceUrls(
-                database_url=self.postgres.url(pg_port), redis_url=EmbeddedRedis.url(redis_port)
+                database_url=self.postgres.url(pg_port), redis_url=self.redis.url(redis_port)
             )
             return self.urls
 

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import threading
 import time
+from typing import cast
 
 import redis
 
@@ -46,7 +47,9 @@ def forget(client: redis.Redis, *, worker: str) -> None:
 
 def live_workers(client: redis.Redis, *, within_seconds: float, now: float | None = None) -> int:
     now = time.time() if now is None else now
-    return int(client.zcount(HEARTBEAT_KEY, now - within_seconds, "+inf"))
+    # redis-py types replies of the sync client as `Awaitable[Any] | Any` (one signature for
+    # both clients); the sync client returns the count.
+    return int(cast(int, client.zcount(HEARTBEAT_KEY, now - within_seconds, "+inf")))
 
 
 class HeartbeatThread(threading.Thread):

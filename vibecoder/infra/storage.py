@@ -13,7 +13,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from vibecoder.settings import get_settings
 
@@ -98,7 +98,7 @@ class LocalBlobStore:
 class S3BlobStore:
     """Any S3-compatible service (AWS, MinIO, R2) through boto3."""
 
-    def __init__(self, *, bucket: str, client):
+    def __init__(self, *, bucket: str, client: Any):  # a boto3 S3 client (untyped)
         self.bucket = bucket
         self.client = client
 

@@ -32,7 +32,7 @@ from vibecoder.models.commerce import (
 )
 from vibecoder.models.moderation import AdminAuditEntry, ListingHold, ListingReport
 from vibecoder.models.sandbox import SandboxRun
-from vibecoder.models.users import ApiKey, Profile, User, UserSession
+from vibecoder.models.users import AccountToken, ApiKey, Profile, User, UserSession
 
 __all__ = [
     "AdminAuditEntry",
@@ -41,6 +41,7 @@ __all__ = [
     "AnalyticsDailySource",
     "AnalyticsEvent",
     "AnalyticsRollupState",
+    "AccountToken",
     "ApiKey",
     "BuilderMessage",
     "BuilderProject",

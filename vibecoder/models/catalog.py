@@ -181,6 +181,8 @@ class AiMetadata(SQLModel, table=True):
     prompt_history: list = json_field(default_factory=list)
     token_input: int = Field(default=0, ge=0)
     token_output: int = Field(default=0, ge=0)
+    # A total without an in/out split (exports that only count tokens overall).
+    token_total: int | None = Field(default=None, ge=0)
     temperature: float | None = Field(default=None, ge=0, le=2)
     generated_at: datetime | None = timestamp_field(nullable=True)
 

@@ -35,6 +35,9 @@ class User(SQLModel, table=True):
     suspended_reason: str | None = Field(default=None, max_length=500)
     created_at: datetime = timestamp_field()
     password_changed_at: datetime = timestamp_field()
+    # When the current email address was proven (a link from a mail to it was opened); None
+    # blocks publishing and payouts.
+    email_verified_at: datetime | None = timestamp_field(nullable=True)
 
 
 class Profile(SQLModel, table=True):
@@ -80,3 +83,25 @@ class ApiKey(SQLModel, table=True):
     # What the key may do (read, purchase, sell, build, sandbox), fixed when it is created.
     scopes: list = json_field(default_factory=lambda: ["read"])
     last_used_ip: str | None = Field(default=None, max_length=64)
+
+
+class AccountToken(SQLModel, table=True):
+    """A single-use emailed link: a password reset or an email verification.
+
+    Only the SHA-256 of the token is stored; `email` is the address the link was sent to, so a
+    verification proves that address (a changed email is applied only when its link is opened).
+    """
+
+    __tablename__ = "account_tokens"
+    __table_args__ = (
+        sa.CheckConstraint("purpose in ('reset','verify')", name="ck_account_tokens_purpose"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    purpose: str = Field(max_length=16)
+    token_hash: str = Field(max_length=64, unique=True)
+    email: str = Field(max_length=320)
+    created_at: datetime = timestamp_field()
+    expires_at: datetime = timestamp_field()
+    used_at: datetime | None = timestamp_field(nullable=True)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vibecoder.components.layout import field_error, page
+from vibecoder.components.layout import field_error, page, rich_callout
 from vibecoder.domain.accounts import api_keys
+from vibecoder.pages.account_email import email_section
 from vibecoder.settings import get_settings
 from vibecoder.state.account import AccountState, ApiKeyRow
+
+KEYS_URL = get_settings().public_api_url + "/api/account/api-keys"
 
 
 def _section(title: str, *children: rx.Component) -> rx.Component:
@@ -27,12 +30,19 @@ def _profile() -> rx.Component:
                 rx.text("Display name", as_="label", html_for="display_name", size="2"),
                 rx.input(
                     id="display_name",
+                    aria_label="Display name",
                     name="display_name",
                     default_value=AccountState.display_name,
                     width="100%",
                 ),
                 rx.text("Bio", as_="label", html_for="bio", size="2"),
-                rx.text_area(id="bio", name="bio", default_value=AccountState.bio, width="100%"),
+                rx.text_area(
+                    id="bio",
+                    name="bio",
+                    aria_label="Bio",
+                    default_value=AccountState.bio,
+                    width="100%",
+                ),
                 rx.text("Avatar URL", as_="label", html_for="avatar_url", size="2"),
                 rx.input(
                     id="avatar_url",
@@ -44,6 +54,7 @@ def _profile() -> rx.Component:
                 rx.text("Links (one per line)", as_="label", html_for="links", size="2"),
                 rx.text_area(
                     id="links",
+                    aria_label="Links, one per line",
                     name="links",
                     default_value=AccountState.links,
                     width="100%",
@@ -168,7 +179,9 @@ def _api_keys() -> rx.Component:
             size="2",
             color_scheme="gray",
         ),
-        rx.form(
+        # Not a Reflex form: assets/account_keys.js posts it to /api/account/api-keys and
+        # shows the new key in the page only (a secret never goes through Reflex state).
+        rx.el.form(
             rx.vstack(
                 rx.hstack(
                     rx.input(name="name", placeholder="Key name, e.g. CI", aria_label="Key name"),
@@ -182,21 +195,29 @@ def _api_keys() -> rx.Component:
                     spacing="3",
                 ),
             ),
-            on_submit=AccountState.create_api_key,
-            reset_on_submit=True,
+            custom_attrs={"data-api-key-form": "", "data-url": KEYS_URL},
         ),
-        field_error(AccountState.api_key_error),
-        rx.cond(
-            AccountState.new_key_plaintext != "",
-            rx.callout(
-                rx.vstack(
-                    rx.text("Copy this key now; it will not be shown again."),
-                    rx.code(AccountState.new_key_plaintext, id="new-api-key"),
-                ),
-                icon="key",
-                color_scheme="amber",
+        rx.text("", id="api-key-error", role="alert", color_scheme="red", size="2"),
+        rich_callout(
+            rx.vstack(
+                rx.text("Copy this key now; it will not be shown again."),
+                rx.code("", custom_attrs={"data-new-key-box": ""}),
             ),
+            icon="key",
+            color_scheme="amber",
+            custom_attrs={"data-new-key": ""},
+            style={"display": "none"},
         ),
+        rx.button(
+            "Reload keys",
+            id="reload-api-keys",
+            on_click=AccountState.load_keys,
+            style={"display": "none"},
+            aria_hidden="true",
+            tab_index=-1,
+        ),
+        rx.script(src="/account_keys.js"),
+        field_error(AccountState.api_key_error),
         rx.cond(
             AccountState.api_keys.length() > 0,
             rx.box(
@@ -225,6 +246,7 @@ def account() -> rx.Component:
         rx.vstack(
             rx.heading("Your account", size="7"),
             _profile(),
+            email_section(),
             _selling(),
             _password(),
             _api_keys(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from vibecoder.components.filters import pager
-from vibecoder.components.layout import page
+from vibecoder.components.layout import page, rich_callout
 from vibecoder.components.tables import (
     count_label,
     empty_state,
@@ -506,7 +506,7 @@ def _area() -> rx.Component:
 
 
 def _refusal() -> rx.Component:
-    return rx.callout(
+    return rich_callout(
         rx.vstack(
             rx.text("The admin area is for administrators only.", weight="medium"),
             rx.cond(

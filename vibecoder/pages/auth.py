@@ -11,9 +11,16 @@ from vibecoder.state.auth import SignInState, SignUpState
 
 
 def _labelled(label: str, control: rx.Component, error: rx.Var | None = None) -> rx.Component:
+    # The control inside its <label>: labelled for assistive tech whatever id it renders with.
     return rx.vstack(
-        rx.text(label, as_="label", size="2", weight="medium", html_for=control.id),
-        control,
+        rx.el.label(
+            rx.text(label, size="2", weight="medium", as_="span"),
+            control,
+            display="flex",
+            flex_direction="column",
+            gap="var(--space-1)",
+            width="100%",
+        ),
         field_error(error) if error is not None else rx.fragment(),
         spacing="1",
         width="100%",
@@ -92,13 +99,17 @@ def signin() -> rx.Component:
                         type="submit",
                         width="100%",
                         id="signin-submit",
-                        loading=SignInState.loading,
                     ),
                     spacing="3",
                     width="100%",
                 ),
             ),
-            rx.text("New here? ", rx.link("Create an account", href="/signup"), size="2"),
+            rx.text(rx.link("Forgot your password?", href="/forgot", id="forgot-link"), size="2"),
+            rx.text(
+                "New here? ",
+                rx.link("Create an account", href="/signup", underline="always"),
+                size="2",
+            ),
         )
     )
 
@@ -141,6 +152,10 @@ def signup() -> rx.Component:
                     width="100%",
                 ),
             ),
-            rx.text("Already have an account? ", rx.link("Sign in", href="/signin"), size="2"),
+            rx.text(
+                "Already have an account? ",
+                rx.link("Sign in", href="/signin", underline="always"),
+                size="2",
+            ),
         )
     )

@@ -8,6 +8,14 @@ from vibecoder.components.listing_card import listing_grid
 from vibecoder.state.browse import LICENSE_LABELS, PRICING_LABELS, SORT_LABELS, BrowseState
 
 
+def url_notice(state) -> rx.Component:
+    """Values in the link that match nothing were ignored: say so instead of failing."""
+    return rx.cond(
+        state.notice != "",
+        rx.callout(state.notice, icon="info", color_scheme="amber", width="100%", id="url-notice"),
+    )
+
+
 def filter_panel(state=BrowseState) -> rx.Component:
     return rx.vstack(
         select_filter(
@@ -45,6 +53,7 @@ def filter_panel(state=BrowseState) -> rx.Component:
             rx.vstack(
                 rx.text("Price", size="1", color_scheme="gray"),
                 rx.hstack(
+                    # Controlled by state, so "Clear filters" and a shared link show the truth.
                     rx.input(
                         name="min_price",
                         placeholder="Min",
@@ -52,7 +61,9 @@ def filter_panel(state=BrowseState) -> rx.Component:
                         min=0,
                         step="0.01",
                         aria_label="Minimum price",
-                        default_value=state.min_price,
+                        value=state.min_price,
+                        on_change=state.set_min_price_text,
+                        id="filter-min-price",
                     ),
                     rx.input(
                         name="max_price",
@@ -61,7 +72,9 @@ def filter_panel(state=BrowseState) -> rx.Component:
                         min=0,
                         step="0.01",
                         aria_label="Maximum price",
-                        default_value=state.max_price,
+                        value=state.max_price,
+                        on_change=state.set_max_price_text,
+                        id="filter-max-price",
                     ),
                 ),
                 rx.button("Apply price", type="submit", variant="soft", size="1"),
@@ -69,7 +82,13 @@ def filter_panel(state=BrowseState) -> rx.Component:
             ),
             on_submit=state.apply_price,
         ),
-        rx.button("Clear filters", variant="ghost", size="1", on_click=state.clear_filters),
+        rx.button(
+            "Clear filters",
+            variant="ghost",
+            size="1",
+            on_click=state.clear_filters,
+            id="clear-filters",
+        ),
         spacing="3",
         width=["100%", "100%", "220px"],
         flex_shrink="0",
@@ -79,7 +98,7 @@ def filter_panel(state=BrowseState) -> rx.Component:
 def browse_page() -> rx.Component:
     return page(
         rx.hstack(
-            rx.heading("Browse", size="7"),
+            rx.heading("Browse", size="7", as_="h1"),
             rx.spacer(),
             rx.select.root(
                 rx.select.trigger(aria_label="Sort by", id="sort"),
@@ -100,13 +119,30 @@ def browse_page() -> rx.Component:
                     BrowseState.error != "",
                     rx.callout(BrowseState.error, color_scheme="red", icon="triangle-alert"),
                 ),
+                url_notice(BrowseState),
                 rx.cond(
                     BrowseState.items.length() > 0,
                     listing_grid(BrowseState.items),
-                    rx.callout(
-                        "Nothing matches these filters. Try clearing some of them.",
-                        icon="search-x",
-                        width="100%",
+                    rx.cond(
+                        BrowseState.active_filters > 0,
+                        rx.vstack(
+                            rx.callout(
+                                "No listing matches all of these filters.",
+                                icon="search-x",
+                                width="100%",
+                                id="empty-state",
+                            ),
+                            rx.button(
+                                "Clear filters", variant="soft", on_click=BrowseState.clear_filters
+                            ),
+                            width="100%",
+                        ),
+                        rx.callout(
+                            "Nothing is published yet. Sellers' listings appear here.",
+                            icon="package-open",
+                            width="100%",
+                            id="empty-state",
+                        ),
                     ),
                 ),
                 pager(BrowseState.page, BrowseState.pages, BrowseState.go_to_page),

@@ -10,6 +10,7 @@ from vibecoder.components.filters import pager
 from vibecoder.components.layout import page
 from vibecoder.state.build import BuildProjectState as S
 from vibecoder.state.build_views import VersionItem
+from vibecoder.state.builder_pane import BuilderPaneState as P
 
 
 def _version(item: VersionItem) -> rx.Component:
@@ -41,8 +42,29 @@ def build_project_page() -> rx.Component:
                     align="start",
                     wrap="wrap",
                 ),
+                # Phones show one half at a time instead of the preview 2,000 px down.
+                rx.box(
+                    rx.segmented_control.root(
+                        rx.segmented_control.item("Chat", value="chat"),
+                        rx.segmented_control.item("Preview", value="preview"),
+                        value=P.pane,
+                        on_change=P.show,
+                        width="100%",
+                        aria_label="Show chat or preview",
+                        id="builder-pane-switch",
+                    ),
+                    display=["block", "block", "none"],
+                    width="100%",
+                ),
                 rx.flex(
-                    rx.box(chat_panel(), width=["100%", "100%", "38%"]),
+                    rx.box(
+                        chat_panel(),
+                        width=["100%", "100%", "38%"],
+                        display=rx.breakpoints(
+                            initial=rx.cond(P.pane == "chat", "block", "none"), md="block"
+                        ),
+                        id="builder-chat-pane",
+                    ),
                     rx.box(
                         rx.tabs.root(
                             rx.tabs.list(
@@ -68,6 +90,10 @@ def build_project_page() -> rx.Component:
                             on_change=S.set_tab,
                         ),
                         width=["100%", "100%", "62%"],
+                        display=rx.breakpoints(
+                            initial=rx.cond(P.pane == "preview", "block", "none"), md="block"
+                        ),
+                        id="builder-preview-pane",
                     ),
                     direction=rx.breakpoints(initial="column", md="row"),
                     spacing="4",

@@ -209,6 +209,7 @@ def _timezone_form() -> rx.Component:
             rx.input(
                 name="tz",
                 id="tz-input",
+                aria_label="Timezone",
                 default_value=S.timezone,
                 list="tz-options",
                 width="220px",

@@ -48,17 +48,22 @@ def _header() -> rx.Component:
                 rx.badge("reputation ", L.seller_reputation, color_scheme="violet"),
                 content="0–100 from ratings, sales, refunds and verified tests",
             ),
-            rx.hstack(
-                rx.icon("star", size=14, color=rx.color("amber", 9)),
-                rx.text(
-                    L.rating_avg,
-                    " (",
-                    L.rating_count,
-                    rx.cond(L.rating_count == 1, " review)", " reviews)"),
-                    size="2",
+            rx.cond(
+                L.rating_count > 0,
+                rx.hstack(
+                    rx.icon("star", size=14, color=rx.color("amber", 9), fill=rx.color("amber", 9)),
+                    rx.text(
+                        L.rating_label,
+                        " (",
+                        L.rating_count,
+                        rx.cond(L.rating_count == 1, " review)", " reviews)"),
+                        size="2",
+                        id="listing-rating",
+                    ),
+                    align="center",
+                    spacing="1",
                 ),
-                align="center",
-                spacing="1",
+                rx.text("No reviews yet", size="2", color_scheme="gray", id="listing-rating"),
             ),
             wrap="wrap",
             spacing="4",
@@ -169,7 +174,7 @@ def _provenance_tab() -> rx.Component:
                 ),
                 rx.data_list.item(
                     rx.data_list.label("Tokens"),
-                    rx.data_list.value(L.ai_tokens_in, " in · ", L.ai_tokens_out, " out"),
+                    rx.data_list.value(L.ai_tokens),
                 ),
                 rx.data_list.item(
                     rx.data_list.label("Temperature"), rx.data_list.value(L.ai_temperature)
@@ -224,6 +229,7 @@ def _stars(count: rx.Var) -> rx.Component:
                 "star",
                 size=12,
                 color=rx.cond(i < count, rx.color("amber", 9), rx.color("gray", 6)),
+                fill=rx.cond(i < count, rx.color("amber", 9), "none"),
             ),
         ),
         spacing="0",
@@ -236,6 +242,16 @@ def _review(entry: ReviewEntry) -> rx.Component:
             rx.hstack(
                 _stars(entry.rating),
                 rx.text(entry.reviewer, weight="medium", size="2"),
+                rx.cond(
+                    entry.verified_buyer,
+                    rx.badge(
+                        rx.icon("badge-check", size=12),
+                        "Verified buyer",
+                        color_scheme="green",
+                        variant="soft",
+                        class_name="verified-buyer",
+                    ),
+                ),
                 rx.spacer(),
                 rx.text(entry.date, size="1", color_scheme="gray"),
                 width="100%",
@@ -294,8 +310,16 @@ def _reviews_tab() -> rx.Component:
     return rx.vstack(
         rx.flex(
             rx.vstack(
-                rx.heading(L.rating_avg, size="8", as_="p"),
-                rx.text(L.rating_count, " reviews", size="2"),
+                rx.heading(rx.cond(L.rating_count > 0, L.rating_label, "–"), size="8", as_="p"),
+                rx.text(
+                    rx.cond(
+                        L.rating_count > 0,
+                        L.rating_count.to_string()
+                        + rx.cond(L.rating_count == 1, " review", " reviews"),
+                        "No reviews yet",
+                    ),
+                    size="2",
+                ),
             ),
             _breakdown(),
             spacing="6",

@@ -60,7 +60,10 @@ def profile_page() -> rx.Component:
                     rx.hstack(
                         _stat("Reputation", C.reputation),
                         _stat("Sales", C.total_sales),
-                        _stat("Rating", C.rating_avg),
+                        _stat(
+                            "Rating",
+                            rx.cond(C.rating_count > 0, C.rating_avg.to_string(), "No reviews yet"),
+                        ),
                         _stat("Listings", C.listing_count),
                         spacing="7",
                         wrap="wrap",

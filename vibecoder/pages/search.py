@@ -7,7 +7,7 @@ import reflex as rx
 from vibecoder.components.filters import pager
 from vibecoder.components.layout import page
 from vibecoder.components.listing_card import listing_grid
-from vibecoder.pages.browse import filter_panel
+from vibecoder.pages.browse import filter_panel, url_notice
 from vibecoder.state.search import SUGGESTIONS, SearchState
 
 
@@ -50,26 +50,11 @@ def _suggestions(title: str) -> rx.Component:
     )
 
 
-def _results() -> rx.Component:
-    return rx.cond(
-        SearchState.query.strip() == "",
-        _suggestions("Describe what you want in your own words, or try:"),
+def _empty() -> rx.Component:
+    """Why nothing is shown: the filters, or no listing close enough to the words."""
+    return rx.vstack(
         rx.cond(
-            SearchState.results.length() > 0,
-            rx.vstack(
-                rx.text(
-                    SearchState.total,
-                    " results",
-                    size="2",
-                    color_scheme="gray",
-                    id="result-count",
-                    aria_live="polite",
-                ),
-                listing_grid(SearchState.results, _why_matched, id="search-results"),
-                pager(SearchState.page, SearchState.pages, SearchState.go_to_page),
-                spacing="4",
-                width="100%",
-            ),
+            SearchState.active_filters > 0,
             rx.vstack(
                 rx.callout(
                     "Nothing matches “" + SearchState.query + "” with these filters.",
@@ -77,10 +62,59 @@ def _results() -> rx.Component:
                     width="100%",
                     id="no-results",
                 ),
-                rx.button("Clear filters", variant="ghost", on_click=SearchState.clear_filters),
-                _suggestions("Or try one of these:"),
-                spacing="3",
+                rx.button("Clear filters", variant="soft", on_click=SearchState.clear_filters),
                 width="100%",
+            ),
+            rx.callout(
+                "No results for “"
+                + SearchState.query
+                + "”: no listing is close enough to these words. Try describing what the code "
+                "does, or one of these:",
+                icon="search-x",
+                width="100%",
+                id="no-results",
+            ),
+        ),
+        _suggestions("Searches that find something:"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _results() -> rx.Component:
+    return rx.cond(
+        SearchState.query.strip() == "",
+        _suggestions("Describe what you want in your own words, or try:"),
+        rx.cond(
+            # Only the answer to what is in the box: an older query's cards never show.
+            SearchState.shown_query != SearchState.query,
+            rx.hstack(rx.spinner(), rx.text("Searching…"), id="searching", width="100%"),
+            rx.cond(
+                SearchState.results.length() > 0,
+                rx.vstack(
+                    rx.cond(
+                        SearchState.corrected != "",
+                        rx.text(
+                            "Showing results for ",
+                            rx.text.em(SearchState.corrected),
+                            size="2",
+                            id="corrected-query",
+                        ),
+                    ),
+                    rx.text(
+                        SearchState.total,
+                        " results",
+                        size="2",
+                        color_scheme="gray",
+                        id="result-count",
+                        aria_live="polite",
+                    ),
+                    listing_grid(SearchState.results, _why_matched, id="search-results"),
+                    pager(SearchState.page, SearchState.pages, SearchState.go_to_page),
+                    spacing="4",
+                    width="100%",
+                ),
+                _empty(),
             ),
         ),
     )
@@ -113,6 +147,7 @@ def search_page() -> rx.Component:
             SearchState.error != "",
             rx.callout(SearchState.error, color_scheme="red", icon="triangle-alert"),
         ),
+        url_notice(SearchState),
         rx.flex(
             filter_panel(SearchState),
             _results(),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from vibecoder.components.filters import pager
-from vibecoder.components.layout import field_error, page
+from vibecoder.components.layout import field_error, page, rich_callout
 from vibecoder.components.listing_card import API_URL
+from vibecoder.components.provenance_editor import provenance_button, provenance_dialog
 from vibecoder.domain.catalog.listings import CATEGORIES
 from vibecoder.state.account import AccountState
 from vibecoder.state.browse import LICENSE_LABELS, PRICING_LABELS
@@ -228,15 +229,20 @@ def _version_row(v: VersionRow) -> rx.Component:
             )
         ),
         rx.table.cell(
-            rx.cond(
-                v.is_published,
-                rx.text("published", size="1", color_scheme="gray"),
-                rx.button(
-                    "Publish",
-                    size="1",
-                    on_click=SellState.publish_version(v.id),
-                    class_name="publish-version",
+            rx.hstack(
+                provenance_button(v.id, v.version),
+                rx.cond(
+                    v.is_published,
+                    rx.text("published", size="1", color_scheme="gray"),
+                    rx.button(
+                        "Publish",
+                        size="1",
+                        on_click=SellState.publish_version(v.id),
+                        class_name="publish-version",
+                    ),
                 ),
+                spacing="2",
+                align="center",
             )
         ),
     )
@@ -293,6 +299,16 @@ def _versions_section() -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
+            rx.cond(
+                SellState.version_warning != "",
+                rx.callout(
+                    SellState.version_warning,
+                    icon="triangle-alert",
+                    color_scheme="amber",
+                    role="alert",
+                    id="version-warning",
+                ),
+            ),
             rx.upload.root(
                 rx.vstack(
                     rx.icon("upload", size=24),
@@ -330,7 +346,7 @@ def _versions_section() -> rx.Component:
             rx.text(SellState.upload_message, size="2", color_scheme="green", id="upload-message"),
             rx.cond(
                 SellState.findings.length() > 0,
-                rx.callout(
+                rich_callout(
                     rx.vstack(
                         rx.text("Upload scan", weight="bold"),
                         rx.foreach(SellState.findings, _finding),
@@ -361,7 +377,7 @@ def _cover_section() -> rx.Component:
                     border_radius="6px",
                 ),
                 rx.text(
-                    "No cover yet. PNG, JPEG, GIF or WebP up to 2 MB.",
+                    "No cover yet. PNG, JPEG or WebP up to 2 MB; shown at up to 1200×675.",
                     size="2",
                     color_scheme="gray",
                 ),
@@ -372,7 +388,6 @@ def _cover_section() -> rx.Component:
                 accept={
                     "image/png": [".png"],
                     "image/jpeg": [".jpg", ".jpeg"],
-                    "image/gif": [".gif"],
                     "image/webp": [".webp"],
                 },
                 max_files=1,
@@ -401,7 +416,15 @@ def listing_editor() -> rx.Component:
                 rx.spacer(),
                 rx.cond(SellState.status != "", _status_badge(SellState.status)),
                 rx.cond(
-                    SellState.slug != "", rx.link("View listing", href="/listing/" + SellState.slug)
+                    SellState.slug != "",
+                    # Drafts are visible to their seller: the preview of the listing page.
+                    rx.link(
+                        rx.cond(
+                            SellState.status == "published", "View listing", "Preview listing page"
+                        ),
+                        href="/listing/" + SellState.slug,
+                        id="preview-listing",
+                    ),
                 ),
                 rx.cond(
                     SellState.status == "published",
@@ -424,6 +447,7 @@ def listing_editor() -> rx.Component:
             _details_form(),
             rx.cond(SellState.listing_id != 0, _cover_section()),
             rx.cond(SellState.listing_id != 0, _versions_section()),
+            provenance_dialog(),
             spacing="4",
             width="100%",
         ),

@@ -124,7 +124,7 @@ def _admin_refund() -> rx.Component:
     return rx.cond(
         S.is_admin,
         rx.callout(
-            rx.text(
+            rx.fragment(
                 "Refunds of any order, with a reason for the audit log, are in ",
                 rx.link("Admin → Orders", href="/admin"),
                 ".",

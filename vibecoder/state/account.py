@@ -40,7 +40,6 @@ class AccountState(AuthState):
     password_error: str = ""
     password_message: str = ""
     api_keys: list[ApiKeyRow] = []
-    new_key_plaintext: str = ""
     api_key_error: str = ""
 
     @rx.event
@@ -55,7 +54,6 @@ class AccountState(AuthState):
         outcome = await self._call(open_account, error=None)
         if outcome.signed_out:
             return self._signin_redirect("/account")
-        self.new_key_plaintext = ""
         profile, self.api_keys, self.member_since = outcome.value
         self.bio, self.avatar_url = profile.bio, profile.avatar_url
         self.links = "\n".join(profile.links)
@@ -133,26 +131,17 @@ class AccountState(AuthState):
         return rx.toast.success("You can now sell on VibeCoder.")
 
     @rx.event
-    async def create_api_key(self, form: dict):
+    async def load_keys(self):
+        """The table again, after the page's script created a key (assets/account_keys.js)."""
         self.api_key_error = ""
-
-        def create(session: Session, user: User):
-            plaintext, _ = api_keys.create_api_key(
-                session=session,
-                user=user,
-                name=str(form.get("name", "")),
-                scopes=[s for s in api_keys.SCOPES if form.get(f"scope_{s}")],
-            )
-            keys = api_keys.list_api_keys(session=session, user=user)
-            return plaintext, _key_rows(keys, _zone(session, user))
-
-        outcome = await self._call(create, error="api_key_error")
-        if outcome.signed_out:
-            return rx.redirect("/signin")
-        if not outcome.ok:
-            return
-        # Shown once; it is not stored anywhere in clear.
-        self.new_key_plaintext, self.api_keys = outcome.value
+        outcome = await self._call(
+            lambda session, user: _key_rows(
+                api_keys.list_api_keys(session=session, user=user), _zone(session, user)
+            ),
+            error="api_key_error",
+        )
+        if outcome.ok:
+            self.api_keys = outcome.value
 
     @rx.event
     async def revoke_api_key(self, key_id: int):

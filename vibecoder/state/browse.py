@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
 
 from vibecoder.domain.catalog.browse import BrowseFilters, browse, facet_values
 from vibecoder.domain.catalog.cards import ListingCard
+from vibecoder.domain.catalog.url_filters import UrlFilters, parse_url_filters
 from vibecoder.state.auth import AuthState
 from vibecoder.state.offloop import in_thread
 
@@ -57,6 +60,8 @@ class ListingFilters(rx.State, mixin=True):
     page: int = 1
     pages: int = 1
     error: str = ""
+    # Why the URL's filters were not all applied ("Ignored unknown category “x”.").
+    notice: str = ""
 
     def _filters(self) -> BrowseFilters:
         def pick(value: str) -> str | None:
@@ -77,64 +82,108 @@ class ListingFilters(rx.State, mixin=True):
         raise NotImplementedError
 
     async def _load_facets(self) -> None:
-        params = self.router.url.query_parameters
-        self.category = params.get("category", ANY) or ANY
-        self.technology = params.get("tech", ANY) or ANY
+        """Every filter, the sort and the page come from the URL: a link shows what it showed."""
         facets = await in_thread(lambda session: facet_values(session=session))
         self.categories = facets["categories"]
         self.technologies = facets["technologies"]
+        parsed = parse_url_filters(
+            dict(self.router.url.query_parameters), technologies=self.technologies
+        )
+        self.category, self.technology = parsed.category, parsed.technology
+        self.pricing, self.license = parsed.pricing, parsed.license
+        self.min_rating = parsed.min_rating
+        self.min_price, self.max_price = parsed.min_price, parsed.max_price
+        self.sort, self.page = parsed.sort, parsed.page
+        self.notice = " ".join(parsed.notices)
+
+    def _url_extra(self) -> dict[str, str]:
+        return {}
+
+    def _url(self) -> str:
+        current = UrlFilters(
+            category=self.category,
+            technology=self.technology,
+            pricing=self.pricing,
+            license=self.license,
+            min_rating=self.min_rating,
+            min_price=self.min_price,
+            max_price=self.max_price,
+            sort=self.sort,
+            page=self.page,
+        )
+        return self.router.url.path + current.query_string(**self._url_extra())
+
+    def _sync_url(self):
+        """Keep the address bar equal to what is shown (shareable, reload-safe), no reload."""
+        return rx.call_script(f"window.history.replaceState(null, '', {json.dumps(self._url())})")
 
     async def _refresh(self):
         self.page = 1
+        self.notice = ""
         await self._query()
+        return self._sync_url()
 
     @rx.event
     async def set_category(self, value: str):
         self.category = value
-        await self._refresh()
+        return await self._refresh()
 
     @rx.event
     async def set_technology(self, value: str):
         self.technology = value
-        await self._refresh()
+        return await self._refresh()
 
     @rx.event
     async def set_pricing(self, value: str):
         self.pricing = value
-        await self._refresh()
+        return await self._refresh()
 
     @rx.event
     async def set_license(self, value: str):
         self.license = value
-        await self._refresh()
+        return await self._refresh()
 
     @rx.event
     async def set_min_rating(self, value: str):
         self.min_rating = value
-        await self._refresh()
+        return await self._refresh()
 
     @rx.event
     async def set_sort(self, value: str):
         self.sort = value
-        await self._refresh()
+        return await self._refresh()
+
+    @rx.event
+    def set_min_price_text(self, value: str):
+        self.min_price = value[:12]
+
+    @rx.event
+    def set_max_price_text(self, value: str):
+        self.max_price = value[:12]
 
     @rx.event
     async def apply_price(self, form: dict):
         self.min_price = str(form.get("min_price", "")).strip()
         self.max_price = str(form.get("max_price", "")).strip()
-        await self._refresh()
+        return await self._refresh()
 
     @rx.event
     async def clear_filters(self):
         self.category = self.technology = self.pricing = self.license = self.min_rating = ANY
         self.min_price = self.max_price = ""
         self.sort = "newest"
-        await self._refresh()
+        return await self._refresh()
 
     @rx.event
     async def go_to_page(self, page: int):
         self.page = int(page)
         await self._query()
+        return self._sync_url()
+
+    @rx.var
+    def active_filters(self) -> int:
+        chosen = [self.category, self.technology, self.pricing, self.license, self.min_rating]
+        return sum(v != ANY for v in chosen) + bool(self.min_price) + bool(self.max_price)
 
 
 class BrowseState(ListingFilters, AuthState):
@@ -159,11 +208,5 @@ class BrowseState(ListingFilters, AuthState):
     @rx.event
     async def load(self):
         await self.load_user()
-        params = self.router.url.query_parameters
-        self.sort = params.get("sort", "newest")
-        try:
-            self.page = max(int(params.get("page", "1")), 1)
-        except ValueError:
-            self.page = 1
         await self._load_facets()
         await self._query()

@@ -163,8 +163,8 @@ class ListingState(AuthState):
             self.review_error = "Sign in to review."
         if not outcome.ok:
             return
-        self.review_message = "Thanks — your review is saved."
-        return ListingState.load
+        # The reload below clears messages: the confirmation is a toast that outlives it.
+        return [ListingState.load, rx.toast.success("Thanks — your review is saved.")]
 
     @rx.event
     async def reply(self, review_id: int, form: dict):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import reflex as rx
@@ -35,6 +34,13 @@ class SearchState(ListingFilters, AuthState):
     results: list[SearchResultCard] = []
     total: int = 0
     searching: bool = False
+    # "Showing results for …" when typos were corrected word by word.
+    corrected: str = ""
+    # The query whose results are on screen: an older query's cards never show for a newer one.
+    shown_query: str = ""
+
+    def _url_extra(self) -> dict[str, str]:
+        return {"q": self.query.strip()}
 
     async def _query(self) -> None:
         """Run the search for the current query and filters; works in the background
@@ -43,15 +49,16 @@ class SearchState(ListingFilters, AuthState):
             self.error = ""
             if not self.query.strip():
                 self.results, self.total, self.pages = [], 0, 1
+                self.corrected = self.shown_query = ""
                 return
             try:
                 filters = self._filters()
             except ValueError:
-                self.error = "Check the price range."
+                self.error, self.shown_query = "Check the price range.", self.query
                 return
             query, page = self.query, self.page
 
-        def find(session: Session, _user: User | None) -> tuple[int, list[SearchResultCard]]:
+        def find(session: Session, _user: User | None) -> tuple[int, list[SearchResultCard], str]:
             # The query's embedding (a model run on a cache miss) happens here, off the loop.
             found = search(
                 session=session,
@@ -61,23 +68,26 @@ class SearchState(ListingFilters, AuthState):
                 limit=PAGE_SIZE,
                 offset=page_offset(page, PAGE_SIZE),
             )
-            return found.total, result_cards(session=session, hits=found.hits)
+            cards = result_cards(session=session, hits=found.hits)
+            return found.total, cards, found.corrected or ""
 
         outcome = await self._call(find, signed_in=False)
         async with self._writing():
             if (self.query, self.page) != (query, page):
                 return  # the visitor typed on meanwhile: the newer search shows its own results
+            self.shown_query = query
             if not outcome.ok:
-                self.results, self.total = [], 0
+                self.results, self.total, self.corrected = [], 0, ""
                 return
-            self.total, self.results = outcome.value
+            self.total, self.results, self.corrected = outcome.value
             self.pages = page_count(self.total, PAGE_SIZE)
 
     @rx.event
     async def load(self):
         await self.load_user()
         self.query = self.router.url.query_parameters.get("q", "")[:MAX_QUERY_CHARS]
-        self.page = 1
+        # A new query from the navbar arrives as a bare /search?q=…: every filter resets to
+        # what the URL says (nothing), so old filters never hide a fresh query's results.
         await self._load_facets()
         await self._query()
 
@@ -89,19 +99,18 @@ class SearchState(ListingFilters, AuthState):
         async with self:
             self.query = query = value[:MAX_QUERY_CHARS]
             self.searching, self.page = True, 1
-        await self._query()
-        async with self:
-            if self.query != query:
-                return
-            self.searching = False
-        # Keep the address shareable without a page reload.
-        url = "/search?q=" if query else "/search"
-        yield rx.call_script(
-            f"window.history.replaceState(null, '', {json.dumps(url)}"
-            f" + encodeURIComponent({json.dumps(query)}))"
-            if query
-            else f"window.history.replaceState(null, '', {json.dumps(url)})"
-        )
+        try:
+            await self._query()
+        finally:
+            # Also when the search failed: the spinner must not spin on for ever.
+            async with self:
+                current = self.query == query
+                if current:
+                    self.searching = False
+                    # Keep the address (query, filters, sort) shareable without a page reload.
+                    sync = self._sync_url()
+        if current:
+            yield sync
 
     @rx.event
     def use_suggestion(self, text: str):

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from vibecoder.domain import dates
 from vibecoder.domain.catalog import files as listing_files
 from vibecoder.domain.catalog import listings as catalog
+from vibecoder.domain.catalog import semver
 from vibecoder.domain.commerce.money import format_price
 from vibecoder.domain.paging import page_count, page_offset
 from vibecoder.errors import NotFound, ServiceError
@@ -80,6 +81,9 @@ class SellState(AuthState):
     uploading: bool = False
     new_version: str = "1.0.0"
     new_changelog: str = ""
+    # "0.9.0 is below the latest 1.1.0": shown until the seller confirms or changes it.
+    version_warning: str = ""
+    _confirmed_version: str = ""
     cover_path: str = ""
 
     @rx.var
@@ -170,6 +174,9 @@ class SellState(AuthState):
         self.price, self.cover_path = view.price, view.cover_path
         self.technologies = view.technologies
         self.versions = view.versions
+        # The next patch is what most uploads are: pre-fill it (the seller can change it).
+        self.new_version = semver.next_patch([v.version for v in view.versions])
+        self.version_warning = ""
 
     @rx.event
     async def save_listing(self, form: dict):
@@ -239,6 +246,7 @@ class SellState(AuthState):
     @rx.event
     def set_new_version(self, value: str):
         self.new_version = value
+        self.version_warning = ""
 
     @rx.event
     def set_new_changelog(self, value: str):
@@ -257,6 +265,18 @@ class SellState(AuthState):
         self.uploading = True
         yield
         listing_id, version = self.listing_id, self.new_version.strip()
+        latest = semver.below_latest(version, [v.version for v in self.versions])
+        if latest and self._confirmed_version != version:
+            # Probably a typo (0.9.0 after 1.1.0): ask once; uploading again confirms.
+            self._confirmed_version = version
+            self.version_warning = (
+                f"{version} is below the latest version {latest}. Buyers keep getting {latest}; "
+                "upload again to add it anyway as an older version."
+            )
+            self.uploading = False
+            return
+        self._confirmed_version = ""
+        self.version_warning = ""
         changelog = self.new_changelog
         # Starlette has already spooled each upload to a temporary file while parsing the
         # request; reading, unzipping, hashing, storing and scanning it all happen in the
@@ -335,8 +355,12 @@ class SellState(AuthState):
             return
         findings, view = outcome.value
         self._show_editor(view)
-        self.findings = [FindingRow(**f) for f in findings]
-        return rx.toast.success("Published. Buyers can see it now.")
+        # Start the next upload from a clean form: no stale scan, message or changelog; the
+        # version field already holds the next patch (_show_editor).
+        self.findings, self.upload_message, self.upload_error = [], "", ""
+        self.new_changelog = ""
+        warned = f" ({len(findings)} scan warnings noted.)" if findings else ""
+        return rx.toast.success("Published. Buyers can see it now." + warned)
 
     async def _change_status(self, change) -> bool:
         """Archive or publish the open listing again; the editor shows the result."""

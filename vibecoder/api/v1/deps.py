@@ -17,7 +17,6 @@ from vibecoder.api.v1.problems import ApiProblem
 from vibecoder.domain.accounts import api_keys, auth
 from vibecoder.domain.accounts.api_keys import Principal
 from vibecoder.infra.db import session_scope
-from vibecoder.infra.redis_client import get_redis
 from vibecoder.settings import get_settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -74,9 +73,7 @@ def check_csrf(request: Request) -> None:
 
 
 def _limit(subject: str, limit: int) -> None:
-    api_keys.check_rate(
-        redis_client=get_redis(), subject=subject, limit=limit, window_seconds=RATE_WINDOW_SECONDS
-    )
+    api_keys.check_rate(subject=subject, limit=limit, window_seconds=RATE_WINDOW_SECONDS)
 
 
 def _resolve(

@@ -6,6 +6,8 @@ queue (workers/agent.py), exactly as `python -m vibecoder build --worker` does.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from sqlmodel import Session, select
 
 from vibecoder.builder import engine
@@ -161,7 +163,7 @@ def latest_run_id(public_id: str) -> str | None:
     """The run of the project's newest event, so a reloaded page follows the run under way."""
     from vibecoder.builder.runtime import EVENTS
 
-    newest = get_redis().xrevrange(EVENTS.format(public_id), count=1)
+    newest = cast(list[Any], get_redis().xrevrange(EVENTS.format(public_id), count=1))
     if not newest:
         return None
     import json

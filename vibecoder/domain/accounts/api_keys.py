@@ -13,11 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import redis
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from vibecoder.errors import NotFound, RateLimited, ValidationFailed
+from vibecoder.errors import NotFound, ValidationFailed
 from vibecoder.infra import ratelimit
 from vibecoder.models.users import ApiKey, User
 
@@ -153,15 +152,12 @@ def user_for_api_key(*, session: Session, key: str | None) -> User | None:
     return principal.user if principal else None
 
 
-def check_rate(*, redis_client: redis.Redis, subject: str, limit: int, window_seconds: int) -> None:
-    """The one place API limits are counted (per key, per signed-in user, or per address).
-
-    Goes through infra.ratelimit, so when that becomes atomic every API limit follows.
-    """
-    bucket = f"api:rate:{subject}"
-    if ratelimit.hit(redis_client, bucket, window_seconds=window_seconds) > limit:
-        raise RateLimited(
-            "rate_limited",
-            f"Too many requests: at most {limit} every {window_seconds} s. Slow down.",
-            retry_after=ratelimit.retry_after(redis_client, bucket),
-        )
+def check_rate(*, subject: str, limit: int, window_seconds: int) -> None:
+    """The one place API limits are counted (per key, per signed-in user, or per address),
+    atomically on Redis through infra.ratelimit (the `limits` library)."""
+    ratelimit.check(
+        "api",
+        subject,
+        limit=f"{limit}/{window_seconds} second",
+        message=f"Too many requests: at most {limit} every {window_seconds} s. Slow down.",
+    )

@@ -51,7 +51,7 @@ def creator_profile(*, session: Session, username: str) -> CreatorProfile:
         links=[str(link) for link in (profile.links if profile else [])][:10],
         member_since=dates.local(user.created_at, None, dates.MONTH),
         total_sales=int(sales),
-        rating_avg=round(float(rating_weighted) / rating_count, 2) if rating_count else 0.0,
+        rating_avg=round(float(rating_weighted) / rating_count, 1) if rating_count else 0.0,
         rating_count=int(rating_count),
         reputation=reputation.seller_reputation(session=session, seller_id=user.id),
         listing_count=int(listings),

@@ -50,6 +50,8 @@ class ReviewEntry(BaseModel):
     reviewer: str
     date: str
     seller_reply: str
+    # The reviewer holds a paid purchase of the listing (a refund takes the mark away).
+    verified_buyer: bool = False
 
 
 class ListingView(BaseModel):
@@ -69,6 +71,8 @@ class ListingView(BaseModel):
     seller_reputation: int
     rating_avg: float
     rating_count: int
+    # One decimal everywhere ("4.2"); empty when there are no reviews yet.
+    rating_label: str
     sales_count: int
     is_owner: bool
     latest_version_id: int | None
@@ -78,8 +82,7 @@ class ListingView(BaseModel):
     default_file: str
     ai_model: str
     ai_provider: str
-    ai_tokens_in: int
-    ai_tokens_out: int
+    ai_tokens: str  # "1,200 in · 3,400 out", or "4,600 total" when only a total was recorded
     ai_temperature: str
     ai_generated: str
     prompts: list[PromptEntry]
@@ -110,6 +113,20 @@ def file_entries(files: list[VersionFile]) -> list[FileEntry]:
     ]
 
 
+def rating_label(avg: float, count: int) -> str:
+    return f"{avg:.1f}" if count else ""
+
+
+def tokens_label(meta: AiMetadata | None) -> str:
+    if meta is None:
+        return ""
+    if meta.token_input or meta.token_output:
+        return f"{meta.token_input:,} in · {meta.token_output:,} out"
+    if meta.token_total is not None:
+        return f"{meta.token_total:,} total"
+    return "not recorded"
+
+
 def listing_view(*, session: Session, slug: str, viewer: User | None) -> ListingView:
     listing: Listing = catalog.get_listing_for_viewer(session=session, slug=slug, viewer=viewer)
     seller = session.get(User, listing.seller_id)
@@ -123,7 +140,9 @@ def listing_view(*, session: Session, slug: str, viewer: User | None) -> Listing
     meta = session.get(AiMetadata, latest.id) if latest else None
     from vibecoder.domain.sandbox_runs.runs import latest_test_runs, test_label
 
-    test_runs = latest_test_runs(session=session, version_ids=[v.id for v in versions])
+    test_runs = latest_test_runs(
+        session=session, version_ids=[v.id for v in versions if v.id is not None]
+    )
     breakdown = rating_breakdown(session=session, listing_id=listing.id)
     return ListingView(
         id=listing.id,
@@ -145,6 +164,7 @@ def listing_view(*, session: Session, slug: str, viewer: User | None) -> Listing
         ),
         rating_avg=listing.rating_avg,
         rating_count=listing.rating_count,
+        rating_label=rating_label(listing.rating_avg, listing.rating_count),
         sales_count=listing.sales_count,
         is_owner=is_owner,
         latest_version_id=latest.id if latest else None,
@@ -172,8 +192,7 @@ def listing_view(*, session: Session, slug: str, viewer: User | None) -> Listing
         default_file=default_file([f.path for f in files if not f.is_binary]),
         ai_model=meta.model if meta else "",
         ai_provider=meta.provider if meta else "",
-        ai_tokens_in=meta.token_input if meta else 0,
-        ai_tokens_out=meta.token_output if meta else 0,
+        ai_tokens=tokens_label(meta),
         ai_temperature="" if not meta or meta.temperature is None else f"{meta.temperature:g}",
         ai_generated=dates.local(meta.generated_at if meta else None, None, dates.DATE),
         prompts=[PromptEntry(**entry) for entry in (meta.prompt_history if meta else [])],
@@ -190,8 +209,21 @@ def reviews_page(
     total = session.exec(
         select(func.count()).select_from(Review).where(Review.listing_id == listing_id)
     ).one()
+    from sqlalchemy import exists
+
+    from vibecoder.models.commerce import Purchase, PurchaseStatus
+
+    paid = (
+        exists()
+        .where(
+            Purchase.buyer_id == Review.buyer_id,
+            Purchase.listing_id == Review.listing_id,
+            Purchase.status == PurchaseStatus.paid,
+        )
+        .label("verified")
+    )
     rows = session.exec(
-        select(Review, User.username)
+        select(Review, User.username, paid)
         .join(User, User.id == Review.buyer_id)
         .where(Review.listing_id == listing_id)
         .order_by(Review.created_at.desc(), Review.id.desc())
@@ -206,8 +238,9 @@ def reviews_page(
             reviewer=username,
             date=dates.local(review.created_at, None, dates.DATE),
             seller_reply=review.seller_reply or "",
+            verified_buyer=bool(verified),
         )
-        for review, username in rows
+        for review, username, verified in rows
     ]
     return entries, int(total)
 

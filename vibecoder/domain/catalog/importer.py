@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from sqlmodel import Session, select
 
 from vibecoder.domain.accounts import auth
-from vibecoder.domain.catalog import archive
+from vibecoder.domain.catalog import archive, covers
 from vibecoder.domain.catalog import files as listing_files
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.errors import ServiceError
@@ -31,6 +31,9 @@ from vibecoder.models.users import Profile, Role, User
 # vibecoder/seed_data (this module moved into domain/catalog/: two levels up, not one).
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed_data"
 PRICING_ALIASES = {"subscription": "subscription_monthly"}
+# Exporters write SPDX ids ("MIT", "Apache-2.0") and ISO 4217 codes ("USD"); our values are the
+# lower-case forms, so any case is accepted.
+LICENSE_ALIASES = {"apache2": "apache-2.0", "apache-2": "apache-2.0", "apache 2.0": "apache-2.0"}
 
 
 class ImportRecord(BaseModel):
@@ -48,6 +51,12 @@ class ImportRecord(BaseModel):
     changelog: str = ""
     files: dict[str, str]
     ai_metadata: dict[str, Any] | None = None
+
+    @field_validator("license", "currency", "pricing")
+    @classmethod
+    def _case_insensitive(cls, value: str) -> str:
+        value = value.strip().lower()
+        return LICENSE_ALIASES.get(value, value)
 
     @field_validator("files")
     @classmethod
@@ -78,6 +87,13 @@ class ImportRecord(BaseModel):
         if isinstance(usage, dict):
             meta.setdefault("token_input", int(usage.get("input", 0) or 0))
             meta.setdefault("token_output", int(usage.get("output", 0) or 0))
+            if usage.get("total") is not None:
+                meta.setdefault("token_total", int(usage["total"]))
+        elif isinstance(usage, int | float) and not isinstance(usage, bool):
+            # The seed schema's `token_usage: 1234` is a total with no in/out split.
+            meta.setdefault("token_total", int(usage))
+        else:
+            raise ValueError("ai_metadata.token_usage must be an integer or {input, output}")
         return meta
 
 
@@ -113,7 +129,8 @@ def ensure_seller(
 ) -> User:
     user = auth.get_user_by_email(session=session, email=email)
     if user is None:
-        # A random password nobody knows: the seller signs in after a password reset by an admin.
+        # A random password nobody knows: the seller chooses one with "Forgot your password?"
+        # (the operator vouches for the address, so it starts verified).
         user = auth.register(
             session=session,
             email=email,
@@ -257,6 +274,7 @@ def _read_files(files_dir: Path) -> dict[str, str]:
 def import_seed_catalog() -> dict[str, int]:
     """Sellers, listings (each version published), buyers and their reviews from seed_data/."""
     from vibecoder.domain.catalog.reviews import upsert_review
+    from vibecoder.domain.commerce import ledger
     from vibecoder.infra.db import session_scope
     from vibecoder.models.commerce import Purchase, PurchaseStatus
 
@@ -314,6 +332,16 @@ def import_seed_catalog() -> dict[str, int]:
                     published_at=now - timedelta(days=days_ago),
                 )
             listing = session.exec(select(Listing).where(Listing.slug == spec["slug"])).one()
+            if listing.cover_image_sha is None:
+                # Cards sell with a picture: the demo catalog gets generated title covers.
+                covers.set_cover(
+                    session=session,
+                    seller=seller,
+                    listing_id=listing.id,
+                    stream=io.BytesIO(
+                        covers.generated_cover(title=listing.title, category=listing.category)
+                    ),
+                )
             counts["listings"] += 1
             for review in spec.get("reviews", []):
                 buyer = auth.get_user_by_email(
@@ -325,20 +353,32 @@ def import_seed_catalog() -> dict[str, int]:
                     password=secrets.token_urlsafe(24) + "aA1!",
                 )
                 purchase_at = now - timedelta(days=int(review.get("days_ago", 1)) + 1)
-                session.add(
-                    Purchase(
-                        buyer_id=buyer.id,
-                        listing_id=listing.id,
-                        status=PurchaseStatus.paid,
-                        amount_cents=listing.price_cents,
-                        currency=listing.currency,
-                        gateway="seed",
-                        idempotency_key=f"seed:{buyer.id}:{listing.id}",
-                        created_at=purchase_at,
-                        paid_at=purchase_at,
-                    )
+                purchase = Purchase(
+                    buyer_id=buyer.id,
+                    listing_id=listing.id,
+                    status=PurchaseStatus.paid,
+                    amount_cents=listing.price_cents,
+                    currency=listing.currency,
+                    gateway="seed",
+                    idempotency_key=f"seed:{buyer.id}:{listing.id}",
+                    created_at=purchase_at,
+                    paid_at=purchase_at,
                 )
+                session.add(purchase)
                 session.flush()
+                # A demo sale is booked like a real one, so admin GMV and seller balances add up.
+                ledger.record_sale(
+                    session=session,
+                    purchase=purchase,
+                    seller_id=listing.seller_id,
+                    gross_cents=purchase.amount_cents,
+                    currency=purchase.currency,
+                    source_ref=f"seed:{purchase.id}",
+                    payment_ref=None,
+                    transferred=False,
+                    description=f"Demo sale of {listing.title}",
+                    at=purchase_at,
+                )
                 upsert_review(
                     session=session,
                     buyer=buyer,

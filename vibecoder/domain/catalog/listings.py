@@ -137,6 +137,7 @@ class AiMetadataInput(BaseModel):
     prompt_history: list[dict] = Field(default_factory=list, max_length=500)
     token_input: int = Field(default=0, ge=0)
     token_output: int = Field(default=0, ge=0)
+    token_total: int | None = Field(default=None, ge=0)
     temperature: float | None = Field(default=None, ge=0, le=2)
     generated_at: datetime | None = None
 
@@ -405,6 +406,9 @@ def publish_version(
     now: datetime | None = None,
 ) -> ListingVersion:
     """Publish a version: it becomes latest if it is the highest, and the listing goes live."""
+    from vibecoder.domain.accounts.email_links import require_verified_email
+
+    require_verified_email(seller)
     version = session.get(ListingVersion, version_id)
     if version is None:
         raise NotFound("version_not_found", "No such version.")
@@ -445,6 +449,9 @@ def publish_version(
 
 
 def publish_listing(*, session: Session, seller: User, listing_id: int) -> Listing:
+    from vibecoder.domain.accounts.email_links import require_verified_email
+
+    require_verified_email(seller)
     listing = get_own_listing(session=session, seller=seller, listing_id=listing_id, lock=True)
     if listing.status == ListingStatus.taken_down:
         raise PermissionDenied("taken_down", "This listing was taken down by moderation.")

@@ -45,3 +45,28 @@ def _prerelease_key(parts: tuple[str, ...]) -> tuple:
 def sort_key(text: str) -> tuple:
     version = parse(text)
     return (version.major, version.minor, version.patch, _prerelease_key(version.prerelease))
+
+
+def next_patch(existing: list[str]) -> str:
+    """The version an editor pre-fills: the highest existing release with patch + 1."""
+    valid = [v for v in existing if _SEMVER.match(v.strip())]
+    if not valid:
+        return "1.0.0"
+    top = parse(max(valid, key=sort_key))
+    # 1.2.0-beta.1 is followed by 1.2.0 itself; a release by its next patch.
+    if top.prerelease:
+        return f"{top.major}.{top.minor}.{top.patch}"
+    return f"{top.major}.{top.minor}.{top.patch + 1}"
+
+
+def below_latest(candidate: str, existing: list[str]) -> str | None:
+    """The highest existing version when `candidate` sorts below it (a likely typo), else None."""
+    try:
+        key = sort_key(candidate)
+    except ValueError:
+        return None
+    valid = [v for v in existing if _SEMVER.match(v.strip())]
+    if not valid:
+        return None
+    top = max(valid, key=sort_key)
+    return top if key < sort_key(top) else None

@@ -219,11 +219,11 @@ def begin_checkout(*, buyer_id: int, listing_id: int) -> CheckoutStart:
             url = attach_gateway_session(session=session, attempt_id=attempt_id)
     except GatewayError as exc:
         with session_scope() as session:
-            attempt = session.get(CheckoutAttempt, attempt_id)
-            if attempt is not None and attempt.status == CheckoutStatus.open:
-                attempt.status = CheckoutStatus.failed
-                attempt.last_error = exc.message[:300]
-                session.add(attempt)
+            failed = session.get(CheckoutAttempt, attempt_id)
+            if failed is not None and failed.status == CheckoutStatus.open:
+                failed.status = CheckoutStatus.failed
+                failed.last_error = exc.message[:300]
+                session.add(failed)
                 session.exec(
                     update(Purchase)
                     .where(Purchase.id == purchase_id, Purchase.status == PurchaseStatus.pending)
@@ -327,7 +327,7 @@ def dummy_checkout_view(
         status=status,
         listing_title=listing.title,
         amount=format_amount(attempt.amount_cents, attempt.currency)
-        + (" / " + terms(listing)[3] if attempt.mode == "subscription" else ""),
+        + (" / " + (terms(listing)[3] or "") if attempt.mode == "subscription" else ""),
         mode=attempt.mode,
         buyer_email=buyer.email,
         cancel_url=f"{settings.public_url}/listing/{listing.slug}",

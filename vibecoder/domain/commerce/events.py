@@ -42,9 +42,9 @@ def record_event(
         .returning(ProcessedWebhookEvent.id)
     ).first()
     if inserted is not None:
-        row_id = int(inserted[0])
-        dispatch.send(PROCESS_TASK, row_id, session=session)
-        return row_id, True
+        new_id = int(inserted[0])
+        dispatch.send(PROCESS_TASK, new_id, session=session)
+        return new_id, True
     row_id, status = session.exec(
         select(ProcessedWebhookEvent.id, ProcessedWebhookEvent.status).where(
             ProcessedWebhookEvent.gateway == gateway, ProcessedWebhookEvent.event_id == event_id

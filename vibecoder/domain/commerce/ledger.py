@@ -92,8 +92,11 @@ def record_sale(
     transferred: bool,
     description: str,
     fee_percent: float | None = None,
+    at: datetime | None = None,
 ) -> bool:
-    """Book a payment (a one-time sale or one subscription invoice); False if already booked."""
+    """Book a payment (a one-time sale or one subscription invoice); False if already booked.
+
+    `at` back-dates the rows (the demo catalog's purchases happened days ago)."""
     if gross_cents <= 0:
         return False
     fee = platform_fee(gross_cents, fee_percent)
@@ -104,6 +107,7 @@ def record_sale(
         "gateway": purchase.gateway,
         "purchase_id": purchase.id,
         "payment_ref": payment_ref,
+        "at": at,
     }
     if not book(
         kind=LedgerKind.sale,
@@ -351,6 +355,9 @@ class PayoutRequest:
 
 def request_payout(*, session: Session, seller: User, currency: str) -> PayoutRequest:
     """Move the whole unpaid balance in one currency into a processing payout."""
+    from vibecoder.domain.accounts.email_links import require_verified_email
+
+    require_verified_email(seller)
     currency = currency.lower()
     # One payout request at a time per seller: lock the seller row while summing.
     session.exec(select(User.id).where(User.id == seller.id).with_for_update()).one()

@@ -21,6 +21,9 @@ def start_payout_onboarding(*, session: Session, seller: User) -> str:
     """Create the seller's connected account if needed and return where to finish onboarding."""
     if seller.role not in (Role.seller, Role.admin):
         raise PermissionDenied("not_a_seller", "Become a seller first.")
+    from vibecoder.domain.accounts.email_links import require_verified_email
+
+    require_verified_email(seller)
     gateway = get_gateway()
     settings = get_settings()
     account = session.exec(

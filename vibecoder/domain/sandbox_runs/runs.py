@@ -272,8 +272,10 @@ def has_lease(redis_client: redis.Redis, public_id: str) -> bool:
 
 def execute_run(
     *, session: Session, redis_client: redis.Redis, public_id: str, stdin: str
-) -> SandboxRun:
-    """Worker side: run (or re-run, if redelivered) a queued sandbox run and store the result."""
+) -> SandboxRun | None:
+    """Worker side: run (or re-run, if redelivered) a queued sandbox run and store the result.
+
+    None when the run does not exist (its listing was deleted since)."""
     import sandbox
     from sandbox.errors import SandboxBusy, SandboxUnavailable
     from sandbox.models import RunRequest

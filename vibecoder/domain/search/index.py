@@ -103,11 +103,11 @@ def reindex(
     Every status is indexed, not only published ones: a listing that goes live later is searchable
     at once, and archived ones keep a vector for their buyers' "similar" suggestions.
     """
-    with session_factory() as session:  # type: ignore[attr-defined]
+    with session_factory() as session:
         ids = list(session.exec(select(Listing.id).order_by(Listing.id)))
     summary = ReindexSummary(total=len(ids))
     for batch in _batches(ids, batch_size):
-        with session_factory() as session:  # type: ignore[attr-defined]
+        with session_factory() as session:
             todo: list[tuple[int, str, str]] = []
             for listing in session.exec(select(Listing).where(Listing.id.in_(batch))):
                 text = listing_document(session=session, listing=listing)
@@ -117,7 +117,7 @@ def reindex(
             vectors = embeddings.encode([text for _, text, _ in todo]) if todo else []
             for (listing_id, _, sha), vector in zip(todo, vectors, strict=True):
                 _store(session, listing_id, vector, sha)
-            session.commit()  # type: ignore[attr-defined]
+            session.commit()
         summary.embedded += len(todo)
         summary.unchanged += len(batch) - len(todo)
         if progress:

@@ -17,6 +17,7 @@ import base64
 import hashlib
 import re
 import unicodedata
+from typing import cast
 
 import numpy as np
 import redis
@@ -27,7 +28,7 @@ from sqlmodel import Session, select
 from vibecoder.domain.catalog.browse import BrowseFilters, apply_filters
 from vibecoder.domain.catalog.cards import ListingCard, card_query, to_card
 from vibecoder.domain.catalog.listings import slugify
-from vibecoder.domain.search import embeddings
+from vibecoder.domain.search import embeddings, typos
 from vibecoder.errors import ValidationFailed
 from vibecoder.models.catalog import Listing, ListingStatus
 from vibecoder.settings import get_settings
@@ -52,6 +53,11 @@ MAX_TERMS = 16
 # Matched rows ranked per full-text tier (see _keyword_ids).
 KEYWORD_POOL = 500
 EXACT_BOOST = 1.0
+# The relevance floor (docs/search.md): a query gets results only when something matches it
+# well: an exact title, a listing with at least half of its words, or a neighbour at least this
+# similar. On the demo catalog nonsense peaks at 0.33 ("quantum blockchain toaster firmware")
+# while the weakest real single-concept query measured 0.39.
+STRONG_SIMILARITY = 0.36
 CACHE_PREFIX = "vibecoder:search:qvec:v1:"
 
 _TERM = re.compile(r"[0-9a-z]+")
@@ -77,6 +83,8 @@ class SearchResults(BaseModel):
     query: str
     hits: list[SearchHit]
     total: int
+    # The query as searched after per-word typo correction, when it differs.
+    corrected: str | None = None
 
 
 def normalize_query(raw: str) -> str:
@@ -98,12 +106,12 @@ def query_embedding(*, redis_client: redis.Redis, query: str) -> tuple[list[floa
     key = CACHE_PREFIX + hashlib.sha256(query.encode()).hexdigest()
     cached = redis_client.get(key)
     if cached:
-        vector = np.frombuffer(base64.b64decode(cached), dtype=np.float32)
-        return vector.tolist(), True
+        stored = np.frombuffer(base64.b64decode(cast("str | bytes", cached)), dtype=np.float32)
+        return stored.tolist(), True
     [vector] = embeddings.encode([query])
     packed = base64.b64encode(np.asarray(vector, dtype=np.float32).tobytes()).decode()
     redis_client.set(key, packed, ex=get_settings().query_embedding_ttl_seconds)
-    return vector, False
+    return vector.tolist(), False
 
 
 def _terms(query: str) -> list[str]:
@@ -285,9 +293,13 @@ def search(
     """The ranking shared by the search page, GET /api/search and `vibecoder search`."""
     _check_limit(limit, offset)
     normalized = normalize_query(query)
-    vector, _cached = query_embedding(redis_client=redis_client, query=normalized)
     filters = filters or BrowseFilters()
-    ranked = rank(session=session, query=normalized, vector=vector, filters=filters)
+    corrected = typos.correct(session, normalized)
+    searched = corrected or normalized
+    vector, _cached = query_embedding(redis_client=redis_client, query=searched)
+    ranked = rank(session=session, query=searched, vector=vector, filters=filters)
+    if ranked and not _relevant_enough(session, searched, vector, ranked, filters):
+        ranked = []
     page = ranked[offset : offset + limit]
     names = {
         listing_id: (slug, title)
@@ -301,7 +313,47 @@ def search(
         SearchHit(slug=names[i][0], title=names[i][1], score=score, matched=matched)
         for i, score, matched in page
     ]
-    return SearchResults(query=normalized, hits=hits, total=len(ranked))
+    return SearchResults(query=normalized, hits=hits, total=len(ranked), corrected=corrected)
+
+
+_COVERAGE_SQL = text(
+    "SELECT coalesce(max(("
+    "  SELECT count(*) FROM unnest(CAST(:terms AS text[])) AS t(term)"
+    "  WHERE l.search_vector @@ plainto_tsquery('english', t.term)"
+    ")), 0) FROM listings AS l WHERE l.id = ANY(CAST(:ids AS integer[]))"
+)
+_CONTENT_TERMS_SQL = text(
+    "SELECT count(*) FROM unnest(CAST(:terms AS text[])) AS t(term)"
+    " WHERE numnode(plainto_tsquery('english', t.term)) > 0"
+)
+
+
+def _relevant_enough(
+    session: Session,
+    query: str,
+    vector: list[float] | None,
+    ranked: list[tuple[int, float, list[str]]],
+    filters: BrowseFilters,
+) -> bool:
+    """The relevance floor: without one good match, a nonsense query says "no results" rather
+    than listing whatever happens to be least far away."""
+    if ranked[0][1] >= EXACT_BOOST:
+        return True
+    terms = _terms(query)
+    keyword_ids = [i for i, _, matched in ranked[:CANDIDATES] if "keyword" in matched]
+    if terms and keyword_ids:
+        content = session.exec(_CONTENT_TERMS_SQL, params={"terms": terms}).one()[0]
+        covered = session.exec(_COVERAGE_SQL, params={"terms": terms, "ids": keyword_ids}).one()[0]
+        if content and covered * 2 >= content:
+            return True
+    if vector is None:
+        return False
+    if nearest_ids(session, vector, filters, limit=1, min_similarity=STRONG_SIMILARITY):
+        return True
+    # Two independent signals agreeing: the nearest listing by meaning also has query words
+    # ("classic arcade game logic" -> a game engine at 0.25, matched on "game").
+    top = nearest_ids(session, vector, filters, limit=1)
+    return bool(top) and top[0] in keyword_ids
 
 
 def result_cards(*, session: Session, hits: list[SearchHit]) -> list[SearchResultCard]:
