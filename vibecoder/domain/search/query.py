@@ -111,7 +111,7 @@ def query_embedding(*, redis_client: redis.Redis, query: str) -> tuple[list[floa
     [vector] = embeddings.encode([query])
     packed = base64.b64encode(np.asarray(vector, dtype=np.float32).tobytes()).decode()
     redis_client.set(key, packed, ex=get_settings().query_embedding_ttl_seconds)
-    return vector.tolist(), False
+    return vector, False
 
 
 def _terms(query: str) -> list[str]:
