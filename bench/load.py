@@ -50,8 +50,11 @@ CATEGORIES = ["CLI tools", "Web components", "APIs", "Data scripts", "Utilities"
 QUERIES = ["csv", "markdown table", "rate limiter", "image resize", "todo app", "webhooks"]
 
 
-def _final(update: dict) -> bool:
-    return bool(update.get("final"))
+def _assigned(state: str, var: str):
+    """Done when the handler assigns `var` (Reflex sends an assigned var even if unchanged):
+    each handler below assigns it as its last step. Updates carry no 'final' flag any more."""
+    key = f"{var}_rx_state_"
+    return lambda update: key in _delta(update, state)
 
 
 class Stats:
@@ -75,27 +78,40 @@ async def _timed(stats: Stats, action: str, coro) -> dict | None:
         return None
 
 
-async def _navigate(client: ReflexClient, stats: Stats, action: str, path: str, events) -> dict:
-    """A client-side navigation: the route's on_load events, each to its final update."""
+async def _navigate(
+    client: ReflexClient, stats: Stats, action: str, path: str, event: tuple, done
+) -> dict:
+    """A client-side navigation or a click: the route's event, timed to the update ending it."""
     client.path = path
     client.query = {"slug": path.rsplit("/", 1)[-1]} if path.startswith("/listing/") else {}
-    last: dict = {}
-    started = time.perf_counter()
-    for name, payload in events:
-        await client.send(name, payload)
-        while True:
-            _, update = await client.updates.get()
-            last.update(_delta(update, LISTING))
-            if _final(update):
-                break
-    stats.ok(action, time.perf_counter() - started)
-    return last
+    seen: dict = {}
+
+    def finished(update: dict) -> bool:
+        seen.update(_delta(update, LISTING))
+        return done(update)
+
+    name, payload = event
+    stats.ok(action, await client.call(name, payload, done=finished, timeout=TIMEOUT))
+    return seen
 
 
 async def _iteration(client: ReflexClient, stats: Stats, slugs: list[str], rng) -> None:
-    await _timed(stats, "home", _navigate(client, stats, "home", "/", [(f"{HOME}.load", {})]))
     await _timed(
-        stats, "browse", _navigate(client, stats, "browse", "/browse", [(f"{BROWSE}.load", {})])
+        stats,
+        "home",
+        _navigate(client, stats, "home", "/", (f"{HOME}.load", {}), _assigned(HOME, "loaded")),
+    )
+    await _timed(
+        stats,
+        "browse",
+        _navigate(
+            client,
+            stats,
+            "browse",
+            "/browse",
+            (f"{BROWSE}.load", {}),
+            _assigned(BROWSE, "total"),
+        ),
     )
     await _timed(
         stats,
@@ -105,7 +121,8 @@ async def _iteration(client: ReflexClient, stats: Stats, slugs: list[str], rng) 
             stats,
             "browse_filter",
             "/browse",
-            [(f"{BROWSE}.set_category", {"value": rng.choice(CATEGORIES)})],
+            (f"{BROWSE}.set_category", {"value": rng.choice(CATEGORIES)}),
+            _assigned(BROWSE, "total"),
         ),
     )
     client.path = "/search"
@@ -123,7 +140,14 @@ async def _iteration(client: ReflexClient, stats: Stats, slugs: list[str], rng) 
     loaded = await _timed(
         stats,
         "listing",
-        _navigate(client, stats, "listing", f"/listing/{slug}", [(f"{LISTING}.load", {})]),
+        _navigate(
+            client,
+            stats,
+            "listing",
+            f"/listing/{slug}",
+            (f"{LISTING}.load", {}),
+            _assigned(LISTING, "listing"),
+        ),
     )
     listing = (loaded or {}).get("listing_rx_state_") or {}
     path = listing.get("default_file") or ""
@@ -136,7 +160,8 @@ async def _iteration(client: ReflexClient, stats: Stats, slugs: list[str], rng) 
                 stats,
                 "code_tab",
                 f"/listing/{slug}",
-                [(f"{LISTING}.open_file", {"path": path})],
+                (f"{LISTING}.open_file", {"path": path}),
+                _assigned(LISTING, "code"),
             ),
         )
 
@@ -160,7 +185,14 @@ async def _sign_in_and_library(base: str, backend: str, email: str, stats: Stats
         await _timed(
             stats,
             "library",
-            _navigate(client, stats, "library", "/library", [(f"{LIBRARY}.load", {})]),
+            _navigate(
+                client,
+                stats,
+                "library",
+                "/library",
+                (f"{LIBRARY}.load", {}),
+                _assigned(LIBRARY, "total"),
+            ),
         )
     except Exception:
         stats.fail("library")
