@@ -124,6 +124,39 @@ def relevance(session_factory) -> dict:
     }
 
 
+def model_only() -> dict:
+    """Documents/s of each runtime on the seed listings' texts (no database): 512 documents
+    (the 40 seed listings' texts, numbered), batches of 32, after one warm-up batch."""
+    import json
+
+    from vibecoder.domain.search import embeddings
+    from vibecoder.settings import PROJECT_ROOT
+
+    seeds = sorted((PROJECT_ROOT / "vibecoder" / "seed_data" / "listings").glob("*/listing.json"))
+    docs = []
+    for path in seeds:
+        data = json.loads(path.read_text())
+        docs.append(
+            embeddings.listing_text(
+                title=data.get("title", ""),
+                summary=data.get("summary", ""),
+                description=data.get("description", ""),
+                category=data.get("category", ""),
+                technologies=data.get("technologies", []),
+                file_names=[],
+            )
+        )
+    texts = [docs[i % len(docs)] + f" v{i}" for i in range(512)]
+    out = {}
+    for name in BACKENDS:
+        use_backend(name)
+        embeddings.encode(texts[:32])
+        start = time.perf_counter()
+        embeddings.encode(texts, batch_size=32)
+        out[name] = round(len(texts) / (time.perf_counter() - start), 1)
+    return out
+
+
 def use_backend(name: str) -> None:
     """Point the embedding module at one runtime (env + settings), loaded on the next encode."""
     from vibecoder.domain.search import embeddings
@@ -256,6 +289,15 @@ def latency_and_recall(session_factory, rows: int) -> dict:
 
 
 def main() -> None:
+    if os.environ.get("BENCH_SEARCH_MODEL_ONLY"):
+        rates = model_only()
+        path = write_result("search_model_only", {"documents_per_second": rates})
+        print_table(
+            "Embedding model alone, 512 seed documents, batch 32",
+            [(name, f"{rate} documents/s") for name, rate in rates.items()],
+        )
+        print(f"\nresult: {path}")
+        return
     tmp = Path(tempfile.mkdtemp(prefix="bench-search-"))
     start_services(tmp / "data")
     try:
