@@ -24,7 +24,7 @@ prod-local: system-deps-prod bootstrap
 
 # The tests run the production topology too (tests/resilience) and validate docker-compose.yml.
 test: system-deps-test bootstrap
-	$(PY) -m pytest tests -p no:cacheprovider
+	$(PY) -m pytest tests -p no:cacheprovider --durations=25
 
 # Debian packages pip and npm cannot bring: chromium (the builder's shadow render), bubblewrap and
 # libseccomp2 (the sandbox). Installed with apt-get when run as root, else one line saying how.

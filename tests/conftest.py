@@ -29,6 +29,27 @@ for _var in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "ANTHROPIC_API_KEY", 
     os.environ.pop(_var, None)
 
 
+# Suites that start long-lived processes run last, each once the one before is done: the live
+# app (e2e, and the browser security checks on it) would otherwise keep its Postgres, Redis,
+# Celery and Reflex busy on the same 2 cores through every integration test.
+_SUITE_ORDER = {"unit": 0, "sandbox": 1, "integration": 2, "security": 3, "e2e": 4, "resilience": 5}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Each suite ends with its shutdown check (it stops the live app or the topology)."""
+    tests_dir = Path(__file__).parent
+
+    def rank(item) -> tuple[int, int]:
+        suite = item.path.relative_to(tests_dir).parts[0] if tests_dir in item.path.parents else ""
+        order = _SUITE_ORDER.get(suite, 0)
+        if "live_app" in getattr(item, "fixturenames", ()):
+            order = _SUITE_ORDER["e2e"]
+        return order, int(item.path.name == "test_zz_shutdown.py")
+
+    items.sort(key=rank)  # stable: collection order within a suite
+
+
 @pytest.fixture(scope="session")
 def services(tmp_path_factory):
     """Embedded Postgres and Redis for this test session, migrated to head."""
@@ -83,6 +104,10 @@ def db(services):
     from vibecoder.infra.db import get_engine
     from vibecoder.infra.redis_client import get_redis
 
+    # Redis first: it is also the Celery broker, so the worker stops picking up the previous
+    # test's queued tasks (a seeded catalog queues dozens) and only those in flight can hold
+    # row locks against the TRUNCATE.
+    get_redis().flushdb()
     _truncate_all()
     get_redis().flushdb()
     with Session(get_engine(), expire_on_commit=False) as session:

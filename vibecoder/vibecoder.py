@@ -9,7 +9,12 @@ from vibecoder.api.security import SecurityMiddleware
 from vibecoder.components.analytics import dashboard_nav_link
 from vibecoder.components.buy_button import buy_button
 from vibecoder.components.errors import backend_exception_handler
-from vibecoder.components.layout import enable_feature, register_nav_link, register_nav_widget
+from vibecoder.components.layout import (
+    enable_feature,
+    register_menu_link,
+    register_nav_link,
+    register_nav_widget,
+)
 from vibecoder.components.notifications_bell import notifications_bell
 from vibecoder.components.report_listing import report_listing
 from vibecoder.components.sandbox_panel import sandbox_panel
@@ -35,7 +40,7 @@ from vibecoder.pages import (
 from vibecoder.settings import get_settings
 from vibecoder.state.account import AccountState
 from vibecoder.state.admin import AdminState
-from vibecoder.state.auth import SignInState, SignUpState
+from vibecoder.state.auth import AuthState, SignInState, SignUpState
 from vibecoder.state.browse import BrowseState
 from vibecoder.state.build import BuildListState, BuildProjectState
 from vibecoder.state.build_preview import BuildPreviewState
@@ -74,9 +79,11 @@ register_nav_link("Build", "/build")
 register_nav_widget(notifications_bell)
 # Seller analytics: the Dashboard link (sellers only) beside the bell.
 register_nav_widget(dashboard_nav_link)
+register_menu_link("Dashboard", "/dashboard", AuthState.is_seller)
 # Moderation: "Report listing" on listing pages, the admin area and its nav link (admins only).
 listing.ACTION_SLOTS.append(report_listing)
 register_nav_widget(admin.admin_nav_link)
+register_menu_link("Admin", "/admin", AuthState.is_admin)
 
 app = rx.App(
     # The API routes, then one security middleware around everything (API, websocket, preview).

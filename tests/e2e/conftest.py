@@ -68,6 +68,27 @@ class LiveApp:
             self._engine = create_engine(self.database_url)
         return self._engine
 
+    def run_python(self, code: str) -> str:
+        """Run `code` in a new interpreter wired to this app's services, as the app's own
+        processes are: what it commits enqueues work on the app's broker, not on the test
+        session's (or on none). Returns what it printed."""
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+        env.update(
+            DATABASE_URL=self.database_url,
+            REDIS_URL=self.redis_url,
+            VIBECODER_DATA_DIR=str(self.data_dir),
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stdout
+
     def log_tail(self, chars: int = 4000) -> str:
         return self.log_path.read_text(errors="replace")[-chars:]
 
@@ -160,6 +181,22 @@ def live_app(tmp_path_factory) -> LiveApp:
     log.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test leaves a screenshot of every open tab in artifacts/failures."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed or "browser" not in _shared:
+        return
+    failures = ARTIFACTS / "failures"
+    failures.mkdir(parents=True, exist_ok=True)
+    for i, context in enumerate(_shared["browser"].contexts):
+        for j, tab in enumerate(context.pages):
+            with contextlib.suppress(Exception):
+                name = f"{item.name}-{i}-{j}.png".replace("/", "_")
+                tab.screenshot(path=str(failures / name), full_page=True, timeout=10_000)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -186,8 +223,30 @@ def page(browser, live_app):
 
 
 def wait_for_app(page) -> None:
-    """Reflex hydrates over a websocket after the HTML arrives; wait until it is connected."""
+    """Reflex hydrates over a websocket after the HTML arrives, and again after each client-side
+    navigation: wait until the backend has loaded the page in the address bar (the marker every
+    page carries, vibecoder/components/layout.py). A field filled before that can be emptied by
+    the re-render, and a required field left empty blocks the form's submit."""
     page.wait_for_load_state("networkidle")
+    # The path must match too: right after a client-side navigation the marker still says the
+    # last page was loaded. Paths are compared without a trailing slash or ".html" (a static
+    # export behind nginx); a marker that has said "hydrated" for 5 s on another spelling of
+    # the path is taken as loaded rather than waited on for ever.
+    page.wait_for_function(
+        r"""() => {
+            if (!document.querySelector('script[type=module]')) return true;  // not the app
+            const ready = document.getElementById('vc-ready');
+            if (ready === null || ready.dataset.hydrated !== 'true') {
+                window.__vcHydratedSince = undefined;
+                return false;
+            }
+            const norm = (p) => (p || '').replace(/\.html$/, '').replace(/\/+$/, '') || '/';
+            if (norm(ready.dataset.path) === norm(window.location.pathname)) return true;
+            window.__vcHydratedSince = window.__vcHydratedSince || Date.now();
+            return Date.now() - window.__vcHydratedSince > 5000;
+        }""",
+        polling=100,
+    )
 
 
 def sign_in(page, live_app: LiveApp, email: str, password: str, next_path: str = "/") -> None:

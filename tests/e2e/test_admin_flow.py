@@ -153,6 +153,10 @@ def test_report_takedown_audit_and_restore(browser, page, live_app):
     user_row.locator(".admin-restore_user").click()
     _confirm_with_reason(admin, "Reports were made in good faith.")
     expect(admin.locator("#admin-message")).to_contain_text("User restored")
+    # The refused sign-in came back as a new page: the email is kept, the password never is.
+    expect(page.locator("#email")).to_have_value(buyer_email)
+    expect(page.locator("#password")).to_have_value("")
+    page.fill("#password", PASSWORD)
     page.click("#signin-submit")
     page.wait_for_url(live_app.frontend_url + "/library")
 
@@ -168,3 +172,8 @@ def _fits_a_phone(page, name: str) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     page.screenshot(path=str(ARTIFACTS / f"{name}-mobile.png"), full_page=True)
     assert width <= 375, f"{name} scrolls sideways on a phone ({width}px)"
+    # The Admin link left the narrow navbar for the phone menu.
+    expect(page.locator("#nav-admin")).to_be_hidden()
+    page.get_by_role("button", name="Menu", exact=True).click()
+    expect(page.locator("#menu-admin")).to_be_visible()
+    page.keyboard.press("Escape")

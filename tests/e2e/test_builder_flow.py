@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS, sign_up_buyer, wait_for_app
@@ -13,6 +14,8 @@ PASSWORD = "amber-lighthouse-2026"
 PROMPT = "A full landing page for a coffee roaster called Ember with products and a footer"
 
 
+# The app's start counts against the test's timeout; this test also makes a second run.
+@pytest.mark.timeout(600)
 def test_prompt_plan_approve_build_and_preview(page, live_app):
     sign_up_buyer(page, live_app, "builder", PASSWORD, "/build")
     expect(page.get_by_text("No projects yet")).to_be_visible()

@@ -223,10 +223,9 @@ def test_preview_code_history_and_sell_this(page, live_app):
     runtime.get_by_role("button", name="Fix with AI").click()
     expect(page.get_by_test_id("runtime-error")).to_have_count(0)
     expect(page.get_by_text("shows this runtime error").first).to_be_visible(timeout=30_000)
-    # The fix is planned like any request; approve it and let it finish.
-    expect(page.get_by_test_id("plan-card")).to_be_visible(timeout=60_000)
-    page.get_by_test_id("plan-card").get_by_role("button", name="Approve").click()
+    # A fix changes existing components only: it runs at once, no plan to approve.
     expect(page.get_by_test_id("run-status")).to_contain_text("done", timeout=180_000)
+    expect(page.get_by_test_id("plan-card")).to_have_count(0)
 
     # --- "Sell this": a buyer is told what to do, then gets the draft listing -------------------
     page.get_by_test_id("sell-this").click()
@@ -239,7 +238,7 @@ def test_preview_code_history_and_sell_this(page, live_app):
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Ember", exact=True)).to_be_visible()
     expect(page.get_by_text("draft", exact=True).first).to_be_visible()
-    expect(page.get_by_role("cell", name="1.0.0")).to_be_visible()
+    expect(page.get_by_role("cell", name="1.0.0", exact=True)).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "builder-publish-editor.png"))
     with Session(live_app.engine) as session:
         assert session.exec(select(User.role).where(User.email == email)).one() == "seller"
@@ -265,6 +264,9 @@ def test_preview_code_history_and_sell_this(page, live_app):
     page.goto(f"{live_app.frontend_url}/build/{public_id}")
     wait_for_app(page)
     expect(page.get_by_test_id("sell-this")).to_be_visible()
+    # A phone shows the chat or the preview, one at a time.
+    expect(page.locator("#builder-preview-pane")).to_be_hidden()
+    page.get_by_role("radio", name="Preview").click()
     page.get_by_role("radio", name="Tablet").click()
     expect(page.get_by_test_id("preview-frame")).to_have_css("width", "768px")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -24,7 +24,7 @@ from vibecoder.infra.embedded import free_port
 from vibecoder.models.users import Role
 
 ALL_SCOPES = ",".join(api_keys.SCOPES)
-SCHEMATHESIS_SECONDS = 50
+SCHEMATHESIS_SECONDS = 40
 
 
 @pytest.fixture(scope="module")
@@ -244,7 +244,12 @@ def test_done_when_a_script_with_only_httpx_and_a_key_finds_buys_fetches_runs_an
     # 2. Buy it with the test gateway: start a checkout, pay with a test card.
     checkout = api.post("/purchases", json={"listing_slug": "forecast-teller"}).json()
     assert checkout["status"] == "pending" and checkout["checkout_url"]
-    paid = httpx.post(checkout["checkout_url"], data={"card_number": "4242 4242 4242 4242"})
+    card = {"card_number": "4242 4242 4242 4242"}
+    # Only the buyer pays: without their session or key the checkout is not found.
+    assert httpx.post(checkout["checkout_url"], data=card).status_code == 404
+    paid = httpx.post(
+        checkout["checkout_url"], data=card, headers={"Authorization": f"Bearer {buyer_key}"}
+    )
     assert paid.status_code == 303, paid.text
     _wait(
         lambda: api.get(f"/me/purchases/{checkout['purchase_id']}").json()["status"] == "paid",

@@ -46,6 +46,22 @@ def test_new_project_plan_approve_build_and_preview(db, redis_client, celery_wor
     assert roles[0] == "user"
 
 
+def test_a_one_component_change_on_the_worker_needs_no_approval(db, redis_client, celery_worker):
+    """What the browser's chat does: the change runs at once, one step, the Hero only."""
+    me = make_user(db, "me@example.com")
+    public_id, run_id = builder_runs.create_project(owner_id=me.id, name="Ember", prompt=PROMPT)
+    wait_for_run(me.id, public_id, run_id, {"awaiting_approval"})
+    builder_runs.approve_plan(owner_id=me.id, public_id=public_id, run_id=run_id)
+    assert wait_for_run(me.id, public_id, run_id, {"done", "failed"})["status"] == "done"
+    run_id = builder_runs.start_run(
+        owner_id=me.id, public_id=public_id, prompt="make the hero background dark green"
+    )
+    state = wait_for_run(me.id, public_id, run_id, {"done", "failed", "awaiting_approval"})
+    assert state["status"] == "done", state["error"]
+    assert [s["name"] for s in state["steps"]] == ["Hero"]
+    assert [c["purpose"] for c in state["calls"]] == ["intent", "change", "step"]
+
+
 def test_cancel_a_plan_frees_the_project(db, redis_client, celery_worker):
     me = make_user(db, "me@example.com")
     public_id, run_id = builder_runs.create_project(owner_id=me.id, name="", prompt=PROMPT)

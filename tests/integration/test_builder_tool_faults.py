@@ -53,15 +53,15 @@ def test_missing_renderer_ends_the_step_at_once_and_can_be_retried(services, red
     state = load_state(redis_client, summary["run_id"])
     assert lock_holder(redis_client, state["project_id"]) is None
     state, index = engine.retry_step(redis_client, summary["run_id"])
-    state = engine.step_phase(redis_client, summary["run_id"], index, state["generation"])
+    state = engine.step_phase(redis_client, summary["run_id"], index, state.generation)
     state = engine.finish(redis_client, summary["run_id"])
-    assert state["status"] == "done", state["error"]
-    assert state["steps"][0]["fixes"] == 0 and state["fix_tokens"] == 0
-    assert [c["purpose"] for c in state["calls"]].count("fix") == 0
+    assert state.status == "done", state.error
+    assert state.steps[0].fixes == 0 and state.fix_tokens == 0
+    assert [c.purpose for c in state.calls].count("fix") == 0
     from vibecoder.infra.db import session_scope
 
     with session_scope() as session:
-        assert len(builder_projects.list_versions(session, state["project_id"])) == 1
+        assert len(builder_projects.list_versions(session, state.project_id)) == 1
 
 
 @pytest.mark.parametrize(

@@ -29,10 +29,10 @@ def test_killed_step_fails_clearly_frees_the_project_and_retries(redis_client, p
         auto_approve=False,
         render=False,
     )
-    run_id = state["run_id"]
+    run_id = state.run_id
     state = engine.plan_phase(redis_client, run_id)
-    assert state["status"] == "awaiting_approval"
-    state = engine.approve(redis_client, run_id, plan=state["plan"])
+    assert state.status == "awaiting_approval"
+    state = engine.approve(redis_client, run_id)
     code = (
         "from vibecoder.builder import engine;"
         "from vibecoder.infra.redis_client import get_redis;"
@@ -68,8 +68,8 @@ def test_killed_step_fails_clearly_frees_the_project_and_retries(redis_client, p
     # Retry runs the step again (fast now), through to a finished run.
     state, index = engine.retry_step(redis_client, run_id, provider=ProviderConfig("scripted"))
     assert index == 0
-    for i in range(len(state["steps"])):
-        state = engine.step_phase(redis_client, run_id, i, generation=state["generation"])
+    for i in range(len(state.steps)):
+        state = engine.step_phase(redis_client, run_id, i, generation=state.generation)
     state = engine.finish(redis_client, run_id)
-    assert state["status"] == "done"
+    assert state.status == "done"
     assert lock_holder(redis_client, project.id) is None

@@ -18,7 +18,11 @@ from tests.conftest import PROJECT_ROOT
 def test_metrics_count_requests_by_route_and_show_queue_depths(services):
     from vibecoder.api import build_api
     from vibecoder.infra.redis_client import get_redis
+    from workers.celery_app import app
 
+    # A worker of this session may be consuming the queue: pause it (as an operator would) so
+    # the two messages stay where the scrape can count them.
+    app.control.cancel_consumer("sandbox", reply=True, timeout=2.0)
     get_redis().lpush("sandbox", "x", "y")
     try:
         with TestClient(build_api()) as client:
@@ -27,16 +31,20 @@ def test_metrics_count_requests_by_route_and_show_queue_depths(services):
             body = client.get("/metrics").text
     finally:
         get_redis().delete("sandbox")
+        app.control.add_consumer("sandbox", reply=True, timeout=2.0)
     assert 'vibecoder_http_request_seconds_count{method="GET",route="search",status="200"}' in body
     assert 'route="live"' in body
     assert 'vibecoder_celery_queue_depth{queue="sandbox"} 2.0' in body
 
 
-def test_queue_list_matches_the_celery_app():
+def test_queue_list_matches_the_celery_app(services):
+    from vibecoder.cli import WORKER_QUEUES
     from vibecoder.infra.metrics import CELERY_QUEUES
-    from workers.celery_app import QUEUES
+    from workers.celery_app import app
 
-    assert set(CELERY_QUEUES) == set(QUEUES)
+    # Every queue the app routes to is scraped, and a worker started by the CLI consumes it.
+    routed = {queue.name for queue in app.conf.task_queues}
+    assert set(CELERY_QUEUES) == routed == set(WORKER_QUEUES.split(","))
 
 
 def test_request_ids_are_echoed_or_made_up(services):

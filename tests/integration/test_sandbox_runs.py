@@ -13,11 +13,17 @@ from tests.conftest import run_cli, wait_for
 from vibecoder.domain.accounts import auth
 from vibecoder.domain.catalog import files as listing_files
 from vibecoder.domain.catalog import listings as catalog
-from vibecoder.domain.sandbox_runs.runs import request_run, runnable_files
+from vibecoder.domain.sandbox_runs.panel import panel_for, view_of_run
+from vibecoder.domain.sandbox_runs.runs import (
+    latest_test_run,
+    request_run,
+    request_visitor_test_run,
+    runnable_files,
+)
 from vibecoder.errors import NotFound, RateLimited, ValidationFailed
 from vibecoder.models.analytics import AnalyticsEvent
 from vibecoder.models.sandbox import SandboxRun
-from vibecoder.models.users import Role
+from vibecoder.models.users import Role, User
 
 PASSWORD = "tangerine-bicycle-42"
 MAIN = """import sys
@@ -83,6 +89,64 @@ def test_publishing_runs_the_versions_tests_for_the_verified_badge(db, celery_wo
     run = _wait(db, run.public_id)
     assert run.status == "done", run.error
     assert (run.tests_passed, run.tests_failed) == (2, 0)
+
+
+def test_a_visitor_runs_the_tests_behind_the_badge_and_only_they_see_the_report(
+    db, redis_client, celery_worker, monkeypatch
+):
+    from vibecoder.settings import get_settings
+
+    monkeypatch.setattr(get_settings(), "sandbox_runs_per_ip_per_hour", 1)
+    broken = TESTS + "\ndef test_loud():\n    assert shout('a') == 'A?'\n"
+    listing = _listing(db, {"main.py": MAIN, "test_main.py": broken})
+    version_id = catalog.latest_version(session=db, listing_id=listing.id).id
+    badge = _wait(db, latest_test_run(session=db, version_id=version_id).public_id)
+    panel = panel_for(session=db, slug=listing.slug, viewer=None)
+    assert panel.has_tests and panel.tests.public_id == badge.public_id
+
+    def visitor_test_run(ip: str) -> SandboxRun:
+        return request_visitor_test_run(
+            session=db,
+            redis_client=redis_client,
+            listing_id=listing.id,
+            viewer=None,
+            ip=ip,
+            starter="visitor-tab-token",
+        )
+
+    run = visitor_test_run("127.0.0.31")
+    db.commit()
+    run = _wait(db, run.public_id)
+    assert run.status == "done", run.error
+    assert (run.tests_passed, run.tests_failed) == (2, 1)
+    assert "test_loud" in run.stdout + run.stderr
+    # The report is the visitor's: their tab reads it, another tab gets "no such run".
+    mine = view_of_run(
+        session=db, public_id=run.public_id, viewer=None, starter="visitor-tab-token"
+    )
+    assert mine is not None and mine.tests_failed == 1
+    assert view_of_run(session=db, public_id=run.public_id, viewer=None, starter="other") is None
+    # The badge still shows publishing's verification run, not the visitor's.
+    assert latest_test_run(session=db, version_id=version_id).public_id == badge.public_id
+    # It spends the visitor's sandbox quota like a run does.
+    with pytest.raises(RateLimited) as err:
+        visitor_test_run("127.0.0.31")
+    assert err.value.code == "sandbox_quota"
+
+
+def test_run_tests_needs_a_version_with_tests(db, redis_client):
+    listing = _listing(db, {"main.py": MAIN})
+    assert not panel_for(session=db, slug=listing.slug, viewer=None).has_tests
+    with pytest.raises(ValidationFailed) as err:
+        request_visitor_test_run(
+            session=db,
+            redis_client=redis_client,
+            listing_id=listing.id,
+            viewer=None,
+            ip="127.0.0.32",
+        )
+    assert err.value.code == "no_tests"
+    assert db.exec(select(SandboxRun).where(SandboxRun.listing_id == listing.id)).all() == []
 
 
 def test_visitor_runs_code_with_stdin_and_args(db, redis_client, celery_worker):
@@ -261,3 +325,50 @@ def test_failing_tests_show_on_the_version_with_their_output(db, celery_worker):
     view = listing_view(session=db, slug=listing.slug, viewer=None)
     assert view.versions[0].tests == "1 failed, 1 passed"
     assert view.versions[0].tests_ok is False
+
+
+def test_the_sellers_defaults_are_what_run_in_sandbox_starts_with(db):
+    listing = _listing(db, {"main.py": MAIN, "tools/other.py": "print('other')\n"})
+    seller = db.get(User, listing.seller_id)
+    base = {"title": "Shouter", "category": "CLI tools", "price_cents": 500}
+    catalog.update_listing(
+        session=db,
+        seller=seller,
+        listing_id=listing.id,
+        data={
+            **base,
+            "run_entry_point": " tools/other.py ",
+            "run_args": "--loud 'two words'",
+            "run_stdin": "vibes\nmore vibes",
+        },
+    )
+    db.commit()
+    panel = panel_for(session=db, slug=listing.slug, viewer=None)
+    assert (panel.entry_point, panel.args, panel.stdin) == (
+        "tools/other.py",
+        "--loud 'two words'",
+        "vibes\nmore vibes",
+    )
+    # An update that does not know the defaults (the API, an import) keeps them.
+    catalog.update_listing(
+        session=db, seller=seller, listing_id=listing.id, data={**base, "summary": "Louder."}
+    )
+    db.commit()
+    assert panel_for(session=db, slug=listing.slug, viewer=None).args == "--loud 'two words'"
+    # Unbalanced quotes and a second line are refused with the field named; nothing is saved.
+    for field, value in (("run_args", "--name 'unclosed"), ("run_entry_point", "a.py\nb.py")):
+        with pytest.raises(ValidationFailed) as err:
+            catalog.update_listing(
+                session=db, seller=seller, listing_id=listing.id, data={**base, field: value}
+            )
+        assert err.value.field == field
+        db.rollback()
+    # A file the latest version cannot run (renamed since) falls back to the first runnable one.
+    catalog.update_listing(
+        session=db,
+        seller=seller,
+        listing_id=listing.id,
+        data={**base, "run_entry_point": "gone.py"},
+    )
+    db.commit()
+    assert panel_for(session=db, slug=listing.slug, viewer=None).entry_point == "main.py"

@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import Engine, create_engine
 
 from tests.conftest import PROJECT_ROOT
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.conftest import browser  # noqa: F401 - the session's one Chromium
 from vibecoder.infra.embedded import free_port
 
 START_TIMEOUT_SECONDS = 600
@@ -219,13 +219,10 @@ def _wait_seeded(app: ProdLocal, deadline: float) -> None:
 
 
 @pytest.fixture(scope="session")
-def prod_browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+def prod_browser(browser):  # noqa: F811 - the fixture imported above
+    # The e2e suite's Chromium: one sync Playwright per test session (a second one in the same
+    # thread is refused: "using Playwright Sync API inside the asyncio loop").
+    return browser
 
 
 @pytest.fixture

@@ -61,7 +61,7 @@ def slot_uids(config: SandboxConfig) -> range:
     return range(config.uid_base, config.uid_base + config.slots)
 
 
-def idle_slot_leftovers(config: SandboxConfig) -> dict[int, list]:
+def idle_slot_leftovers(config: SandboxConfig, cgroup_parents: list[Path]) -> dict[int, list]:
     """Processes or cgroups of slots no run holds right now.
 
     Other test sessions on this machine may be running sandboxes at the same time, so a slot
@@ -76,7 +76,9 @@ def idle_slot_leftovers(config: SandboxConfig) -> dict[int, list]:
             except BlockingIOError:
                 continue
             leftovers = uid_processes(config.uid_base + slot) + [
-                c for c in our_cgroups() if c.endswith(f"/vcsbx-slot{slot}")
+                str(parent / f"vcsbx-slot{slot}")
+                for parent in cgroup_parents
+                if (parent / f"vcsbx-slot{slot}").exists()
             ]
             if leftovers:
                 found[slot] = leftovers
@@ -85,22 +87,26 @@ def idle_slot_leftovers(config: SandboxConfig) -> dict[int, list]:
     return found
 
 
-def our_cgroups() -> list[str]:
-    found = []
-    for root, dirs, _ in os.walk("/sys/fs/cgroup"):
-        found += [os.path.join(root, d) for d in dirs if d.startswith("vcsbx-")]
-        if root.count("/") > 7:  # our cgroups sit just below the worker's own
-            dirs.clear()
-    return found
-
-
 @pytest.fixture
 def host_guard(backend, tmp_path):
     """After the test: nothing of the sandbox is left on the host, and a plain run still works."""
     stage = Path(backend.config.state_dir) / "stage"
     mounts_before = Path("/proc/self/mountinfo").read_text()
+    # The backend makes its runs' cgroups below its own process's cgroup; other processes on
+    # this machine (a Celery worker of another suite) keep theirs below their own. Controllers
+    # mounted at the root (pids, cpuacct here) are shared with them, and a worker killed
+    # mid-run leaves its slot's cgroup until the slot's next run: only what this test left
+    # counts.
+    parents = list(backend.cgroups.parents.values()) if backend.cgroups is not None else []
+    before = idle_slot_leftovers(backend.config, parents)
     yield
-    assert idle_slot_leftovers(backend.config) == {}
+    after = idle_slot_leftovers(backend.config, parents)
+    left = {
+        slot: new
+        for slot, paths in after.items()
+        if (new := [p for p in paths if p not in before.get(slot, [])])
+    }
+    assert left == {}
     assert Path("/proc/self/mountinfo").read_text() == mounts_before
     if stage.exists():
         assert list(stage.iterdir()) == []  # staging mounts lived only in the child's namespace

@@ -2,4 +2,9 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import browser, live_app, page  # noqa: F401
+from tests.e2e.conftest import (  # noqa: F401
+    browser,
+    live_app,
+    page,
+    pytest_runtest_makereport,
+)

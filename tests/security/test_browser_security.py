@@ -347,5 +347,5 @@ def test_preview_opened_directly_cannot_read_cookies_or_make_requests(page, live
     assert page.evaluate("document.body.dataset.cookie").startswith("blocked:")
     assert page.evaluate("document.body.dataset.fetch") == "blocked"
     assert _Listener.hits == []
-    # The same path on the app's host does not exist.
+    # The same path on the app's host (where the visitor's session cookie goes) does not exist.
     assert page.goto(link.replace("127.0.0.1", "localhost")).status == 404

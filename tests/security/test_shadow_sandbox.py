@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import os
 import threading
 
 import psutil
 
-from vibecoder.builder.shadow import Renderer, page_html
+from vibecoder.builder.render import Renderer, page_html
 from vibecoder.infra.embedded import free_port
 
 
@@ -46,19 +47,26 @@ def test_generated_code_cannot_reach_the_network_or_the_app_secrets(monkeypatch)
         f"new Image().src = 'http://127.0.0.1:{port}/img';"
         "document.getElementById('root').innerHTML = '<p>rendered</p>';"
     )
+    # Another suite's browser (the e2e tests' Playwright) may already run under this process:
+    # only the renderer's own Chromium is under test.
+    before = {proc.pid for proc in _chromium_processes()}
     renderer = Renderer()
     try:
         result = renderer.render(page_html(js, "", "t"))
         assert result.ok, result.errors
-        processes = _chromium_processes()
+        processes = [proc for proc in _chromium_processes() if proc.pid not in before]
         assert processes, "the renderer's Chromium is not running"
         own_net = os.readlink("/proc/self/ns/net")
         for proc in processes:
-            env = proc.environ()
+            try:
+                env = proc.environ()
+            except psutil.ZombieProcess:
+                continue  # exited already (a renderer child): no environment left to read
             assert "VIBECODER_SECRET_KEY" not in env and "STRIPE_SECRET_KEY" not in env
             assert not any("must-not-leak" in v or "must_not_leak" in v for v in env.values())
             # Its own network namespace: the host's network does not exist in there.
-            assert os.readlink(f"/proc/{proc.pid}/ns/net") != own_net
+            with contextlib.suppress(FileNotFoundError):  # it may exit meanwhile
+                assert os.readlink(f"/proc/{proc.pid}/ns/net") != own_net
     finally:
         renderer.close()
         server.shutdown()

@@ -26,8 +26,11 @@ def test_settings_public_urls_follow_the_current_request():
     with serving("http://127.0.0.1:3000"):
         assert settings.public_url == "http://127.0.0.1:3000"
         assert settings.public_api_url == "http://127.0.0.1:8000"
-        assert settings.public_preview_url == "http://127.0.0.1:8000"
+        # Previews: the backend under the other loopback name, so the app's cookies (per
+        # host, whatever the port) are not even sent with them.
+        assert settings.public_preview_url == "http://localhost:8000"
     assert settings.public_api_url == "http://localhost:8000"
+    assert settings.public_preview_url == "http://127.0.0.1:8000"
     prod = Settings(
         app_url="https://shop.example",
         api_url="https://shop.example",

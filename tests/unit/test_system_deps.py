@@ -141,8 +141,15 @@ def test_make_run_and_test_start_with_this_step_and_ci_relies_on_it():
         ("test", "-m pytest tests", "scripts/system-deps.sh --test"),
         ("prod-local", "-m vibecoder prod local", "scripts/system-deps.sh --prod"),
     ):
+        # Under `make test` this runs inside make: a sub-make would print "Entering directory".
+        env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
         out = subprocess.run(
-            ["make", "-n", target], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60
+            ["make", "--no-print-directory", "-n", target],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         lines = out.stdout.splitlines()
         assert lines[0] == deps, out.stdout[:500]

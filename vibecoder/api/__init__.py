@@ -3,6 +3,8 @@ public API v1 (vibecoder/api/v1, FastAPI) mounted at /api/v1."""
 
 from __future__ import annotations
 
+import re
+
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
@@ -69,9 +71,14 @@ def build_api() -> Starlette:
     routes = list(ROUTES)
     if get_settings().test_checkout_enabled:
         routes += TEST_CHECKOUT_ROUTES
+    public_api = Mount(PREFIX, app=create_app())
+    # Starlette's mount pattern (`.*`) stops at a newline: a path such as /api/v1/runs/%0A
+    # would miss the API and get a plain-text 404. Every /api/v1 path reaches the API, which
+    # answers in its own problem+json.
+    public_api.path_regex = re.compile(public_api.path_regex.pattern, re.DOTALL)
     return Starlette(
         # The public API (FastAPI, OpenAPI 3.1) incl. the license API at /api/v1/licenses/...
-        routes=[*routes, Mount(PREFIX, app=create_app())],
+        routes=[*routes, public_api],
         middleware=[Middleware(RequestContextMiddleware)],
         # A database or Redis restarting: a clear 503 with Retry-After, never a 500.
         exception_handlers=dict.fromkeys(BACKING_SERVICE_ERRORS, unavailable_response),

@@ -13,10 +13,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from vibecoder.domain.accounts import auth
+from vibecoder.domain.accounts import api_keys, auth
 from vibecoder.domain.commerce import checkout
 from vibecoder.errors import ServiceError
 from vibecoder.infra.db import session_scope
+from vibecoder.settings import get_settings
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;background:#111;color:#eee;margin:0}
@@ -33,14 +34,20 @@ color:#fff;font-size:16px;font-weight:600;cursor:pointer}
 .cards{font-size:13px;color:#aaa;margin-top:18px;line-height:1.6}
 a{color:#a78bfa}
 """
-_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; "
-        "form-action 'self'"
-    ),
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-}
+
+
+def _headers() -> dict[str, str]:
+    # form-action also governs where the form's answer redirects: a paid checkout lands on the
+    # app's library, another origin than this page's in dev and behind some proxies.
+    origins = " ".join(get_settings().app_origins)
+    return {
+        "Content-Security-Policy": (
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; "
+            f"base-uri 'none'; form-action 'self' {origins}"
+        ),
+        "Cache-Control": "no-store",
+        "Referrer-Policy": "no-referrer",
+    }
 
 
 def _page(body: str, status: int = 200) -> HTMLResponse:
@@ -51,12 +58,20 @@ def _page(body: str, status: int = 200) -> HTMLResponse:
         "<div class=banner id=test-banner>TEST PAYMENTS — no real money moves</div>"
         f"<main>{body}</main></body></html>"
     )
-    return HTMLResponse(html, status_code=status, headers=_HEADERS)
+    return HTMLResponse(html, status_code=status, headers=_headers())
 
 
 def _buyer_id(session, request: Request) -> int | None:
+    """Who pays: the signed-in browser, or a program holding the buyer's API key with the
+    `purchase` scope (the checkout URL the API returned, posted with the same header)."""
     user = auth.user_for_session(session=session, token=request.cookies.get(auth.SESSION_COOKIE))
-    return user.id if user else None
+    if user is not None:
+        return user.id
+    scheme, _, key = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    principal = api_keys.authenticate(session=session, key=key.strip())
+    return principal.user.id if principal and principal.allows("purchase") else None
 
 
 def _view(session_ref: str, request: Request) -> checkout.DummyCheckoutView:

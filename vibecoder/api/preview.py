@@ -24,7 +24,8 @@ def _load(user_id: int, public_id: str, number: int) -> PreviewPage | None:
             user_id=user_id,
             public_id=public_id,
             number=number,
-            frame_ancestors=get_settings().public_url,
+            # The app under every name it answers at (localhost and 127.0.0.1 in development).
+            frame_ancestors=" ".join(get_settings().app_origins),
         )
 
 

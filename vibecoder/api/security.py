@@ -116,6 +116,16 @@ def _preview_hosts() -> set[str]:
     return hosts
 
 
+def _carries_session(scope: Scope) -> bool:
+    for name, value in scope.get("headers", []):
+        if name == b"cookie" and any(
+            part.strip().startswith(auth.SESSION_COOKIE + "=")
+            for part in value.decode("latin-1").split(";")
+        ):
+            return True
+    return False
+
+
 def _is_preview_host(scope: Scope) -> bool:
     host = ""
     for name, value in scope.get("headers", []):
@@ -167,8 +177,16 @@ class SecurityMiddleware:
                 {"error": "invalid_characters", "message": "Control characters are not allowed."},
             )
             return
-        if path.startswith("/preview/") and not _is_preview_host(scope):
-            # Opened on the app's (or the API's) origin: it does not exist there.
+        if path.startswith("/preview/") and (
+            not _is_preview_host(scope)
+            or (not get_settings().preview_url and _carries_session(scope))
+        ):
+            # Opened on the app's (or the API's) origin: it does not exist there. Without a
+            # configured preview origin (development) previews answer on the backend's port
+            # under every loopback name (the app may be opened at either); the one the app's
+            # session cookie is sent to is the app's own site, so not there. A configured
+            # preview origin (prod-local: another port of the same host, which the cookie
+            # also reaches) is told apart by its port instead.
             await _send_json(send, 404, {"error": "not_found"})
             return
         if path.endswith("/_upload"):

@@ -34,7 +34,13 @@ def _origin(url: str) -> str:
 
 def _same_origin_post(request: Request) -> bool:
     settings = get_settings()
-    allowed = {_origin(settings.public_url), _origin(settings.public_api_url)}
+    # The app under each loopback name it answers to in development (a form on
+    # http://localhost:3000 posts to the API at 127.0.0.1 as well), and the API itself.
+    allowed = {
+        *(_origin(url) for url in settings.app_origins),
+        _origin(settings.public_url),
+        _origin(settings.public_api_url),
+    }
     origin = request.headers.get("origin")
     if origin:
         return origin.lower() in allowed

@@ -77,7 +77,8 @@ def parse_change(text: str, message: str, order: list[str]) -> ChangePlan:
         name = known.get(str(name).lower())
         if name and name not in [i.name for i in plan.touch]:
             what = entry.get("what") if isinstance(entry, dict) else None
-            line = f"{why} ({str(what)[:120]})" if what else why
+            same = not what or str(what).strip().lower() in message.lower()
+            line = why if same else f"{why} ({str(what)[:120]})"
             plan.touch.append(PlanItem(name, line.replace("\n", " ")[:200]))
     for entry in data.get("remove") or []:
         name = known.get(str(entry.get("name") if isinstance(entry, dict) else entry).lower())

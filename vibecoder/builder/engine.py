@@ -21,7 +21,7 @@ from vibecoder.builder.run.lifecycle import (
     start_run,
     summary,
 )
-from vibecoder.builder.run.meter import BudgetExceeded, daily_tokens_left
+from vibecoder.builder.run.meter import BudgetExceeded, daily_tokens_left, spend_daily_tokens
 from vibecoder.builder.run.plan_phase import plan_phase
 from vibecoder.builder.run.state import RunState
 from vibecoder.builder.run.step_phase import prose_of, step_message, step_phase
@@ -30,6 +30,7 @@ from vibecoder.builder.runtime import ProjectBusy
 __all__ = [
     "BudgetExceeded",
     "daily_tokens_left",
+    "spend_daily_tokens",
     "NotRetryable",
     "ProjectBusy",
     "RunState",

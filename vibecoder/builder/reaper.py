@@ -12,7 +12,9 @@ from __future__ import annotations
 import redis
 
 from vibecoder.builder import engine
-from vibecoder.builder.runtime import STATE, load_state, lock_holder
+from vibecoder.builder.run.state import RunState
+from vibecoder.builder.run.step_phase import fail_step
+from vibecoder.builder.runtime import STATE, lock_holder
 
 WORKER_DIED = (
     "the builder worker stopped during this step (it was restarted); "
@@ -25,16 +27,15 @@ def reap_orphaned_runs(client: redis.Redis) -> list[str]:
     reaped = []
     for key in client.scan_iter(match=STATE.format("*"), count=500):
         run_id = key.split(":", 2)[-1]
-        state = load_state(client, run_id)
-        if not state or state.get("status") != "running":
+        state = RunState.load(client, run_id)
+        if state is None or state.status != "running":
             continue
-        if lock_holder(client, state["project_id"]) == run_id:
+        if lock_holder(client, state.project_id) == run_id:
             continue  # alive (or at least renewing)
-        steps = state.get("steps") or []
-        index = next((i for i, s in enumerate(steps) if s.get("status") != "done"), None)
+        index = next((i for i, s in enumerate(state.steps) if s.status != "done"), None)
         if index is None:
             engine.finish(client, run_id, state=state)
         else:
-            engine._step_failed(client, state, index, WORKER_DIED)
+            fail_step(client, state, index, WORKER_DIED)
         reaped.append(run_id)
     return reaped

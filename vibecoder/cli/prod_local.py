@@ -132,8 +132,23 @@ def write_nginx_conf(topo: Topology) -> Path:
         preview_origin=_frame_origins(topo.preview_url),
         upstream_servers=upstream,
         max_body=f"{_max_upload_mb()}m",
+        script_hashes=_inline_script_hashes(topo.root / "www"),
+        # The app under both loopback names: its forms post to the API URL the export was
+        # built with, which may name the other one than the address bar.
+        form_origins=f"http://localhost:{topo.http_port} http://127.0.0.1:{topo.http_port}",
     )
     return out
+
+
+def _inline_script_hashes(www: Path) -> str:
+    """CSP hashes of the exported pages' inline scripts (React Router's boot code): nginx
+    serves these files itself, so no backend adds a policy with their hashes."""
+    from vibecoder.api.security import _script_hashes
+
+    hashes: list[str] = []
+    for page in sorted(www.rglob("*.html")) if www.is_dir() else []:
+        hashes += [h for h in _script_hashes(page.read_bytes()) if h not in hashes]
+    return " ".join(hashes)
 
 
 def _frame_origins(preview_url: str) -> str:
@@ -229,11 +244,12 @@ def prepare(env: dict[str, str], *, force_export: bool = False) -> tuple[Topolog
         pg.ensure_initialized()
         proc_env["DATABASE_URL"] = pg.url(topo.pg_port)
     write_redis_conf(topo, redis_password)
-    write_nginx_conf(topo)
     full_env = dict(env)
     full_env.update(toolchain.reflex_env())
     full_env.update(proc_env)
     export_frontend(topo, full_env, force=force_export)
+    # After the export: the page policy names the hashes of its inline scripts.
+    write_nginx_conf(topo)
     env_file = topo.root / "prod.env"
     env_file.write_text("".join(f"{k}={v}\n" for k, v in sorted(proc_env.items())))
     env_file.chmod(0o600)

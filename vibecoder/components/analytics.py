@@ -176,6 +176,7 @@ def dashboard_nav_link() -> rx.Component:
             high_contrast=True,
             size="2",
             id="nav-dashboard",
+            display=["none", "none", "inline"],  # in the phone menu there
         ),
     )
 

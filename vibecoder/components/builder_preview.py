@@ -62,7 +62,9 @@ def _runtime_error() -> rx.Component:
 
 def preview_panel() -> rx.Component:
     return rx.vstack(
-        rx.script(src="/builder_preview.js"),
+        # React 19 loads an async script once, hoisted to <head> (rx.script goes through
+        # react-helmet, whose legacy lifecycle React reports as a console error).
+        rx.el.script(src="/builder_preview.js", async_=True),
         # assets/builder_preview.js writes the iframes' messages here (Reflex cannot listen to
         # postMessage itself); hidden from people and assistive technology.
         rx.el.input(

@@ -15,6 +15,8 @@ NAV_LINKS: list[tuple[str, str]] = []
 FEATURES: set[str] = set()
 # Small controls shown beside the account menu (the notifications bell), added by features.
 NAV_WIDGETS: list[Callable[[], rx.Component]] = []
+# Links a nav widget shows on wide screens, for the phone menu: (label, href, who sees it).
+MENU_LINKS: list[tuple[str, str, rx.Var]] = []
 
 
 def register_nav_link(label: str, href: str) -> None:
@@ -25,6 +27,27 @@ def register_nav_link(label: str, href: str) -> None:
 def register_nav_widget(widget: Callable[[], rx.Component]) -> None:
     if widget not in NAV_WIDGETS:
         NAV_WIDGETS.append(widget)
+
+
+def register_menu_link(label: str, href: str, when: rx.Var) -> None:
+    """A role's link (Dashboard, Admin) in the phone menu; its wide-screen widget hides there."""
+    if all(label != known for known, _, _ in MENU_LINKS):
+        MENU_LINKS.append((label, href, when))
+
+
+def _menu_link(label: str, href: str, **props) -> rx.Component:
+    return rx.popover.close(
+        rx.link(
+            label,
+            href=href,
+            color_scheme="gray",
+            high_contrast=True,
+            size="3",
+            width="100%",
+            padding_y="var(--space-2)",
+            **props,
+        )
+    )
 
 
 def enable_feature(name: str) -> None:
@@ -66,19 +89,10 @@ def _phone_menu() -> rx.Component:
             rx.popover.content(
                 rx.vstack(
                     _search_box(),
+                    *[_menu_link(label, href) for label, href in [("Home", "/"), *NAV_LINKS]],
                     *[
-                        rx.popover.close(
-                            rx.link(
-                                label,
-                                href=href,
-                                color_scheme="gray",
-                                high_contrast=True,
-                                size="3",
-                                width="100%",
-                                padding_y="var(--space-2)",
-                            )
-                        )
-                        for label, href in [("Home", "/"), *NAV_LINKS]
+                        rx.cond(when, _menu_link(label, href, id=f"menu-{label.lower()}"))
+                        for label, href, when in MENU_LINKS
                     ],
                     rx.cond(
                         AuthState.is_authenticated,
@@ -210,6 +224,14 @@ def page(*children: rx.Component, max_width: str = "1200px") -> rx.Component:
             min_height="70vh",
         ),
         footer(),
+        # Which page the backend has finished loading (its on_load events ran). Form fields
+        # typed into before that can be re-rendered empty; the browser tests wait for it.
+        rx.el.span(
+            id="vc-ready",
+            hidden=True,
+            data_path=rx.State.router.url.path,
+            data_hydrated=rx.cond(rx.State.is_hydrated, "true", "false"),
+        ),
         width="100%",
     )
 

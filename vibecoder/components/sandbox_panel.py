@@ -68,6 +68,23 @@ def _console() -> rx.Component:
                 align="center",
                 id="run-status",
             ),
+            rx.cond(
+                (R.kind == "test") & (R.status == "done"),
+                rx.text(
+                    "Tests: ",
+                    R.tests_passed,
+                    " passed, ",
+                    R.tests_failed,
+                    " failed",
+                    rx.cond(R.tests_skipped, rx.fragment(", ", R.tests_skipped, " skipped"), ""),
+                    weight="medium",
+                    color_scheme=rx.cond(
+                        (R.tests_failed == 0) & (R.limit_reason == ""), "green", "red"
+                    ),
+                    size="2",
+                    id="test-report",
+                ),
+            ),
             rx.box(
                 # Labelled streams: plenty of programs log to stderr on success, so it is red
                 # only when the run failed.
@@ -180,12 +197,27 @@ def sandbox_panel() -> rx.Component:
                         color_scheme="amber",
                         id="sandbox-unavailable",
                     ),
-                    rx.button(
-                        rx.cond(S.running, rx.spinner(size="1"), rx.icon("play", size=14)),
-                        rx.cond(S.running, S.status, "Run"),
-                        on_click=S.start,
-                        disabled=S.running,
-                        id="run-sandbox",
+                    rx.hstack(
+                        rx.button(
+                            rx.cond(S.running, rx.spinner(size="1"), rx.icon("play", size=14)),
+                            rx.cond(S.running, S.status, "Run"),
+                            on_click=S.start,
+                            disabled=S.running,
+                            id="run-sandbox",
+                        ),
+                        rx.cond(
+                            S.has_tests,
+                            rx.button(
+                                rx.icon("flask-conical", size=14),
+                                "Run tests",
+                                on_click=S.start_tests,
+                                disabled=S.running,
+                                variant="soft",
+                                id="run-tests",
+                            ),
+                        ),
+                        spacing="2",
+                        wrap="wrap",
                     ),
                 ),
                 rx.cond(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 
+import redis
 from sqlalchemy import Engine, create_engine, text
 
 from vibecoder.settings import get_settings
@@ -33,7 +34,7 @@ def _probe_engine() -> Engine:
 
 
 @functools.lru_cache
-def _probe_redis():
+def _probe_redis() -> redis.Redis:
     import redis
 
     from vibecoder.infra.redis_client import redis_url
@@ -84,10 +85,10 @@ def check_worker() -> str:
         return f"error: {type(exc).__name__}"
 
 
-def health_report() -> tuple[dict, bool]:
+def health_report() -> tuple[dict[str, str], bool]:
     """{"db", "redis", "worker": "ok" | "error: …"} and whether all three are ok."""
     redis_state = check_redis()
-    report: dict = {
+    report: dict[str, str] = {
         "db": check_database(),
         "redis": redis_state,
         # Without Redis there is no heartbeat to read; say so once instead of a second timeout.

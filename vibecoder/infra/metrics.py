@@ -9,6 +9,7 @@ VIBECODER_METRICS_PORT (workers/observability.py). Metric objects are defined he
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -56,7 +57,7 @@ class QueueDepthCollector:
     def __init__(self, queues: tuple[str, ...]):
         self.queues = queues
 
-    def collect(self):
+    def collect(self) -> Iterator[GaugeMetricFamily]:
         family = GaugeMetricFamily(
             "vibecoder_celery_queue_depth", "Messages waiting per Celery queue.", labels=["queue"]
         )
@@ -81,5 +82,5 @@ def render(registry: CollectorRegistry | None = None) -> tuple[bytes, str]:
         from prometheus_client import multiprocess
 
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     return generate_latest(registry or REGISTRY), CONTENT_TYPE_LATEST

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import uuid
 from contextvars import ContextVar
@@ -25,11 +26,11 @@ def new_request_id(incoming: str | None = None) -> str:
     return uuid.uuid4().hex
 
 
-def set_request_id(value: str):
+def set_request_id(value: str) -> contextvars.Token[str]:
     return _request_id.set(value)
 
 
-def reset_request_id(token) -> None:
+def reset_request_id(token: contextvars.Token[str]) -> None:
     _request_id.reset(token)
 
 

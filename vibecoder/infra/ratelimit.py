@@ -20,7 +20,7 @@ import math
 import time
 
 from limits import parse
-from limits.storage import storage_from_string
+from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter, RateLimiter
 
 from vibecoder.errors import RateLimited
@@ -28,8 +28,10 @@ from vibecoder.infra.redis_client import redis_url
 
 
 @functools.lru_cache(maxsize=4)
-def _storage(url: str):
-    return storage_from_string(url, key_prefix="vc-limits")
+def _storage(url: str) -> Storage:
+    storage = storage_from_string(url, key_prefix="vc-limits")
+    assert isinstance(storage, Storage)  # a redis:// URL gives the synchronous storage
+    return storage
 
 
 def _limiter_now() -> RateLimiter:

@@ -113,6 +113,13 @@ class Listing(SQLModel, table=True):
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
     published_at: datetime | None = timestamp_field(nullable=True)
+    # What "Run in sandbox" starts with (migration 0016): the seller's file, example arguments
+    # (shell words) and example standard input.
+    run_entry_point: str = Field(
+        default="", max_length=300, sa_column_kwargs={"server_default": ""}
+    )
+    run_args: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
+    run_stdin: str = Field(default="", max_length=4000, sa_column_kwargs={"server_default": ""})
 
 
 class Technology(SQLModel, table=True):

@@ -216,7 +216,9 @@ def _api_keys() -> rx.Component:
             aria_hidden="true",
             tab_index=-1,
         ),
-        rx.script(src="/account_keys.js"),
+        # React 19 loads an async script once, hoisted to <head> (rx.script goes through
+        # react-helmet, whose legacy lifecycle React reports as a console error).
+        rx.el.script(src="/account_keys.js", async_=True),
         field_error(AccountState.api_key_error),
         rx.cond(
             AccountState.api_keys.length() > 0,

@@ -539,5 +539,12 @@ def admin_nav_link() -> rx.Component:
     """The navbar's Admin link, rendered only for admins (registered as a nav widget)."""
     return rx.cond(
         AuthState.is_admin,
-        rx.link("Admin", href="/admin", color_scheme="gray", high_contrast=True, id="nav-admin"),
+        rx.link(
+            "Admin",
+            href="/admin",
+            color_scheme="gray",
+            high_contrast=True,
+            id="nav-admin",
+            display=["none", "none", "inline"],  # in the phone menu there
+        ),
     )

@@ -51,9 +51,15 @@ class NativePostForm(BaseHTML):
 
 
 def _post_form(path: str, *children: rx.Component) -> rx.Component:
+    settings = get_settings()
+    # Behind one proxy (prod-local, production) the API shares the app's origin: a relative
+    # action posts to whichever name the visitor used, and the cookie lands on that host.
+    same_origin = bool(settings.api_url) and settings.api_url.rstrip("/") == (
+        settings.app_url or ""
+    ).rstrip("/")
     return NativePostForm.create(
         *children,
-        action=get_settings().public_api_url + path,
+        action=path if same_origin else settings.public_api_url + path,
         method="post",
         width="100%",
     )

@@ -234,7 +234,9 @@ def library_page() -> rx.Component:
     return page(
         rx.vstack(
             # Show/Copy/Hide of license keys: fetched by this script, never held in state.
-            rx.script(src="/library_keys.js"),
+            # React 19 loads an async script once, hoisted to <head> (rx.script goes through
+            # react-helmet, whose legacy lifecycle React reports as a console error).
+            rx.el.script(src="/library_keys.js", async_=True),
             rx.heading("Your library", size="7", as_="h1"),
             rx.cond(
                 S.signed_out,

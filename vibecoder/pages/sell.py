@@ -122,6 +122,48 @@ def _text(label: str, name: str, value, **props) -> rx.Component:
     )
 
 
+def _sandbox_defaults() -> rx.Component:
+    """What "Run in sandbox" on the listing page starts with, so a visitor's first run shows
+    the code at its best (a file name that is not runnable is ignored there)."""
+    return rx.vstack(
+        rx.heading("Run in sandbox: defaults", size="3", as_="h3"),
+        rx.grid(
+            _text(
+                "File to run",
+                "run_entry_point",
+                SellState.run_entry_point,
+                placeholder="e.g. main.py (else the first runnable file)",
+                max_length=300,
+            ),
+            _text(
+                "Example arguments",
+                "run_args",
+                SellState.run_args,
+                placeholder="e.g. --limit 5 'data.csv'",
+                max_length=500,
+            ),
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="3",
+            width="100%",
+        ),
+        rx.vstack(
+            rx.text("Example standard input", size="2", as_="label", html_for="run_stdin"),
+            rx.text_area(
+                id="run_stdin",
+                name="run_stdin",
+                default_value=SellState.run_stdin,
+                rows="3",
+                max_length=4000,
+                width="100%",
+            ),
+            spacing="1",
+            width="100%",
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
 def _details_form() -> rx.Component:
     return rx.form(
         rx.vstack(
@@ -188,6 +230,7 @@ def _details_form() -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
+            _sandbox_defaults(),
             field_error(SellState.form_error),
             rx.text(SellState.form_message, size="2", color_scheme="green"),
             rx.button(
@@ -266,7 +309,23 @@ def _versions_section() -> rx.Component:
                 SellState.versions.length() > 0,
                 rx.box(
                     rx.table.root(
-                        rx.table.body(rx.foreach(SellState.versions, _version_row)), width="100%"
+                        rx.table.header(
+                            rx.table.row(
+                                *[
+                                    rx.table.column_header_cell(label)
+                                    for label in (
+                                        "Version",
+                                        "Files",
+                                        "Latest",
+                                        "Published",
+                                        "Tests",
+                                        "Actions",
+                                    )
+                                ]
+                            )
+                        ),
+                        rx.table.body(rx.foreach(SellState.versions, _version_row)),
+                        width="100%",
                     ),
                     overflow_x="auto",
                     width="100%",

@@ -170,8 +170,9 @@ def _key_rows(keys: list[ApiKey], tz: ZoneInfo) -> list[ApiKeyRow]:
             scopes=", ".join(key.scopes or []),
             created=dates.local(key.created_at, tz, dates.DATE),
             last_used=(
-                dates.local(key.last_used_at, tz, dates.MINUTE)
-                + f" from {key.last_used_ip or 'an unknown address'}"
+                # The zone named: the page shows the account's zone, UTC unless it has one.
+                f"{dates.local(key.last_used_at, tz, dates.MINUTE)} {tz.key}"
+                f" from {key.last_used_ip or 'an unknown address'}"
                 if key.last_used_at
                 else "never"
             ),

@@ -210,3 +210,5 @@ class BrowseState(ListingFilters, AuthState):
         await self.load_user()
         await self._load_facets()
         await self._query()
+        # The address says what is applied: canonical casing, unknown values dropped.
+        return self._sync_url()

@@ -9,7 +9,7 @@ import reflex as rx
 
 from vibecoder.domain.accounts import auth
 from vibecoder.domain.sandbox_runs.panel import panel_for, view_of_run
-from vibecoder.domain.sandbox_runs.runs import RunView, request_run
+from vibecoder.domain.sandbox_runs.runs import RunView, request_run, request_visitor_test_run
 from vibecoder.infra.redis_client import get_redis
 from vibecoder.state.auth import AuthState
 from vibecoder.state.offloop import in_thread
@@ -29,6 +29,7 @@ class SandboxPanelState(AuthState):
     error: str = ""
     result: RunView | None = None
     tests: RunView | None = None
+    has_tests: bool = False
 
     @rx.event
     async def load(self):
@@ -42,8 +43,8 @@ class SandboxPanelState(AuthState):
         self.listing_id, self.entry_points = panel.listing_id, panel.entry_points
         if not panel.listing_id:
             return
-        self.tests = panel.tests
-        self.entry_point = self.entry_points[0] if self.entry_points else ""
+        self.tests, self.has_tests = panel.tests, panel.has_tests
+        self.entry_point, self.args, self.stdin = panel.entry_point, panel.args, panel.stdin
         if self.tests and self.tests.status in ("queued", "running"):
             return SandboxPanelState.watch_tests(self.tests.public_id)
 
@@ -88,6 +89,30 @@ class SandboxPanelState(AuthState):
         public_id = outcome.value
         self.running, self.status, self.result = True, "queued", None
         return SandboxPanelState.watch(public_id)
+
+    @rx.event
+    async def start_tests(self):
+        """The latest version's own tests, run now for this visitor (on their sandbox quota)."""
+        self.error = ""
+        listing_id, ip = self.listing_id, self.client_ip()
+        starter = self.router.session.client_token
+        outcome = await self._call(
+            lambda session, viewer: (
+                request_visitor_test_run(
+                    session=session,
+                    redis_client=get_redis(),
+                    listing_id=listing_id,
+                    viewer=viewer,
+                    ip=ip,
+                    starter=starter,
+                ).public_id
+            ),
+            signed_in=False,
+        )
+        if not outcome.ok:
+            return
+        self.running, self.status, self.result = True, "queued", None
+        return SandboxPanelState.watch(outcome.value)
 
     @rx.event(background=True)
     async def watch_tests(self, public_id: str):

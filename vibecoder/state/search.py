@@ -90,6 +90,8 @@ class SearchState(ListingFilters, AuthState):
         # what the URL says (nothing), so old filters never hide a fresh query's results.
         await self._load_facets()
         await self._query()
+        # The address says what is applied: canonical casing, unknown values dropped.
+        return self._sync_url()
 
     @rx.event(background=True)
     async def set_query(self, value: str):

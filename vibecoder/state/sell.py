@@ -85,6 +85,9 @@ class SellState(AuthState):
     version_warning: str = ""
     _confirmed_version: str = ""
     cover_path: str = ""
+    run_entry_point: str = ""
+    run_args: str = ""
+    run_stdin: str = ""
 
     @rx.var
     def pages(self) -> int:
@@ -135,6 +138,7 @@ class SellState(AuthState):
         )
         self.versions, self.findings = [], []
         self.cover_path = ""
+        self.run_entry_point = self.run_args = self.run_stdin = ""
         self.form_error = self.form_message = self.upload_error = self.upload_message = ""
         self.new_version, self.new_changelog = "1.0.0", ""
 
@@ -173,6 +177,8 @@ class SellState(AuthState):
         self.pricing_model, self.currency = view.pricing_model, view.currency
         self.price, self.cover_path = view.price, view.cover_path
         self.technologies = view.technologies
+        self.run_entry_point, self.run_args = view.run_entry_point, view.run_args
+        self.run_stdin = view.run_stdin
         self.versions = view.versions
         # The next patch is what most uploads are: pre-fill it (the seller can change it).
         self.new_version = semver.next_patch([v.version for v in view.versions])
@@ -199,6 +205,9 @@ class SellState(AuthState):
             "pricing_model": self.pricing_model,
             "price_cents": 0 if self.pricing_model == "free" else price_cents,
             "currency": self.currency,
+            "run_entry_point": str(form.get("run_entry_point", "")),
+            "run_args": str(form.get("run_args", "")),
+            "run_stdin": str(form.get("run_stdin", "")),
         }
         listing_id = self.listing_id
 
@@ -217,9 +226,14 @@ class SellState(AuthState):
             return self._signin_redirect("/sell")
         if not outcome.ok:
             return
+        created = not listing_id
         self._show_editor(outcome.value)
         self.form_message = "Saved."
-        return rx.redirect(f"/sell/{self.listing_id}")
+        # A new listing gets its own address; an edit stays put, so "Saved." stays on screen
+        # (a redirect to the same page would run its load and clear the message at once).
+        if created:
+            return rx.redirect(f"/sell/{self.listing_id}")
+        return None
 
     @rx.event
     def set_category(self, value: str):
@@ -403,6 +417,9 @@ class EditorView(BaseModel):
     price: str
     cover_path: str
     technologies: str
+    run_entry_point: str
+    run_args: str
+    run_stdin: str
     versions: list[VersionRow]
 
 
@@ -421,6 +438,9 @@ def editor_view(session: Session, listing: Listing) -> EditorView:
         price=f"{listing.price_cents / 100:.2f}",
         cover_path=f"/api/covers/{listing.cover_image_sha}" if listing.cover_image_sha else "",
         technologies=", ".join(catalog.technologies_of(session=session, listing_id=listing.id)),
+        run_entry_point=listing.run_entry_point,
+        run_args=listing.run_args,
+        run_stdin=listing.run_stdin,
         versions=version_rows(session, listing.id, dates.zone_of(session, listing.seller_id)),
     )
 

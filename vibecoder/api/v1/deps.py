@@ -53,7 +53,11 @@ def _origin_of(url: str) -> str:
 def _allowed_origins(request: Request) -> set[str]:
     settings = get_settings()
     own = {_origin_of(str(request.base_url))}
-    return own | {_origin_of(settings.public_url), _origin_of(settings.public_api_url)}
+    return own | {
+        *(_origin_of(url) for url in settings.app_origins),
+        _origin_of(settings.public_url),
+        _origin_of(settings.public_api_url),
+    }
 
 
 def check_csrf(request: Request) -> None:

@@ -84,8 +84,8 @@ class PromptPublic(BaseModel):
 class ProvenancePublic(BaseModel):
     model: str
     provider: str
-    tokens_in: int
-    tokens_out: int
+    # As the listing page shows them: "1,200 in · 3,400 out", "4,600 total", or "".
+    tokens: str
     temperature: str
     generated: str
     prompts: list[PromptPublic]
@@ -242,8 +242,7 @@ def listing_public(view: detail.ListingView, listing: Listing) -> ListingPublic:
         provenance=ProvenancePublic(
             model=view.ai_model,
             provider=view.ai_provider,
-            tokens_in=view.ai_tokens_in,
-            tokens_out=view.ai_tokens_out,
+            tokens=view.ai_tokens,
             temperature=view.ai_temperature,
             generated=view.ai_generated,
             prompts=[PromptPublic(role=p.role, content=p.content) for p in view.prompts],

@@ -50,7 +50,11 @@ class CheckoutPublic(BaseModel):
     purchase_id: int
     status: str
     checkout_url: str | None = Field(
-        description="Open it to pay; null when the listing was free (claimed) or already owned."
+        description=(
+            "Open it to pay; null when the listing was free (claimed) or already owned. With "
+            "the test gateway a program pays by POSTing `card_number` to it with the same "
+            "`Authorization` header (a key with the `purchase` scope)."
+        )
     )
 
 

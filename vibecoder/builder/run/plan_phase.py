@@ -101,7 +101,13 @@ def plan_phase(client: redis.Redis, run_id: str) -> RunState | None:
                 project_id=state.project_id,
                 run_id=run_id,
                 role="assistant",
-                content="Plan: " + ", ".join(state.order),
+                content=(
+                    "Plan: " + ", ".join(state.order)
+                    if intent.kind not in ("MODIFY", "FIX") or not state.base_components
+                    else "Change: "
+                    + ", ".join(p["name"] for p in plan)
+                    + (f"; removed: {', '.join(state.removed)}" if state.removed else "")
+                ),
                 intent=intent.kind,
                 meta={"plan": plan, "architect": state.architect},
             )

@@ -83,7 +83,7 @@ def step_phase(
         step.fixes, step.validations = 0, []
         result = verify_and_fix(call, state, step, outcome, emit=emit, should_stop=should_stop)
         if result.error:
-            return _step_failed(client, state, index, result.error)
+            return fail_step(client, state, index, result.error)
         assert result.verdict is not None and result.verdict.ok
         state.components[name] = result.code
         tokens = (state.tokens_in - before[0], state.tokens_out - before[1])
@@ -116,7 +116,7 @@ def step_phase(
     except shadow.ToolUnavailable as exc:
         # The server's own bundler/renderer failed, not the generated code: no FIX call (the
         # model cannot repair a missing browser), the step stops now and stays retryable.
-        return _step_failed(client, state, index, f"{exc}. {TOOL_FAULT_NOTE}")
+        return fail_step(client, state, index, f"{exc}. {TOOL_FAULT_NOTE}")
     except ValueError as exc:
         return fail(client, state, str(exc))
 
@@ -196,10 +196,12 @@ def _make_version(
             tokens_in=tokens[0],
             tokens_out=tokens[1],
         )
+        assert version.id is not None  # flushed by add_version
         return version.id, version.number
 
 
-def _step_failed(client: redis.Redis, state: RunState, index: int, error: str) -> RunState:
+def fail_step(client: redis.Redis, state: RunState, index: int, error: str) -> RunState:
+    """Mark step `index` failed with `error` and stop the run (Retry re-runs that step)."""
     step = state.steps[index]
     step.status, step.error = "failed", error
     return fail(client, state, f"step {index + 1} ({step.name}) failed: {error}")

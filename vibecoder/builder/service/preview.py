@@ -42,15 +42,18 @@ def _csp_hash(text: str) -> str:
 # Runs before the bundle, so errors thrown while the bundle starts are caught too. Errors keep
 # being forwarded after "ready": those are the runtime errors shown under the preview.
 REPORTER = """(function () {
-  var target = %s, settled = false;
+  var targets = %s, settled = false;
   function post(kind, message) {
-    try {
-      window.parent.postMessage(
-        { vibecoderPreview: 1, kind: kind, path: location.pathname,
-          message: String(message || "").slice(0, 2000) },
-        target
-      );
-    } catch (e) {}
+    // To the app's own origin(s) only: a message for an origin the parent is not at is dropped.
+    targets.forEach(function (target) {
+      try {
+        window.parent.postMessage(
+          { vibecoderPreview: 1, kind: kind, path: location.pathname,
+            message: String(message || "").slice(0, 2000) },
+          target
+        );
+      } catch (e) {}
+    });
   }
   function fail(message) { settled = true; post("error", message); }
   window.addEventListener("error", function (e) {
@@ -81,8 +84,9 @@ REPORTER = """(function () {
 })();"""
 
 
-def reporter_script(app_origin: str) -> str:
-    return REPORTER % json.dumps(app_origin)
+def reporter_script(app_origins: str) -> str:
+    """The reporter for the space-separated origins the app is served at (frame-ancestors)."""
+    return REPORTER % json.dumps(app_origins.split())
 
 
 def content_security_policy(

@@ -53,9 +53,10 @@ def normalize_cover(data: bytes) -> bytes:
             if probe.format not in ACCEPTED_FORMATS:
                 raise invalid
             probe.verify()  # truncated or corrupt files fail here
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)  # keep the orientation the EXIF asked for
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.load()
+            # Keep the orientation the EXIF asked for.
+            image: Image.Image = ImageOps.exif_transpose(opened)
             has_alpha = image.mode in ("RGBA", "LA") or "transparency" in image.info
             image = image.convert("RGBA" if has_alpha else "RGB")
             image.thumbnail(PAGE_SIZE, Image.Resampling.LANCZOS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import secrets
+import shlex
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -51,6 +52,9 @@ class ImportRecord(BaseModel):
     changelog: str = ""
     files: dict[str, str]
     ai_metadata: dict[str, Any] | None = None
+    # "Run in sandbox" defaults: the file to run and an example invocation.
+    entry_point: str = ""
+    run_example: dict[str, Any] | None = None
 
     @field_validator("license", "currency", "pricing")
     @classmethod
@@ -77,7 +81,18 @@ class ImportRecord(BaseModel):
             "pricing_model": PRICING_ALIASES.get(self.pricing, self.pricing),
             "price_cents": self.price_cents,
             "currency": self.currency,
+            **self._run_defaults(),
         }
+
+    def _run_defaults(self) -> dict[str, str]:
+        """Only what the record gives: an import without them keeps the seller's own."""
+        found: dict[str, str] = {}
+        if self.entry_point:
+            found["run_entry_point"] = self.entry_point
+        if self.run_example:
+            found["run_args"] = shlex.join(str(a) for a in self.run_example.get("args") or [])
+            found["run_stdin"] = str(self.run_example.get("stdin") or "")
+        return found
 
     def ai_metadata_input(self) -> dict[str, Any] | None:
         if not self.ai_metadata:
@@ -323,6 +338,8 @@ def import_seed_catalog() -> dict[str, int]:
                     changelog=entry.get("changelog", ""),
                     files=files,
                     ai_metadata=spec.get("ai_metadata"),
+                    entry_point=spec.get("entry_point", ""),
+                    run_example=spec.get("run_example"),
                 )
                 days_ago = int(entry.get("published_days_ago", 0) or 0)
                 import_record(

@@ -10,6 +10,7 @@ Visibility rules (enforced here, never only in the UI):
 from __future__ import annotations
 
 import re
+import shlex
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -51,7 +52,12 @@ CATEGORIES = (
 CURRENCIES = ("usd", "eur", "gbp")
 FREE_ONLY_LICENSES = {LicenseType.mit, LicenseType.apache_2_0}
 MAX_PRICE_CENTS = 1_000_000
+# The sandbox's own limits for a run's arguments (vibecoder/domain/sandbox_runs/runs.py).
+MAX_RUN_ARGS, MAX_RUN_ARGS_CHARS, MAX_RUN_STDIN_CHARS = 20, 500, 4000
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,78}[a-z0-9])$")
+
+
+RUN_DEFAULTS = {"run_entry_point", "run_args", "run_stdin"}
 
 
 class ListingInput(BaseModel):
@@ -67,6 +73,29 @@ class ListingInput(BaseModel):
     pricing_model: PricingModel = PricingModel.one_time
     price_cents: int = Field(default=0, ge=0, le=MAX_PRICE_CENTS)
     currency: str = "usd"
+    # "Run in sandbox" defaults; left out of an update, the stored ones stay (update_listing).
+    run_entry_point: str = Field(default="", max_length=300)
+    run_args: str = Field(default="", max_length=MAX_RUN_ARGS_CHARS)
+    run_stdin: str = Field(default="", max_length=MAX_RUN_STDIN_CHARS)
+
+    @field_validator("run_entry_point", "run_args")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        value = value.strip()
+        if "\n" in value or "\r" in value:
+            raise ValueError("must fit on one line")
+        return value
+
+    @field_validator("run_args")
+    @classmethod
+    def _shell_words(cls, value: str) -> str:
+        try:
+            words = shlex.split(value)
+        except ValueError:
+            raise ValueError("check the quotes of the example arguments") from None
+        if len(words) > MAX_RUN_ARGS:
+            raise ValueError(f"at most {MAX_RUN_ARGS} example arguments")
+        return value
 
     @field_validator("title", "summary", "description")
     @classmethod
@@ -305,7 +334,11 @@ def update_listing(
     listing = get_own_listing(session=session, seller=seller, listing_id=listing_id, lock=True)
     listing_input: ListingInput = _parse(ListingInput, data)  # type: ignore[assignment]
     listing_input.check_pricing()
-    for key, value in listing_input.model_dump(exclude={"slug", "technologies"}).items():
+    # Callers that do not know the sandbox defaults (the API, imports) leave them as they are.
+    unset_defaults = RUN_DEFAULTS - listing_input.model_fields_set
+    for key, value in listing_input.model_dump(
+        exclude={"slug", "technologies", *unset_defaults}
+    ).items():
         setattr(listing, key, value)
     listing.updated_at = datetime.now(UTC)
     session.add(listing)

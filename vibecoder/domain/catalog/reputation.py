@@ -86,6 +86,9 @@ def reputation_inputs(*, session: Session, seller_id: int) -> ReputationInputs:
             Listing.seller_id == seller_id,
             Listing.status == ListingStatus.published,
             SandboxRun.kind == "test",
+            # Publishing's verification runs only: a visitor's "Run tests" is not a badge.
+            SandboxRun.user_id.is_(None),
+            SandboxRun.starter_hash.is_(None),
             SandboxRun.status == "done",
         )
         .subquery()

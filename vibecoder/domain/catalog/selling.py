@@ -20,7 +20,9 @@ def own_listing_id(*, session: Session, seller: User, slug: str) -> int:
     if listing_id is None:
         raise NotFound("listing_not_found", "This listing does not exist or is not yours.")
     # get_own_listing applies the ownership rule (sellers, and admins acting for them).
-    return catalog.get_own_listing(session=session, seller=seller, listing_id=listing_id).id
+    listing = catalog.get_own_listing(session=session, seller=seller, listing_id=listing_id)
+    assert listing.id is not None  # a stored row
+    return listing.id
 
 
 def create_listing(*, session: Session, seller: User, data) -> str:
@@ -70,7 +72,7 @@ def upload_version(
         uploads=[(filename[-200:], stream)],
     )
     warnings = [f["message"] for f in outcome.findings]
-    status = session.get(Listing, listing_id).status  # type: ignore[union-attr]
+    status = session.get(Listing, listing_id).status
     if publish:
         listing_files.publish_scanned_version(
             session=session, seller=seller, version_id=outcome.version_id

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import redis
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from vibecoder.domain.catalog import archive, semver
 from vibecoder.domain.catalog import listings as catalog
@@ -48,7 +48,7 @@ def list_purchases(
         .limit(limit + 1)
     )
     if before_id is not None:
-        query = query.where(Purchase.id < before_id)
+        query = query.where(col(Purchase.id) < before_id)
     rows = [PurchaseRow(p, listing) for p, listing in session.exec(query).all()]
     more = len(rows) > limit
     rows = rows[:limit]

@@ -8,6 +8,7 @@ from sqlmodel import Session
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.sandbox_runs.runs import (
     RunView,
+    detect_test_language,
     get_run,
     latest_test_run,
     run_view,
@@ -21,6 +22,11 @@ class Panel(BaseModel):
     listing_id: int = 0  # 0: a listing the viewer cannot see, like a missing one
     entry_points: list[str] = []
     tests: RunView | None = None
+    has_tests: bool = False  # the latest version ships tests: "Run tests" is offered
+    # The seller's defaults (the file only when the latest version can run it).
+    entry_point: str = ""
+    args: str = ""
+    stdin: str = ""
 
 
 def panel_for(*, session: Session, slug: str, viewer: User | None) -> Panel:
@@ -32,10 +38,17 @@ def panel_for(*, session: Session, slug: str, viewer: User | None) -> Panel:
     if version is None:
         return Panel(listing_id=listing.id)
     test_run = latest_test_run(session=session, version_id=version.id)
+    paths = [f.path for f in catalog.files_of(session=session, version_id=version.id)]
+    entry_points = runnable_files(session=session, version_id=version.id)
+    chosen = listing.run_entry_point
     return Panel(
         listing_id=listing.id,
-        entry_points=runnable_files(session=session, version_id=version.id),
+        entry_points=entry_points,
         tests=run_view(test_run) if test_run else None,
+        has_tests=detect_test_language(paths) is not None,
+        entry_point=chosen if chosen in entry_points else (entry_points[0] if entry_points else ""),
+        args=listing.run_args,
+        stdin=listing.run_stdin,
     )
 
 

@@ -128,6 +128,48 @@ def _check_quota(redis_client: redis.Redis, *, user: User | None, ip: str) -> No
         ratelimit.hit(name, key, limit=f"{limit}/hour")
 
 
+def _runnable_version(
+    *, session: Session, listing_id: int, viewer: User | None, what: str
+) -> ListingVersion:
+    """The latest version of a listing the viewer can see (anything else is "not found")."""
+    listing = session.get(Listing, listing_id)
+    if listing is None or not catalog.can_view(session, viewer, listing):
+        raise NotFound("listing_not_found", "This listing does not exist or is not available.")
+    version = catalog.latest_version(session=session, listing_id=listing.id)
+    if version is None:
+        raise ValidationFailed("no_version", f"This listing has no published version to {what}.")
+    return version
+
+
+def _queue(
+    session: Session,
+    version: ListingVersion,
+    *,
+    kind: str,
+    language: str,
+    viewer: User | None = None,
+    starter: str = "",
+    stdin: str = "",
+    **fields,
+) -> SandboxRun:
+    """Store the run and send it to the sandbox queue once the transaction commits. A run
+    started by someone is theirs: their account, or (signed out) their browser tab."""
+    run = SandboxRun(
+        public_id=secrets.token_urlsafe(12),
+        listing_id=version.listing_id,
+        version_id=version.id,
+        user_id=viewer.id if viewer else None,
+        starter_hash=_starter_hash(starter) if viewer is None and starter else None,
+        kind=kind,
+        language=language,
+        **fields,
+    )
+    session.add(run)
+    session.flush()
+    dispatch.send(EXECUTE_TASK, run.public_id, stdin, session=session)
+    return run
+
+
 def request_run(
     *,
     session: Session,
@@ -141,12 +183,7 @@ def request_run(
     args: list[str] | None = None,
 ) -> SandboxRun:
     """Queue a run of the listing's latest version; anyone who can see the listing may run it."""
-    listing = session.get(Listing, listing_id)
-    if listing is None or not catalog.can_view(session, viewer, listing):
-        raise NotFound("listing_not_found", "This listing does not exist or is not available.")
-    version = catalog.latest_version(session=session, listing_id=listing.id)
-    if version is None:
-        raise ValidationFailed("no_version", "This listing has no published version to run.")
+    version = _runnable_version(session=session, listing_id=listing_id, viewer=viewer, what="run")
     if entry_point not in runnable_files(session=session, version_id=version.id):
         raise ValidationFailed("bad_entry_point", "Choose one of the listing's runnable files.")
     args = [str(a) for a in (args or [])]
@@ -157,23 +194,17 @@ def request_run(
     if len(stdin.encode()) > MAX_STDIN_BYTES:
         raise ValidationFailed("stdin_too_large", "Standard input is limited to 64 KB.")
     _check_quota(redis_client, user=viewer, ip=ip)
-    run = SandboxRun(
-        public_id=secrets.token_urlsafe(12),
-        listing_id=listing.id,
-        version_id=version.id,
-        user_id=viewer.id if viewer else None,
-        starter_hash=_starter_hash(starter) if viewer is None and starter else None,
+    return _queue(
+        session,
+        version,
         kind="run",
         language=language_of(entry_point),
+        viewer=viewer,
+        starter=starter,
+        stdin=stdin,
         entry_point=entry_point,
         args=args,
     )
-    session.add(run)
-    session.flush()
-    public_id = run.public_id
-
-    dispatch.send(EXECUTE_TASK, public_id, stdin, session=session)
-    return run
 
 
 def request_test_run(*, session: Session, version_id: int) -> SandboxRun | None:
@@ -185,19 +216,37 @@ def request_test_run(*, session: Session, version_id: int) -> SandboxRun | None:
     language = detect_test_language(files)
     if language is None:
         return None
-    run = SandboxRun(
-        public_id=secrets.token_urlsafe(12),
-        listing_id=version.listing_id,
-        version_id=version.id,
-        kind="test",
-        language=language,
-    )
-    session.add(run)
-    session.flush()
-    public_id = run.public_id
+    return _queue(session, version, kind="test", language=language)
 
-    dispatch.send(EXECUTE_TASK, public_id, "", session=session)
-    return run
+
+def request_visitor_test_run(
+    *,
+    session: Session,
+    redis_client: redis.Redis,
+    listing_id: int,
+    viewer: User | None,
+    ip: str,
+    starter: str = "",
+) -> SandboxRun:
+    """Queue the latest version's own tests for a visitor ("Run tests" behind the verified
+    badge), on the visitor's sandbox quota. The result is the visitor's, like a run's; the
+    badge keeps showing the verification run made at publishing (`is_verification`)."""
+    version = _runnable_version(session=session, listing_id=listing_id, viewer=viewer, what="test")
+    files = [f.path for f in catalog.files_of(session=session, version_id=version.id)]
+    language = detect_test_language(files)
+    if language is None:
+        raise ValidationFailed("no_tests", "This listing's latest version has no tests to run.")
+    _check_quota(redis_client, user=viewer, ip=ip)
+    return _queue(session, version, kind="test", language=language, viewer=viewer, starter=starter)
+
+
+def is_verification():
+    """SQL condition: a test run queued by publishing (no account or visitor started it)."""
+    return (
+        (SandboxRun.kind == "test")
+        & SandboxRun.user_id.is_(None)
+        & SandboxRun.starter_hash.is_(None)
+    )
 
 
 def detect_test_language(paths: list[str]) -> str | None:
@@ -384,7 +433,7 @@ def latest_test_runs(*, session: Session, version_ids: list[int]) -> dict[int, S
         return runs
     for run in session.exec(
         select(SandboxRun)
-        .where(SandboxRun.version_id.in_(version_ids), SandboxRun.kind == "test")
+        .where(SandboxRun.version_id.in_(version_ids), is_verification())
         .order_by(SandboxRun.created_at)
     ):
         runs[run.version_id] = run
@@ -399,10 +448,10 @@ def get_run(
     *, session: Session, public_id: str, viewer: User | None, starter: str = ""
 ) -> SandboxRun | None:
     """A run for whoever started it: its account, or the visitor session (`starter`, the
-    browser's client token) of a signed-out run. Test runs (the verified badge) are public.
-    Anyone else gets None, like for a run that does not exist."""
+    browser's client token) of a signed-out run. Verification test runs (the verified badge)
+    are public. Anyone else gets None, like for a run that does not exist."""
     run = session.exec(select(SandboxRun).where(SandboxRun.public_id == public_id)).first()
-    if run is None or run.kind == "test":
+    if run is None or (run.kind == "test" and run.user_id is None and not run.starter_hash):
         return run
     if run.user_id is not None:
         return run if viewer is not None and viewer.id == run.user_id else None
@@ -418,7 +467,7 @@ def get_run(
 def latest_test_run(*, session: Session, version_id: int) -> SandboxRun | None:
     return session.exec(
         select(SandboxRun)
-        .where(SandboxRun.version_id == version_id, SandboxRun.kind == "test")
+        .where(SandboxRun.version_id == version_id, is_verification())
         .order_by(SandboxRun.created_at.desc())
         .limit(1)
     ).first()
@@ -429,7 +478,7 @@ FINISHED_STATUSES = ("done", "failed", "refused")
 
 def owned_run(*, session: Session, public_id: str, user: User) -> SandboxRun:
     """The user's own run; anyone else's (or an anonymous one) is "not found"."""
-    run = get_run(session=session, public_id=public_id[:64])
+    run = get_run(session=session, public_id=public_id[:64], viewer=user)
     if run is None or run.user_id is None or run.user_id != user.id:
         raise NotFound("run_not_found", "No such sandbox run.")
     return run
