@@ -11,11 +11,13 @@ over the mix a browsing buyer makes, with the page's on_load events sent as the 
 them after a client-side navigation:
 
     home → browse (+ a category filter) → search (a typed query) → a listing → its code tab
+    1 in 10 iterations: "Run in sandbox" on the listing (the panel's load and start events,
+    timed to the run's result arriving over the socket: queue, bubblewrap run, Redis events).
     1 in 5 iterations: sign in (the native form POST /api/auth/signin, HttpOnly cookie), a new
     socket carrying the cookie, the library.
-
-Not in the mix yet (said so in docs/performance.md): the sandbox run (1 in 10) and a test-gateway
-purchase (1 in 50).
+    1 in 50 iterations: buy a paid listing with the test gateway, as docs/api.md's "Buying from a
+    program" does (POST /api/v1/purchases, pay the checkout with the same key), timed until the
+    worker has fulfilled it (the purchase reads `paid`).
 
 Per action: p50/p95/p99 of the round trip (event sent → the handler's final update), errors
 (timeouts, disconnects, error updates); per run: actions/s and the server processes' CPU
@@ -29,6 +31,7 @@ import asyncio
 import os
 import random
 import time
+from dataclasses import dataclass, field
 
 import httpx
 import psutil
@@ -46,6 +49,7 @@ HOME = f"{AUTH}.vibecoder___pages___home____home_state"
 BROWSE = f"{AUTH}.vibecoder___state___browse____browse_state"
 LISTING = f"{AUTH}.vibecoder___state___listing____listing_state"
 LIBRARY = f"{AUTH}.vibecoder___state___library____library_state"
+SANDBOX = f"{AUTH}.vibecoder___state___sandbox_panel____sandbox_panel_state"
 CATEGORIES = ["CLI tools", "Web components", "APIs", "Data scripts", "Utilities"]
 QUERIES = ["csv", "markdown table", "rate limiter", "image resize", "todo app", "webhooks"]
 
@@ -166,6 +170,61 @@ async def _iteration(client: ReflexClient, stats: Stats, slugs: list[str], rng) 
         )
 
 
+def _run_finished(update: dict) -> bool:
+    """The panel's watcher assigns the result (or an error) when the run ends."""
+    delta = _delta(update, SANDBOX)
+    return bool(delta.get("result_rx_state_")) or bool(delta.get("error_rx_state_"))
+
+
+async def _sandbox_run(client: ReflexClient, stats: Stats, slug: str) -> None:
+    client.path, client.query = f"/listing/{slug}", {"slug": slug}
+    await _timed(
+        stats,
+        "sandbox_panel",
+        _navigate(
+            client,
+            stats,
+            "sandbox_panel",
+            f"/listing/{slug}",
+            (f"{SANDBOX}.load", {}),
+            _assigned(SANDBOX, "entry_points"),
+        ),
+    )
+
+    async def run() -> None:
+        seconds = await client.call(f"{SANDBOX}.start", {}, done=_run_finished, timeout=TIMEOUT)
+        stats.ok("sandbox_run", seconds)
+
+    await _timed(stats, "sandbox_run", run())
+
+
+async def _purchase(base: str, key: str, slug: str, stats: Stats) -> None:
+    """Buy with the test gateway from a program; done when the worker has fulfilled it."""
+    headers = {"Authorization": f"Bearer {key}"}
+    async with httpx.AsyncClient(base_url=base, timeout=TIMEOUT, headers=headers) as http:
+        started = time.perf_counter()
+        try:
+            created = await http.post("/api/v1/purchases", json={"listing_slug": slug})
+            body = created.json()
+            if created.status_code >= 400 or not body.get("checkout_url"):
+                stats.fail("purchase")
+                return
+            paid = await http.post(body["checkout_url"], data={"card_number": "4242424242424242"})
+            if paid.status_code >= 400:
+                stats.fail("purchase")
+                return
+            deadline = started + TIMEOUT
+            while time.perf_counter() < deadline:
+                status = (await http.get(f"/api/v1/me/purchases/{body['purchase_id']}")).json()
+                if status.get("status") == "paid":
+                    stats.ok("purchase", time.perf_counter() - started)
+                    return
+                await asyncio.sleep(0.1)
+        except (httpx.HTTPError, ValueError):
+            pass
+        stats.fail("purchase")
+
+
 async def _sign_in_and_library(base: str, backend: str, email: str, stats: Stats) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=TIMEOUT) as http:
         started = time.perf_counter()
@@ -200,8 +259,24 @@ async def _sign_in_and_library(base: str, backend: str, email: str, stats: Stats
         await client.close()
 
 
-async def _user(index: int, base: str, backend: str, slugs, stats: Stats, stop_at: float):
+@dataclass
+class Catalog:
+    slugs: list[str]
+    runnable: list[str]
+    paid: list[str]
+    keys: list[str]
+    # Each user buys the paid listings in turn, so no purchase is refused as already owned.
+    bought: dict[int, int] = field(default_factory=dict)
+
+    def next_paid(self, user: int) -> str:
+        turn = self.bought.get(user, 0)
+        self.bought[user] = turn + 1
+        return self.paid[(user * 7 + turn) % len(self.paid)]
+
+
+async def _user(index: int, base: str, backend: str, catalog: Catalog, stats, stop_at: float):
     rng = random.Random(index)
+    slugs = catalog.slugs
     client = ReflexClient(backend, "/")
     try:
         await asyncio.wait_for(client.connect(), TIMEOUT)
@@ -212,8 +287,12 @@ async def _user(index: int, base: str, backend: str, slugs, stats: Stats, stop_a
     try:
         while time.monotonic() < stop_at:
             await _iteration(client, stats, slugs, rng)
+            if iteration % 10 == index % 10 and catalog.runnable:
+                await _sandbox_run(client, stats, rng.choice(catalog.runnable))
             if iteration % 5 == index % 5:
                 await _sign_in_and_library(base, backend, f"load-{index}@example.com", stats)
+            if iteration % 50 == index % 50 and catalog.paid:
+                await _purchase(base, catalog.keys[index], catalog.next_paid(index), stats)
             iteration += 1
             if not client.sio.connected:
                 stats.dropped += 1
@@ -240,30 +319,44 @@ def _cpu_seconds(processes: list[psutil.Process]) -> float:
     return total
 
 
-async def _run(users: int, base: str, slugs: list[str]) -> Stats:
+async def _run(users: int, base: str, catalog: Catalog) -> Stats:
     stats = Stats()
     stop_at = time.monotonic() + SECONDS
     # nginx proxies the websocket (/_event) to the backends like the browser's connection.
-    await asyncio.gather(*(_user(i, base, base, slugs, stats, stop_at) for i in range(users)))
+    await asyncio.gather(*(_user(i, base, base, catalog, stats, stop_at) for i in range(users)))
     return stats
 
 
-def _prepare(users: int) -> list[str]:
-    """Sign-in accounts for the users and the published slugs (prod-local's database)."""
+def _prepare(users: int) -> Catalog:
+    """Accounts (with a `purchase` API key each) and the published slugs (prod-local's DB)."""
     topology._license_key()  # points this process at prod-local's services (env from prod.env)
     from sqlmodel import select
 
-    from vibecoder.domain.accounts import auth
+    from vibecoder.domain.accounts import api_keys, auth
     from vibecoder.infra.db import session_scope
     from vibecoder.models.catalog import Listing
     from vibecoder.models.users import User
 
+    keys = []
     with session_scope() as session:
         for i in range(users):
             email = f"load-{i}@example.com"
-            if session.exec(select(User).where(User.email == email)).first() is None:
-                auth.register(session=session, email=email, password=PASSWORD)
-        return list(session.exec(select(Listing.slug).where(Listing.status == "published")))
+            user = session.exec(select(User).where(User.email == email)).first()
+            if user is None:
+                user = auth.register(session=session, email=email, password=PASSWORD)
+            for old in api_keys.list_api_keys(session=session, user=user):
+                api_keys.revoke_api_key(session=session, user=user, key_id=old.id)
+            key, _ = api_keys.create_api_key(
+                session=session, user=user, name="bench-load", scopes=("read", "purchase")
+            )
+            keys.append(key)
+        published = list(session.exec(select(Listing).where(Listing.status == "published")))
+        return Catalog(
+            slugs=[row.slug for row in published],
+            runnable=[row.slug for row in published if row.run_entry_point],
+            paid=[row.slug for row in published if row.price_cents > 0],
+            keys=keys,
+        )
 
 
 def _summarise(stats: Stats, seconds: float, cpu: float) -> dict:
@@ -311,7 +404,19 @@ def _chart(results: dict) -> None:
     fig.savefig(RESULTS / "load_p95.png", dpi=100)
 
 
+# Every simulated user comes from 127.0.0.1 through nginx: the per-address limits, meant for
+# strangers on the internet, would measure the limiter instead of the app; the hourly sandbox
+# and per-key API budgets too (a run's users repeat the mix for every N).
+LIFTED_LIMITS = {
+    "VIBECODER_SANDBOX_RUNS_PER_IP_PER_HOUR": str(10**9),
+    "VIBECODER_SANDBOX_RUNS_PER_USER_PER_HOUR": str(10**9),
+    "VIBECODER_API_REQUESTS_PER_KEY_PER_MINUTE": str(10**9),
+    "VIBECODER_API_REQUESTS_PER_IP_PER_MINUTE": str(10**9),
+}
+
+
 def main() -> None:
+    os.environ.update(LIFTED_LIMITS)
     results: dict = {"seconds": SECONDS, "users": USERS, "runs": {}}
     base = f"http://127.0.0.1:{topology.HTTP_PORT}"
     for backends in BACKENDS:
@@ -320,11 +425,11 @@ def main() -> None:
         results["runs"][label] = {}
         try:
             topology._wait_ready(proc, backends)
-            slugs = _prepare(max(USERS))
+            catalog = _prepare(max(USERS))
             for users in USERS:
                 processes = _server_processes(proc)
                 cpu_before, started = _cpu_seconds(processes), time.monotonic()
-                stats = asyncio.run(_run(users, base, slugs))
+                stats = asyncio.run(_run(users, base, catalog))
                 elapsed = time.monotonic() - started
                 summary = _summarise(stats, elapsed, _cpu_seconds(processes) - cpu_before)
                 results["runs"][label][str(users)] = summary
