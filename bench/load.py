@@ -333,6 +333,7 @@ def _prepare(users: int) -> Catalog:
     from sqlmodel import select
 
     from vibecoder.domain.accounts import api_keys, auth
+    from vibecoder.domain.sandbox_runs.panel import panel_for
     from vibecoder.infra.db import session_scope
     from vibecoder.models.catalog import Listing
     from vibecoder.models.users import User
@@ -353,7 +354,13 @@ def _prepare(users: int) -> Catalog:
         published = list(session.exec(select(Listing).where(Listing.status == "published")))
         return Catalog(
             slugs=[row.slug for row in published],
-            runnable=[row.slug for row in published if row.run_entry_point],
+            # What the listing page's panel offers to run (the seller's default or a runnable
+            # file of the latest version); web pages have nothing to run.
+            runnable=[
+                row.slug
+                for row in published
+                if panel_for(session=session, slug=row.slug, viewer=None).entry_points
+            ],
             paid=[row.slug for row in published if row.price_cents > 0],
             keys=keys,
         )

@@ -100,6 +100,9 @@ class OnnxEncoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = max(1, threads)
         options.inter_op_num_threads = 1
+        # ORT's pool threads spin between ops by default: on a shared 2-core box that burns the
+        # CPU the web process and the other users' requests need. Sleep instead.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(
             str(model_file), options, providers=["CPUExecutionProvider"]
         )
