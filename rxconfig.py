@@ -26,6 +26,10 @@ config = rx.Config(
     # CORS: only the app's own origin may call the backend with credentials (the default "*"
     # answered any Origin with Allow-Credentials).
     cors_allowed_origins=settings.app_origins,
+    # A tab's state lock is held while its event runs. A seller's 50 MB upload is ingested in the
+    # low-priority heavy pool (infra/heavy.py) and can take longer than Reflex's 10 s default on
+    # a busy machine; the lock only holds back that seller's own tab, so allow a minute.
+    redis_lock_expiration=60_000,
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[

@@ -52,7 +52,6 @@ START_TIMEOUT = 600
 ROOT_STATE = "reflex___state____state"
 AUTH = f"{ROOT_STATE}.vibecoder___state___auth____auth_state"
 SEARCH = f"{AUTH}.vibecoder___state___search____search_state"
-SIGN_IN = f"{AUTH}.vibecoder___state___auth____sign_in_state"
 SELL = f"{AUTH}.vibecoder___state___sell____sell_state"
 NOTIFICATIONS = f"{AUTH}.vibecoder___state___notifications____notifications_state"
 WORDS = ["photos", "webhooks", "landing", "coffee", "arcade", "invoice", "docker", "faq", "csv"]
@@ -79,19 +78,21 @@ class ReflexClient:
     def router_data(self) -> dict:
         return {"pathname": self.path, "asPath": self.path, "query": self.query}
 
-    async def connect(self, cookie_token: str = "") -> None:
+    async def connect(self, session_token: str = "", headers: dict | None = None) -> None:
+        headers = dict(headers or {})
+        if session_token:
+            # The HttpOnly session cookie rides on the handshake, as the browser sends it.
+            headers["Cookie"] = f"vc_session={session_token}"
         await self.sio.connect(
             f"{self.backend_url}?token={self.token}",
+            headers=headers,
             socketio_path="_event",
             namespaces=["/_event"],
             transports=["websocket"],
             # The default 1 s for the namespace to answer is too short for a loaded machine.
             wait_timeout=60,
         )
-        payload = {}
-        if cookie_token:
-            payload["vars"] = {f"{AUTH}.session_token_rx_state_": cookie_token}
-        await self.call(f"{ROOT_STATE}.hydrate_and_load", payload, done=_hydrated)
+        await self.call(f"{ROOT_STATE}.hydrate_and_load", {}, done=_hydrated)
 
     async def send(self, name: str, payload: dict) -> float:
         while not self.updates.empty():
@@ -136,12 +137,6 @@ def _notifications_done(update: dict) -> bool:
     return "unread_rx_state_" in _delta(update, NOTIFICATIONS)
 
 
-def _signed_in(update: dict) -> bool:
-    return bool(_delta(update, AUTH).get("username_rx_state_")) or bool(
-        _delta(update, SIGN_IN).get("error_rx_state_")
-    )
-
-
 def _editor_loaded(update: dict) -> bool:
     return bool(_delta(update, SELL).get("listing_id_rx_state_"))
 
@@ -157,20 +152,26 @@ class App:
         if reuse:
             self.data_dir = Path(reuse)
             self.backend_url = os.environ["BENCH_BACKEND_URL"]
+            self.app_url = os.environ.get("BENCH_APP_URL", self.backend_url)
             return
         from vibecoder.infra.embedded import free_port
 
         self.tmp = Path(tempfile.mkdtemp(prefix="bench-event-loop-"))
         self.data_dir = self.tmp / "data"
+        watched = self.tmp / "nothing-to-watch"
+        watched.mkdir()
         frontend, backend = free_port(), free_port()
         self.backend_url = f"http://127.0.0.1:{backend}"
+        self.app_url = f"http://localhost:{frontend}"
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
         env.update(
             VIBECODER_DATA_DIR=str(self.data_dir),
             FRONTEND_PORT=str(frontend),
             BACKEND_PORT=str(backend),
-            VIBECODER_APP_URL=f"http://localhost:{frontend}",
-            REFLEX_HOT_RELOAD_OVERRIDE_PATHS=str(self.tmp),
+            VIBECODER_APP_URL=self.app_url,
+            # The dev server reloads when a watched file changes; the upload's blobs and the
+            # database live under tmp/data, so watch an empty directory instead.
+            REFLEX_HOT_RELOAD_OVERRIDE_PATHS=str(watched),
         )
         self.log_path = self.tmp / "dev.log"
         self.process = subprocess.Popen(
@@ -282,15 +283,18 @@ class Observer:
         return await self.search.call(f"{NOTIFICATIONS}.load", {}, done=_notifications_done)
 
 
-async def sign_in(backend_url: str, email: str) -> float:
-    client = ReflexClient(backend_url, "/signin")
-    await client.connect()
-    try:
-        return await client.call(
-            f"{SIGN_IN}.submit", {"form": {"email": email, "password": PASSWORD}}, done=_signed_in
+async def sign_in(backend_url: str, app_url: str, email: str) -> float:
+    """The sign-in form's native POST (argon2 runs in the backend that serves the app)."""
+    async with httpx.AsyncClient(base_url=backend_url, timeout=300) as http:
+        started = time.perf_counter()
+        response = await http.post(
+            "/api/auth/signin",
+            data={"email": email, "password": PASSWORD},
+            headers={"Origin": app_url},
         )
-    finally:
-        await client.close()
+        if "vc_session" not in response.cookies:
+            raise RuntimeError(f"sign-in refused: {response.status_code} {response.text[:200]}")
+        return time.perf_counter() - started
 
 
 async def upload(backend_url: str, seller: ReflexClient, version: str, body: bytes) -> float:
@@ -313,12 +317,14 @@ async def upload(backend_url: str, seller: ReflexClient, version: str, body: byt
     return time.perf_counter() - started
 
 
-async def run(backend_url: str, emails: list[str], seller_token: str, listing_id: int) -> dict:
+async def run(
+    backend_url: str, app_url: str, emails: list[str], seller_token: str, listing_id: int
+) -> dict:
     body = make_zip(UPLOAD_MB)
     observer = Observer(backend_url)
     seller = ReflexClient(backend_url, f"/sell/{listing_id}", {"listing_id": str(listing_id)})
     try:
-        return await _measure(backend_url, emails, observer, seller, seller_token, body)
+        return await _measure(backend_url, app_url, emails, observer, seller, seller_token, body)
     finally:
         for client in (observer.search, seller):
             if client.sio.connected:
@@ -327,6 +333,7 @@ async def run(backend_url: str, emails: list[str], seller_token: str, listing_id
 
 async def _measure(
     backend_url: str,
+    app_url: str,
     emails: list[str],
     observer: Observer,
     seller: ReflexClient,
@@ -334,7 +341,7 @@ async def _measure(
     body: bytes,
 ) -> dict:
     await observer.search.connect()
-    await seller.connect(cookie_token=seller_token)
+    await seller.connect(session_token=seller_token)
     await seller.call(f"{SELL}.load_editor", {}, done=_editor_loaded)
 
     # Warm the model and the query path: the first query loads the embedding model, which
@@ -351,7 +358,7 @@ async def _measure(
     upload_s: list[float] = []
     for round_no in range(ROUNDS):
         load = asyncio.gather(
-            *(sign_in(backend_url, email) for email in emails),
+            *(sign_in(backend_url, app_url, email) for email in emails),
             upload(backend_url, seller, f"1.{round_no}.{int(time.time())}", body),
         )
         task = asyncio.ensure_future(load)
@@ -384,7 +391,7 @@ def main() -> None:
     try:
         app.wait_until_up()
         emails, token, listing_id = make_accounts(app.database_url())
-        result = asyncio.run(run(app.backend_url, emails, token, listing_id))
+        result = asyncio.run(run(app.backend_url, app.app_url, emails, token, listing_id))
     except BaseException:
         if app.process is not None:  # the app's own log says why, before its data dir goes
             print(app.log_path.read_text(errors="replace")[-6000:], file=sys.stderr)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -21,7 +22,15 @@ import httpx
 
 from bench.common import print_table, summary_ms, write_result
 
-PAGES = ["/", "/browse", "/search?q=coffee", "/signin", "/signup"]
+# A listing of the demo catalog (vibecoder/seed_data): the page issue 16 wants under 1 s.
+PAGES = [
+    "/",
+    "/browse",
+    "/search?q=coffee",
+    "/listing/budget-categorizer",
+    "/signin",
+    "/signup",
+]
 CHROMIUM = os.environ.get("VIBECODER_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -67,6 +76,13 @@ def _start(root: Path, data_dir: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("app did not start")
 
 
+def _main_content(page, path: str):
+    """The page's main heading; on a listing, its title once the listing's data has arrived."""
+    if path.startswith("/listing/"):
+        return page.locator("#listing-title").filter(has_text=re.compile(r"\S")).first
+    return page.locator("h1").first
+
+
 def measure(url: str, runs: int) -> dict[str, list[float]]:
     from playwright.sync_api import sync_playwright
 
@@ -80,7 +96,7 @@ def measure(url: str, runs: int) -> dict[str, list[float]]:
             for run in range(runs + 1):
                 started = time.perf_counter()
                 page.goto(url + path)
-                page.locator("h1").first.wait_for(state="visible", timeout=60_000)
+                _main_content(page, path).wait_for(state="visible", timeout=60_000)
                 if run:  # the first load compiles the route in dev mode
                     timings[path].append(time.perf_counter() - started)
         browser.close()

@@ -28,7 +28,12 @@ from pathlib import Path
 from bench.common import print_table, start_services, stop_services, summary_ms, write_result
 from bench.search_queries import LABELLED_QUERIES
 
-SCALES = [int(n) for n in os.environ.get("BENCH_SEARCH_SCALES", "10000,100000").split(",")]
+SCALES = [int(n) for n in os.environ.get("BENCH_SEARCH_SCALES", "10000,100000").split(",") if n]
+# Embedding runtimes compared side by side in one run (throughput and relevance each):
+# torch = sentence-transformers on PyTorch, onnx = ONNX Runtime fp32, onnx-int8 = quantized.
+BACKENDS = [
+    b for b in os.environ.get("BENCH_SEARCH_BACKENDS", "torch,onnx,onnx-int8").split(",") if b
+]
 LATENCY_QUERIES = 60
 # Synthetic embeddings: a seeded listing's vector moved towards another one's by up to MAX_MIX
 # of the way, plus uniform noise of ±NOISE/2 per dimension (docs/search.md).
@@ -93,6 +98,7 @@ def relevance(session_factory) -> dict:
     from vibecoder.models.catalog import Listing
 
     scores: dict[str, list[float]] = {"keyword": [], "vector": [], "hybrid": []}
+    hits3: dict[str, list[float]] = {"keyword": [], "vector": [], "hybrid": []}
     methods = {"keyword": ("keyword",), "vector": ("semantic",), "hybrid": ("keyword", "semantic")}
     with session_factory() as session:
         slug_of = {i: slug for i, slug in session.exec(select(Listing.id, Listing.slug)).all()}
@@ -107,11 +113,68 @@ def relevance(session_factory) -> dict:
                     filters=BrowseFilters(),
                     methods=used,
                 )
-                scores[name].append(ndcg_at_10([slug_of[i] for i, _, _ in ranked], grades))
+                slugs = [slug_of[i] for i, _, _ in ranked]
+                scores[name].append(ndcg_at_10(slugs, grades))
+                # hits@3: a listing graded 2 (what the buyer asked for) is in the top three.
+                hits3[name].append(float(any(grades.get(s) == 2 for s in slugs[:3])))
     return {
         "queries": len(LABELLED_QUERIES),
         **{f"ndcg10_{name}": round(sum(v) / len(v), 3) for name, v in scores.items()},
+        **{f"hits3_{name}": round(sum(v) / len(v), 3) for name, v in hits3.items()},
     }
+
+
+def model_only() -> dict:
+    """Documents/s of each runtime on the seed listings' texts (no database): 512 documents
+    (the 40 seed listings' texts, numbered), batches of 32, after one warm-up batch."""
+    import json
+
+    from vibecoder.domain.search import embeddings
+    from vibecoder.settings import PROJECT_ROOT
+
+    seeds = sorted((PROJECT_ROOT / "vibecoder" / "seed_data" / "listings").glob("*/listing.json"))
+    docs = []
+    for path in seeds:
+        data = json.loads(path.read_text())
+        docs.append(
+            embeddings.listing_text(
+                title=data.get("title", ""),
+                summary=data.get("summary", ""),
+                description=data.get("description", ""),
+                category=data.get("category", ""),
+                technologies=data.get("technologies", []),
+                file_names=[],
+            )
+        )
+    texts = [docs[i % len(docs)] + f" v{i}" for i in range(512)]
+    out = {}
+    for name in BACKENDS:
+        use_backend(name)
+        embeddings.encode(texts[:32])
+        start = time.perf_counter()
+        embeddings.encode(texts, batch_size=32)
+        out[name] = round(len(texts) / (time.perf_counter() - start), 1)
+    return out
+
+
+def use_backend(name: str) -> None:
+    """Point the embedding module at one runtime (env + settings), loaded on the next encode."""
+    from vibecoder.domain.search import embeddings
+    from vibecoder.settings import get_settings
+
+    os.environ["VIBECODER_EMBEDDING_BACKEND"] = "torch" if name == "torch" else "onnx"
+    os.environ["VIBECODER_EMBEDDING_ONNX_INT8"] = "true" if name == "onnx-int8" else "false"
+    get_settings.cache_clear()
+    embeddings.reset()
+
+
+def compare_backends(session_factory) -> dict:
+    """Each runtime: reindex + model throughput, then relevance over the vectors it wrote."""
+    out = {}
+    for name in BACKENDS:
+        use_backend(name)
+        out[name] = {**embedding_throughput(session_factory), **relevance(session_factory)}
+    return out
 
 
 def grow_to(engine, target: int, seed: int = 7) -> float:
@@ -226,6 +289,15 @@ def latency_and_recall(session_factory, rows: int) -> dict:
 
 
 def main() -> None:
+    if os.environ.get("BENCH_SEARCH_MODEL_ONLY"):
+        rates = model_only()
+        path = write_result("search_model_only", {"documents_per_second": rates})
+        print_table(
+            "Embedding model alone, 512 seed documents, batch 32",
+            [(name, f"{rate} documents/s") for name, rate in rates.items()],
+        )
+        print(f"\nresult: {path}")
+        return
     tmp = Path(tempfile.mkdtemp(prefix="bench-search-"))
     start_services(tmp / "data")
     try:
@@ -235,8 +307,9 @@ def main() -> None:
 
         upgrade_database()
         seed_demo_data(only_if_empty=True)
-        throughput = embedding_throughput(session_scope)
-        quality = relevance(session_scope)
+        backends = compare_backends(session_scope)
+        throughput = backends[BACKENDS[-1]] if BACKENDS else embedding_throughput(session_scope)
+        quality = throughput if BACKENDS else relevance(session_scope)
         scales = []
         for rows in SCALES:
             build_seconds = grow_to(get_engine(), rows)
@@ -246,8 +319,24 @@ def main() -> None:
     finally:
         stop_services()
         shutil.rmtree(tmp, ignore_errors=True)
-    path = write_result("search", {"embedding": throughput, "relevance": quality, "scales": scales})
-    rows = [
+    path = write_result(
+        "search",
+        {"embedding": throughput, "relevance": quality, "backends": backends, "scales": scales},
+    )
+    rows = []
+    for name, b in backends.items():
+        rows += [
+            (
+                f"{name}: reindex / model batch 32",
+                f"{b['reindex_listings_per_second']} listings/s"
+                f" / {b['model_documents_per_second']} documents/s",
+            ),
+            (
+                f"{name}: NDCG@10 hybrid / vector, hits@3 hybrid",
+                f"{b['ndcg10_hybrid']} / {b['ndcg10_vector']}, {b['hits3_hybrid']}",
+            ),
+        ]
+    rows += [
         ("reindex (seed, model + DB)", f"{throughput['reindex_listings_per_second']} listings/s"),
         ("model only, batch 32", f"{throughput['model_documents_per_second']} documents/s"),
         (

@@ -25,7 +25,7 @@ import httpx
 from bench.common import print_table, summary_ms, write_result
 
 ROOT = Path(__file__).resolve().parent.parent
-PROD_DIR = ROOT / "data" / "bench-topology"
+PROD_DIR = Path(os.environ.get("BENCH_PROD_DIR", str(ROOT / "data" / "bench-topology")))
 HTTP_PORT = int(os.environ.get("BENCH_HTTP_PORT", "18380"))
 BACKEND_PORT = HTTP_PORT + 20
 SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
@@ -97,6 +97,10 @@ def _license_key() -> str:
     os.environ["REDIS_URL"] = values["REDIS_URL"]
     os.environ["VIBECODER_ENVIRONMENT"] = "production"
     os.environ["VIBECODER_SECRET_KEY"] = values["VIBECODER_SECRET_KEY"]
+    # prod-local runs with the test gateway (a demo); production settings refuse it unless allowed.
+    os.environ["VIBECODER_ALLOW_TEST_PAYMENTS"] = values.get(
+        "VIBECODER_ALLOW_TEST_PAYMENTS", "true"
+    )
     from sqlmodel import select
 
     from vibecoder.domain.accounts import auth
@@ -175,7 +179,7 @@ def _throughput(key: str) -> dict:
 
 def main() -> None:
     results: dict = {"seconds": SECONDS, "concurrency": CONCURRENCY, "runs": {}}
-    for backends in (1, 2):
+    for backends in [int(b) for b in os.environ.get("BENCH_BACKENDS", "1,2").split(",") if b]:
         proc = _start(backends)
         try:
             _wait_ready(proc, backends)

@@ -108,6 +108,12 @@ class Settings(BaseSettings):
     embedding_model: str = "all-MiniLM-L6-v2"
     query_embedding_ttl_seconds: int = 24 * 3600
     torch_threads: int = 2
+    # The embedding runtime (domain/search/embeddings.py): "auto" = ONNX Runtime when `make
+    # bootstrap` exported the model into `embedding_onnx_dir` (default .tools/embeddings), else
+    # PyTorch; "torch" forces the PyTorch fallback. int8 is the dynamically quantized copy.
+    embedding_backend: Literal["auto", "onnx", "torch"] = "auto"
+    embedding_onnx_dir: Path | None = None
+    embedding_onnx_int8: bool = False
 
     # Commerce
     stripe_secret_key: str | None = Field(
@@ -146,6 +152,9 @@ class Settings(BaseSettings):
     usage_pack_runs: int = 100
     license_api_per_key_per_minute: int = 120
     license_api_per_ip_per_minute: int = 600
+    # How long one process reuses a `validate` answer (domain/commerce/license_cache.py): the
+    # longest a refunded or deactivated key can still validate anywhere. 0 turns it off.
+    license_cache_seconds: float = Field(default=0.5, ge=0, le=1)
     min_payout_cents: int = 100
     # Beat's safety net: payment events stored but not applied after this long are re-queued
     # (processing is idempotent under a row lock), checked every `payments_sweep_seconds`.

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from vibecoder.api.bodies import BodyTooLarge, read_capped
-from vibecoder.domain.commerce import licensing
+from vibecoder.domain.commerce import license_cache, licensing
 from vibecoder.errors import RateLimited, ServiceError
 from vibecoder.infra import outages, ratelimit
 from vibecoder.infra.db import session_scope
@@ -87,8 +87,19 @@ def _check_rate(key: Any, ip: str) -> None:
 def _run(action: str, data: dict[str, Any], ip: str) -> dict[str, Any]:
     _check_rate(data.get("license_key"), ip)
     _, call = ACTIONS[action]
-    with session_scope() as session:
-        return call(session, data)
+
+    def compute() -> dict[str, Any]:
+        with session_scope() as session:
+            return call(session, data)
+
+    raw, instance = data.get("license_key"), data.get("instance_id")
+    key = licensing.normalize_key(raw) if isinstance(raw, str) else ""
+    if action == "validate" and key and (instance is None or isinstance(instance, str)):
+        # The hot path: the same keys again and again; answers live <= license_cache_seconds.
+        return license_cache.cached_validate(
+            key_hash=licensing.hash_key(key), key=key, instance_id=instance or "", compute=compute
+        )
+    return compute()
 
 
 def _failure(flag: str, code: str, message: str, status: int, headers=None) -> JSONResponse:

@@ -20,6 +20,7 @@ from vibecoder.domain.accounts import auth
 from vibecoder.errors import ServiceError
 from vibecoder.infra import ratelimit
 from vibecoder.infra.db import session_scope
+from vibecoder.infra.heavy import run_heavy
 from vibecoder.infra.redis_client import get_redis
 from vibecoder.settings import get_settings
 from vibecoder.text_hygiene import has_control_chars
@@ -135,7 +136,8 @@ async def signin(request: Request) -> Response:
         )
     ip = request.client.host if request.client else "unknown"
     try:
-        token = await run_in_threadpool(
+        # argon2 in the low-priority pool (infra/heavy.py): other users come first.
+        token = await run_heavy(
             _sign_in, email, form["password"], ip, request.headers.get("user-agent")
         )
     except ServiceError as exc:
@@ -189,7 +191,7 @@ async def signup(request: Request) -> Response:
             limit=f"{get_settings().signups_per_ip_per_hour}/hour",
             message="Too many sign-ups from your network. Try again later.",
         )
-        token = await run_in_threadpool(_sign_up, form, ip, request.headers.get("user-agent"))
+        token = await run_heavy(_sign_up, form, ip, request.headers.get("user-agent"))
     except ServiceError as exc:
         return _back("/signup", flash={**refill, "field": exc.field or "", "error": exc.message})
     await run_in_threadpool(_revoke, _old_hash(request))

@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from vibecoder.infra import runtime, toolchain
+from vibecoder.infra.heavy import BACKGROUND_NICE
 from vibecoder.settings import PROJECT_ROOT, get_settings
 
 log = logging.getLogger("vibecoder")
@@ -238,7 +240,10 @@ def cmd_dev(args: argparse.Namespace) -> int:
     reflex_env_mode = "prod" if settings.environment == "production" else args.env
     env = toolchain.reflex_env()
     env.update(urls.as_env())
-    worker = subprocess.Popen(worker_command(), env=env, cwd=PROJECT_ROOT)
+    # Workers at the heavy pool's lower priority: on one machine (a laptop, two cores) a
+    # reindex or a sandbox run must not take the CPU from the page a person is clicking.
+    background = ["nice", "-n", str(BACKGROUND_NICE)] if shutil.which("nice") else []
+    worker = subprocess.Popen([*background, *worker_command()], env=env, cwd=PROJECT_ROOT)
     beat = subprocess.Popen(beat_command(), env=env, cwd=PROJECT_ROOT)
     reflex_cmd = [
         sys.executable,

@@ -13,10 +13,7 @@ apply in order; everyone else's run.
 from __future__ import annotations
 
 import asyncio
-import contextvars
-import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -25,20 +22,15 @@ from sqlmodel import Session
 from vibecoder.domain.accounts import profiles
 from vibecoder.errors import ServiceError
 from vibecoder.infra.db import session_scope
+from vibecoder.infra.heavy import run_heavy
 from vibecoder.models.users import User
 
 T = TypeVar("T")
 
 
-# CPU-bound work (argon2 password checks, unpacking and scanning an upload) gets its own pool,
-# one thread per core: ten people signing in at once then queue among themselves instead of
-# taking every thread of the default pool, which serves everybody's quick database reads.
-_HEAVY = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="vibecoder-heavy")
-
-
 async def in_thread(work: Callable[[Session], T], *, heavy: bool = False) -> T:
     """`work(session)` in a worker thread, in its own session (commit on success, else rollback).
-    `heavy` work (seconds of CPU) runs in the small pool of its own."""
+    `heavy` work (seconds of CPU) runs in the low-priority pool of `infra/heavy.py`."""
 
     def run() -> T:
         with session_scope() as session:
@@ -46,9 +38,7 @@ async def in_thread(work: Callable[[Session], T], *, heavy: bool = False) -> T:
 
     if not heavy:
         return await asyncio.to_thread(run)
-    # What asyncio.to_thread does, on the other pool: the caller's context goes along.
-    context = contextvars.copy_context()
-    return await asyncio.get_running_loop().run_in_executor(_HEAVY, context.run, run)
+    return await run_heavy(run)
 
 
 @dataclass

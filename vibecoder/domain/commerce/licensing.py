@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from vibecoder.domain.commerce import license_cache
 from vibecoder.errors import NotFound, ServiceError
 from vibecoder.models.catalog import LicenseType, Listing, PricingModel
 from vibecoder.models.commerce import (
@@ -160,12 +161,18 @@ def disable(*, session: Session, license_id: int, reason: str) -> None:
         .where(License.id == license_id)
         .values(status=LicenseStatus.disabled, disabled_reason=reason[:200])
     )
+    license_cache.forget_after_commit(session, license_id)
 
 
 def set_expiry(*, session: Session, purchase_id: int, expires_at: datetime | None) -> None:
-    session.exec(
-        update(License).where(License.purchase_id == purchase_id).values(expires_at=expires_at)
+    changed = session.exec(
+        update(License)
+        .where(License.purchase_id == purchase_id)
+        .values(expires_at=expires_at)
+        .returning(License.id)
     )
+    for license_id in changed.scalars():
+        license_cache.forget_after_commit(session, license_id)
 
 
 # --- the license API ------------------------------------------------------------------------
@@ -281,6 +288,7 @@ def activate(
     ctx.license.status = LicenseStatus.active
     session.add(ctx.license)
     session.flush()
+    license_cache.forget_after_commit(session, ctx.license.id)
     return {
         "activated": True,
         "error": None,
@@ -344,6 +352,7 @@ def deactivate(
     activation.deactivated_at = now
     session.add(activation)
     session.flush()
+    license_cache.forget_after_commit(session, ctx.license.id)
     remaining = _active_count(session, ctx.license.id)
     if ctx.license.status == LicenseStatus.active and remaining == 0:
         ctx.license.status = LicenseStatus.inactive
@@ -381,6 +390,7 @@ def increment_usage(
     lic.usage_count += amount
     session.add(lic)
     session.flush()
+    license_cache.forget_after_commit(session, lic.id)
     return {
         "success": True,
         "error": None,
@@ -427,6 +437,7 @@ def free_activation(
         activation.deactivated_at = now or datetime.now(UTC)
         session.add(activation)
         session.flush()
+        license_cache.forget_after_commit(session, lic.id)
         if lic.status == LicenseStatus.active and _active_count(session, lic.id) == 0:
             lic.status = LicenseStatus.inactive
             session.add(lic)

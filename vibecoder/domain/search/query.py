@@ -191,7 +191,7 @@ def _typo_ids(session: Session, query: str, filters: BrowseFilters) -> list[int]
     return list(rows)
 
 
-def nearest_ids(
+def nearest(
     session: Session,
     vector: list[float],
     filters: BrowseFilters,
@@ -199,8 +199,9 @@ def nearest_ids(
     limit: int = SEMANTIC_CANDIDATES,
     exclude_id: int | None = None,
     min_similarity: float = MIN_SIMILARITY,
-) -> list[int]:
-    """Published listings nearest to `vector` that pass the filters, nearest first."""
+) -> list[tuple[int, float]]:
+    """(id, cosine distance) of the published listings nearest to `vector` that pass the
+    filters, nearest first."""
     # Iterative scans keep walking the HNSW graph until enough rows pass the filters; relaxed
     # order is re-sorted by the outer ORDER BY on the exact distance.
     session.exec(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
@@ -216,11 +217,32 @@ def nearest_ids(
         inner = inner.where(Listing.id != exclude_id)
     ranked = inner.cte("nearest").prefix_with("MATERIALIZED")
     rows = session.exec(
-        select(ranked.c.id)
+        select(ranked.c.id, ranked.c.distance)
         .where(ranked.c.distance <= 1 - min_similarity)
         .order_by(ranked.c.distance, ranked.c.id)
     )
-    return list(rows)
+    return [(int(listing_id), float(d)) for listing_id, d in rows]
+
+
+def nearest_ids(
+    session: Session,
+    vector: list[float],
+    filters: BrowseFilters,
+    *,
+    limit: int = SEMANTIC_CANDIDATES,
+    exclude_id: int | None = None,
+    min_similarity: float = MIN_SIMILARITY,
+) -> list[int]:
+    """Published listings nearest to `vector` that pass the filters, nearest first."""
+    found = nearest(
+        session,
+        vector,
+        filters,
+        limit=limit,
+        exclude_id=exclude_id,
+        min_similarity=min_similarity,
+    )
+    return [listing_id for listing_id, _ in found]
 
 
 def _fuse(*ranked_lists: list[int]) -> dict[int, float]:
@@ -238,18 +260,21 @@ def rank(
     vector: list[float] | None,
     filters: BrowseFilters,
     methods: tuple[str, ...] = ("keyword", "semantic"),
+    nearby: list[tuple[int, float]] | None = None,
 ) -> list[tuple[int, float, list[str]]]:
-    """(listing id, score, matched) best first. `methods` lets the benchmark compare each alone."""
+    """(listing id, score, matched) best first. `methods` lets the benchmark compare each alone;
+    `nearby` is `nearest(...)` already computed for this vector and these filters."""
     exact = _exact_ids(session, query, filters) if "keyword" in methods else []
     keyword, every_term_found = (
         _keyword_ids(session, query, filters) if "keyword" in methods else ([], True)
     )
     typo = [] if every_term_found else _typo_ids(session, query, filters)
-    semantic = (
-        nearest_ids(session, vector, filters)
-        if "semantic" in methods and vector is not None
-        else []
-    )
+    if "semantic" not in methods or vector is None:
+        semantic = []
+    elif nearby is not None:
+        semantic = [listing_id for listing_id, _ in nearby]
+    else:
+        semantic = nearest_ids(session, vector, filters)
     scores = _fuse(keyword, typo, semantic)
     for listing_id in exact:
         scores[listing_id] = scores.get(listing_id, 0.0) + EXACT_BOOST
@@ -297,8 +322,10 @@ def search(
     corrected = typos.correct(session, normalized)
     searched = corrected or normalized
     vector, _cached = query_embedding(redis_client=redis_client, query=searched)
-    ranked = rank(session=session, query=searched, vector=vector, filters=filters)
-    if ranked and not _relevant_enough(session, searched, vector, ranked, filters):
+    # One nearest-neighbour scan serves the ranking and the relevance floor.
+    nearby = nearest(session, vector, filters) if vector is not None else []
+    ranked = rank(session=session, query=searched, vector=vector, filters=filters, nearby=nearby)
+    if ranked and not _relevant_enough(session, searched, nearby, ranked):
         ranked = []
     page = ranked[offset : offset + limit]
     names = {
@@ -331,9 +358,8 @@ _CONTENT_TERMS_SQL = text(
 def _relevant_enough(
     session: Session,
     query: str,
-    vector: list[float] | None,
+    nearby: list[tuple[int, float]],
     ranked: list[tuple[int, float, list[str]]],
-    filters: BrowseFilters,
 ) -> bool:
     """The relevance floor: without one good match, a nonsense query says "no results" rather
     than listing whatever happens to be least far away."""
@@ -346,14 +372,14 @@ def _relevant_enough(
         covered = session.exec(_COVERAGE_SQL, params={"terms": terms, "ids": keyword_ids}).one()[0]
         if content and covered * 2 >= content:
             return True
-    if vector is None:
+    if not nearby:
         return False
-    if nearest_ids(session, vector, filters, limit=1, min_similarity=STRONG_SIMILARITY):
+    top, distance = nearby[0]
+    if distance <= 1 - STRONG_SIMILARITY:
         return True
     # Two independent signals agreeing: the nearest listing by meaning also has query words
     # ("classic arcade game logic" -> a game engine at 0.25, matched on "game").
-    top = nearest_ids(session, vector, filters, limit=1)
-    return bool(top) and top[0] in keyword_ids
+    return top in keyword_ids
 
 
 def result_cards(*, session: Session, hits: list[SearchHit]) -> list[SearchResultCard]:

@@ -1,0 +1,112 @@
+"""A short-lived, in-process cache of license `validate` answers: the API's hot path.
+
+Apps check their key at start-up and often on a timer, so the same few keys are validated over
+and over; each answer costs two queries. Here an answer is kept for `license_cache_seconds`
+(default 0.5 s) in the process that computed it:
+
+* Staleness is bounded by the TTL in every process, whoever changed the key: a refund applied by
+  a Celery worker, an admin, another backend. With the default a refunded, expired or
+  deactivated key is refused within half a second everywhere (the issue's bound is one second).
+* A change made in this process (activate, deactivate, increment-usage, refund, expiry) drops
+  the key's entries as soon as its transaction commits, so its own next answer is fresh. Before
+  the commit nothing is dropped early: a validate racing the change would cache the old row again.
+* A key never expires inside the cache: an entry lives no longer than the key's `expires_at`.
+* No secret is held: entries are keyed by the key's SHA-256 and the answer is stored without the
+  key, which is put back from the request. Only successful answers are cached (a valid key, or a
+  disabled/expired one); an unknown key or instance is always looked up (and rate limited).
+
+Only in-process memory: nothing of it goes to Redis or logs, and a restart simply starts cold.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from vibecoder.settings import get_settings
+
+# Bounded: a flood of distinct keys evicts the oldest entries, never grows memory.
+MAX_ENTRIES = 20_000
+_PENDING = "license_cache_forget"
+
+_lock = threading.Lock()
+# (key hash, instance id) -> (monotonic deadline, license id, answer without the key)
+_entries: OrderedDict[tuple[str, str], tuple[float, int, dict[str, Any]]] = OrderedDict()
+
+
+def _ttl() -> float:
+    return max(0.0, float(get_settings().license_cache_seconds))
+
+
+def cached_validate(
+    *, key_hash: str, key: str, instance_id: str, compute: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """The cached answer for this key and instance, or `compute()`'s (cached when it succeeds)."""
+    ttl = _ttl()
+    slot = (key_hash, instance_id)
+    now = time.monotonic()
+    with _lock:
+        hit = _entries.get(slot)
+    if hit is not None and hit[0] > now:
+        return _with_key(hit[2], key)
+    answer = compute()
+    if ttl <= 0:
+        return answer
+    block = answer.get("license_key") or {}
+    deadline = now + ttl
+    expires_at = block.get("expires_at")
+    if expires_at:
+        # A key about to expire is cached no longer than its remaining life.
+        left = (datetime.fromisoformat(expires_at) - datetime.now(UTC)).total_seconds()
+        deadline = min(deadline, now + max(0.0, left))
+    stored = copy.deepcopy(answer)
+    if isinstance(stored.get("license_key"), dict):
+        stored["license_key"].pop("key", None)
+    with _lock:
+        _entries[slot] = (deadline, int(block.get("id") or 0), stored)
+        _entries.move_to_end(slot)
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
+    return answer
+
+
+def _with_key(stored: dict[str, Any], key: str) -> dict[str, Any]:
+    answer = copy.deepcopy(stored)
+    if isinstance(answer.get("license_key"), dict):
+        answer["license_key"]["key"] = key
+    return answer
+
+
+def forget_license(license_id: int) -> None:
+    """Drop every cached answer about this license (all its instances), now."""
+    with _lock:
+        for slot in [s for s, (_, lid, _) in _entries.items() if lid == license_id]:
+            del _entries[slot]
+
+
+def forget_after_commit(session: Session, license_id: int) -> None:
+    """Drop this license's cached answers when `session` commits (nothing if it rolls back)."""
+    pending: set[int] = session.info.setdefault(_PENDING, set())
+    pending.add(license_id)
+
+
+def clear() -> None:
+    with _lock:
+        _entries.clear()
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_committed(session: Session) -> None:
+    for license_id in session.info.pop(_PENDING, ()):
+        forget_license(license_id)
+
+
+# A rolled-back change leaves its ids pending: dropping them at a later commit costs one miss.
