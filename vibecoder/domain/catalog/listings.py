@@ -21,7 +21,8 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
-from vibecoder.domain.catalog import semver
+from vibecoder.domain.catalog import preview_files, semver
+from vibecoder.domain.plain_text import PlainTextInput, require_plain_text
 from vibecoder.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from vibecoder.models.catalog import (
     AiMetadata,
@@ -58,10 +59,14 @@ SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,78}[a-z0-9])$")
 
 
 RUN_DEFAULTS = {"run_entry_point", "run_args", "run_stdin"}
+# Left out of an update (older API clients, imports without them), these keep their value.
+KEPT_WHEN_UNSET = RUN_DEFAULTS | {"preview_files"}
 
 
-class ListingInput(BaseModel):
+class ListingInput(PlainTextInput):
     """What a seller fills in; validated before anything touches the database."""
+
+    multiline_fields = frozenset({"description", "run_stdin"})
 
     title: str = Field(min_length=3, max_length=120)
     slug: str | None = None
@@ -77,6 +82,16 @@ class ListingInput(BaseModel):
     run_entry_point: str = Field(default="", max_length=300)
     run_args: str = Field(default="", max_length=MAX_RUN_ARGS_CHARS)
     run_stdin: str = Field(default="", max_length=MAX_RUN_STDIN_CHARS)
+    # Files a visitor who has not bought the listing reads in full (gitignore-style patterns);
+    # None: README and docs for a new listing, the stored ones for an update.
+    preview_files: list[str] | None = Field(default=None, max_length=200)
+
+    @field_validator("preview_files")
+    @classmethod
+    def _preview_patterns(cls, values: list[str] | None) -> list[str] | None:
+        if values is None:
+            return None
+        return preview_files.clean_patterns(values)
 
     @field_validator("run_entry_point", "run_args")
     @classmethod
@@ -160,7 +175,9 @@ class StoredFile(Protocol):
     is_binary: bool
 
 
-class AiMetadataInput(BaseModel):
+class AiMetadataInput(PlainTextInput):
+    multiline_fields = frozenset({"prompt_history"})
+
     model: str = Field(min_length=1, max_length=100)
     provider: str = Field(min_length=1, max_length=40)
     prompt_history: list[dict] = Field(default_factory=list, max_length=500)
@@ -312,7 +329,10 @@ def create_listing(*, session: Session, seller: User, data: dict | ListingInput)
     listing = Listing(
         seller_id=seller.id,
         slug=slug,
-        **listing_input.model_dump(exclude={"slug", "technologies"}),
+        **listing_input.model_dump(
+            exclude={"slug", "technologies"}
+            | ({"preview_files"} if listing_input.preview_files is None else set())
+        ),
     )
     session.add(listing)
     session.flush()
@@ -335,7 +355,9 @@ def update_listing(
     listing_input: ListingInput = _parse(ListingInput, data)  # type: ignore[assignment]
     listing_input.check_pricing()
     # Callers that do not know the sandbox defaults (the API, imports) leave them as they are.
-    unset_defaults = RUN_DEFAULTS - listing_input.model_fields_set
+    unset_defaults = KEPT_WHEN_UNSET - listing_input.model_fields_set
+    if listing_input.preview_files is None:
+        unset_defaults.add("preview_files")
     for key, value in listing_input.model_dump(
         exclude={"slug", "technologies", *unset_defaults}
     ).items():
@@ -385,6 +407,7 @@ def add_version(
     ai_metadata: dict | AiMetadataInput | None = None,
 ) -> ListingVersion:
     """A new unpublished version with its (already stored) files and AI provenance."""
+    require_plain_text(version=version, changelog=changelog, multiline={"changelog"})
     listing = get_own_listing(session=session, seller=seller, listing_id=listing_id, lock=True)
     try:
         semver.parse(version)
