@@ -14,9 +14,12 @@ from collections.abc import Collection, Iterable
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from vibecoder.errors import ValidationFailed
 from vibecoder.text_hygiene import control_char_problem
+
+ERROR_CODE = "control_characters"
 
 
 def label_of(name: str) -> str:
@@ -53,15 +56,15 @@ def require_plain_text(*, multiline: Collection[str] = (), **fields: Any) -> Non
     for name, value in fields.items():
         message = problem(name, value, multiline=name in multiline)
         if message:
-            raise ValidationFailed("control_characters", message, field=name)
+            raise ValidationFailed(ERROR_CODE, message, field=name)
 
 
 class PlainTextInput(BaseModel):
     """Base of input schemas: every text field (also inside lists and dicts) is checked.
 
     Subclasses name their multi-line fields in `multiline_fields`. The refusal is a pydantic
-    error on that field, so APIs answer 422 with its location and `_parse`-style callers turn
-    it into a `ValidationFailed` naming the field.
+    error of type `control_characters` on that field, so APIs answer 422 with its location and
+    `listings._parse` turns it into the same `ValidationFailed` as `require_plain_text`.
     """
 
     multiline_fields: ClassVar[frozenset[str]] = frozenset()
@@ -72,6 +75,6 @@ class PlainTextInput(BaseModel):
         name = info.field_name or "field"
         message = problem(name, value, multiline=name in cls.multiline_fields)
         if message:
-            # The field's own name comes from pydantic's error location.
-            raise ValueError(message.removeprefix(label_of(name)).strip())
+            # Its own error type, so callers keep the code and the sentence as they are.
+            raise PydanticCustomError(ERROR_CODE, message)
         return value

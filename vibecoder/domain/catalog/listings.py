@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
 from vibecoder.domain.catalog import preview_files, semver
+from vibecoder.domain.plain_text import ERROR_CODE as CONTROL_CHARACTERS
 from vibecoder.domain.plain_text import PlainTextInput, require_plain_text
 from vibecoder.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from vibecoder.models.catalog import (
@@ -212,6 +213,8 @@ def _parse(model: type[BaseModel], data: dict | BaseModel) -> BaseModel:
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or None
+        if first["type"] == CONTROL_CHARACTERS:
+            raise ValidationFailed(CONTROL_CHARACTERS, first["msg"], field=field) from exc
         message = str(first["msg"]).removeprefix("Value error, ")
         raise ValidationFailed("invalid_input", f"{field}: {message}", field=field) from exc
 

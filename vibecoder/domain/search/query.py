@@ -27,8 +27,8 @@ from sqlmodel import Session, select
 
 from vibecoder.domain.catalog.browse import BrowseFilters, apply_filters
 from vibecoder.domain.catalog.cards import ListingCard, card_query, to_card
-from vibecoder.domain.plain_text import require_plain_text
 from vibecoder.domain.catalog.listings import slugify
+from vibecoder.domain.plain_text import require_plain_text
 from vibecoder.domain.search import embeddings, typos
 from vibecoder.errors import ValidationFailed
 from vibecoder.models.catalog import Listing, ListingStatus
