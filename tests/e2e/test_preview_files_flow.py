@@ -3,6 +3,7 @@ a control character typed into the editor is refused with the field's name (desk
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -10,12 +11,7 @@ from playwright.sync_api import expect
 from sqlmodel import Session
 
 from tests.e2e.conftest import ARTIFACTS, sign_in, wait_for_app
-from tests.fakes.commerce import zip_of
-from vibecoder.domain.accounts import auth
-from vibecoder.domain.catalog import files as listing_files
-from vibecoder.domain.catalog import listings as catalog
 from vibecoder.models.catalog import Listing
-from vibecoder.models.users import Role
 
 expect.set_options(timeout=30_000)
 PASSWORD = "copper-lantern-2026"
@@ -39,40 +35,54 @@ def _shot(page, name: str) -> None:
 
 
 def _paid_listing(live_app) -> tuple[str, int, str]:
-    """A seller with a published paid listing of three long files; (email, listing id, slug)."""
-    tag = uuid.uuid4().hex[:8]
-    email = f"marker-{tag}@example.com"
-    with Session(live_app.engine) as session:
-        seller = auth.register(session=session, email=email, password=PASSWORD, role=Role.seller)
-        listing = catalog.create_listing(
-            session=session,
-            seller=seller,
-            data={
-                "title": f"Marked CLI {tag}",
-                "summary": "A command line tool with a marked preview file.",
-                "category": "CLI tools",
-                "pricing_model": "one_time",
-                "price_cents": 1900,
-            },
-        )
-        outcome = listing_files.add_uploaded_version(
-            session=session,
-            seller=seller,
-            listing_id=listing.id,
-            version="1.0.0",
-            changelog="- first",
-            uploads=[
-                (
-                    "code.zip",
-                    zip_of({"README.md": BODY, "src/cli.py": BODY, "src/engine.py": BODY}),
-                )
-            ],
-        )
-        listing_files.publish_scanned_version(
-            session=session, seller=seller, version_id=outcome.version_id
-        )
-        session.commit()
-        return email, listing.id, listing.slug
+    """A seller with a published paid listing of three long files; (email, listing id, slug).
+    Made in the app's own environment (its blob store and broker), as the app makes them."""
+    email = f"marker-{uuid.uuid4().hex[:8]}@example.com"
+    made = live_app.run_python(
+        f"""
+import json
+from sqlmodel import Session
+from tests.fakes.commerce import zip_of
+from vibecoder.domain.accounts import auth
+from vibecoder.domain.catalog import files as listing_files
+from vibecoder.domain.catalog import listings as catalog
+from vibecoder.infra.db import get_engine
+from vibecoder.models.users import Role
+
+body = {BODY!r}
+with Session(get_engine()) as session:
+    seller = auth.register(
+        session=session, email={email!r}, password={PASSWORD!r}, role=Role.seller
+    )
+    listing = catalog.create_listing(
+        session=session,
+        seller=seller,
+        data={{
+            "title": "Marked CLI " + {email[7:15]!r},
+            "summary": "A command line tool with a marked preview file.",
+            "category": "CLI tools",
+            "pricing_model": "one_time",
+            "price_cents": 1900,
+        }},
+    )
+    files = {{"README.md": body, "src/cli.py": body, "src/engine.py": body}}
+    added = listing_files.add_uploaded_version(
+        session=session,
+        seller=seller,
+        listing_id=listing.id,
+        version="1.0.0",
+        changelog="- first",
+        uploads=[("code.zip", zip_of(files))],
+    )
+    listing_files.publish_scanned_version(
+        session=session, seller=seller, version_id=added.version_id
+    )
+    session.commit()
+    print(json.dumps([listing.id, listing.slug]))
+"""
+    )
+    listing_id, slug = json.loads(made.strip().splitlines()[-1])
+    return email, listing_id, slug
 
 
 def _open_file(page, path: str) -> None:

@@ -277,3 +277,33 @@ def test_importer_lines_with_control_characters_are_refused_whole(db):
     assert "Description contains a control character (U+0000)" in summary.errors[0][1]
     assert "Changelog contains a control character (U+001B)" in summary.errors[1][1]
     assert _count(db, Listing) == 0
+
+
+def test_api_v1_answers_422_naming_the_field_and_sets_preview_files(db, api):
+    from tests.integration.test_api_v1 import bearer, key_for
+
+    seller = make_user(db, "seller@example.com", Role.seller)
+    key = key_for(db, seller, "read,sell")
+    data = {**LISTING, "title": "Api\x00Listing"}
+    refused = api.post("/api/v1/listings", json=data, headers=bearer(key))
+    assert refused.status_code == 422, refused.text
+    assert "title" in refused.text and "control character (U+0000)" in refused.text
+    assert _count(db, Listing) == 0
+
+    created = api.post(
+        "/api/v1/listings",
+        json={**LISTING, "preview_files": ["README*", "src/cli.py"]},
+        headers=bearer(key),
+    )
+    assert created.status_code == 201, created.text
+    slug = created.json()["slug"]
+    assert created.json()["preview_files"] == ["README*", "src/cli.py"]
+    # A PUT without the marks keeps them; a bad pattern is a 422 naming it.
+    kept = api.put(f"/api/v1/listings/{slug}", json=LISTING, headers=bearer(key))
+    assert kept.status_code == 200 and kept.json()["preview_files"] == ["README*", "src/cli.py"]
+    bad = api.put(
+        f"/api/v1/listings/{slug}",
+        json={**LISTING, "preview_files": ["../x"]},
+        headers=bearer(key),
+    )
+    assert bad.status_code == 422 and "inside the listing" in bad.text

@@ -21,10 +21,9 @@ from sqlmodel import Session, select
 from tests.e2e.conftest import ARTIFACTS, sign_in, wait_for_app
 from tests.security.test_browser_security import _Listener, listener, payloads  # noqa: F401
 from vibecoder.domain.accounts import auth
-from vibecoder.domain.catalog import importer
 from vibecoder.models.builder import BuilderMessage
 from vibecoder.models.catalog import Listing
-from vibecoder.models.users import Role, User
+from vibecoder.models.users import Role
 
 pytestmark = pytest.mark.timeout(1200)
 expect.set_options(timeout=60_000)
@@ -101,7 +100,8 @@ class Watch:
         assert _Listener.hits == [], f"{where}: requests to the listener: {_Listener.hits}"
 
 
-def _import(live_app, seller_email: str, corpus: list[str], slug: str) -> None:
+def _import(live_app, tmp_path, seller_email: str, corpus: list[str], slug: str) -> None:
+    """The corpus as one JSONL line, imported by the importer in the app's environment."""
     record = {
         "slug": slug,
         "title": TITLE_PAYLOAD,
@@ -124,16 +124,21 @@ def _import(live_app, seller_email: str, corpus: list[str], slug: str) -> None:
             "token_usage": {"input": 10, "output": 20},
         },
     }
-    with Session(live_app.engine) as session:
-        seller = session.exec(select(User).where(User.email == seller_email)).one()
-        summary = importer.import_lines(session=session, seller=seller, lines=[json.dumps(record)])
-        session.commit()
-    assert summary.errors == [] and summary.created == 1
+    path = tmp_path / "corpus.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    printed = live_app.run_python(
+        "import json; from pathlib import Path; from vibecoder.domain.catalog import importer; "
+        f"s = importer.import_file(path=Path({str(path)!r}), seller_email={seller_email!r}); "
+        "print(json.dumps([s.created, s.errors]))"
+    )
+    created, errors = json.loads(printed.strip().splitlines()[-1])
+    assert errors == [] and created == 1
 
 
 def test_xss_corpus_saved_through_the_importer_and_the_forms_never_runs(
     browser,
     live_app,
+    tmp_path,
     listener,  # noqa: F811 - the module's fixture, imported above
 ):
     corpus = payloads(listener)
@@ -143,7 +148,7 @@ def test_xss_corpus_saved_through_the_importer_and_the_forms_never_runs(
     seller_email, seller_name = _account(live_app, "xss-seller", Role.seller)
     buyer_email, _ = _account(live_app, "xss-buyer")
     admin_email, _ = _account(live_app, "xss-admin", Role.admin)
-    _import(live_app, seller_email, corpus, slug)
+    _import(live_app, tmp_path, seller_email, corpus, slug)
     listing_url = f"{live_app.frontend_url}/listing/{slug}"
 
     def tab(viewport: dict | None = None):
