@@ -20,9 +20,32 @@ _CODE = re.compile(r"(```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)|`[^`\n]+`)", re.S)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+# One-line fields also refuse line breaks and tabs.
+_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def has_control_chars(text: str) -> bool:
     """NUL and other control characters: never legitimate in a form field or a query."""
     return bool(_CONTROL.search(text))
+
+
+def control_char_problem(text: str, *, multiline: bool) -> str | None:
+    """What is wrong with `text` as a form field's value (a phrase after the field's name).
+
+    Multi-line text keeps line breaks (\\n, \\r) and tabs; one-line text keeps none.
+    """
+    # A one-line field's surrounding whitespace is trimmed on save anyway.
+    found = (_CONTROL if multiline else _CONTROL_ONE_LINE).search(
+        text if multiline else text.strip(" \t\r\n")
+    )
+    if found is None:
+        return None
+    char = found.group()
+    if char in "\n\r":
+        return "must fit on one line (remove the line break)."
+    if char == "\t":
+        return "must not contain a tab character."
+    return f"contains a control character (U+{ord(char):04X}); remove it."
 
 
 def _strip_tags(text: str) -> str:

@@ -1,7 +1,7 @@
 """listing covers and live demo: a card-size cover, which kind the cover is, the demo switch
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0018
 Create Date: 2026-11-27 22:30:00
 """
 
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0019"
-down_revision: str | None = "0016"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
 from pgvector.sqlalchemy import Vector
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlmodel import Field, SQLModel
 
 from vibecoder.models._base import json_field, timestamp_field
 
 EMBEDDING_DIMENSIONS = 384
+# README and docs: what a paid listing shows in full until its seller marks other files.
+DEFAULT_PREVIEW_FILES: list[str] = ["README*", "/docs/", "/doc/"]
 # Full-text document of a listing: title outranks summary outranks description.
 SEARCH_DOCUMENT = (
     "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
@@ -127,6 +130,16 @@ class Listing(SQLModel, table=True):
     cover_kind: str = Field(default="", max_length=16, sa_column_kwargs={"server_default": ""})
     # "Offer a live demo": web listings' index.html served on the preview origin.
     live_demo: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    # The files a visitor who has not bought a paid listing reads in full (migration 0018):
+    # gitignore-style patterns the seller marks; see domain/catalog/preview_files.py.
+    preview_files: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_PREVIEW_FILES),
+        sa_type=JSONB,
+        nullable=False,
+        sa_column_kwargs={
+            "server_default": sa.text(f"'{json.dumps(DEFAULT_PREVIEW_FILES)}'::jsonb")
+        },
+    )
 
 
 class Technology(SQLModel, table=True):

@@ -278,6 +278,10 @@ def _review(entry: ReviewEntry) -> rx.Component:
                     L.is_owner,
                     rx.form(
                         rx.hstack(
+                            # The review travels in the form: a foreach item captured in an
+                            # on_submit lambda compiles to an undefined name in the page's JS
+                            # (the Reply button did nothing).
+                            rx.el.input(type="hidden", name="review_id", value=entry.id),
                             rx.input(
                                 name="reply",
                                 placeholder="Reply once, publicly",
@@ -285,7 +289,7 @@ def _review(entry: ReviewEntry) -> rx.Component:
                             ),
                             rx.button("Reply", type="submit", size="1", variant="soft"),
                         ),
-                        on_submit=lambda form: ListingState.reply(entry.id, form),
+                        on_submit=ListingState.reply,
                     ),
                 ),
             ),

@@ -191,6 +191,42 @@ def _live_demo_switch() -> rx.Component:
     )
 
 
+def _preview_files() -> rx.Component:
+    """The files a visitor reads in full before buying (the rest: the first 40 lines)."""
+    return rx.vstack(
+        rx.heading("Preview files", size="3", as_="h3"),
+        rx.text("Shown in full before purchase", size="2", as_="label", html_for="preview_files"),
+        rx.text_area(
+            id="preview_files",
+            name="preview_files",
+            default_value=SellState.preview_files,
+            rows="4",
+            width="100%",
+            aria_describedby="preview-files-help",
+        ),
+        rx.text(
+            "One file or pattern per line, as in .gitignore: README* (any README), /docs/ "
+            "(the docs folder), src/cli.py (one file). Visitors who have not bought this "
+            "listing read these files in full and the first 40 lines of every other file; "
+            "free listings show everything.",
+            id="preview-files-help",
+            size="1",
+            color_scheme="gray",
+        ),
+        rx.cond(
+            SellState.preview_shown.length() > 0,
+            rx.text(
+                "Shown in full in the newest version: ",
+                rx.foreach(SellState.preview_shown, lambda p: rx.code(p, margin_right="0.4em")),
+                id="preview-files-shown",
+                size="1",
+            ),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
 def _details_form() -> rx.Component:
     return rx.form(
         rx.vstack(
@@ -259,6 +295,7 @@ def _details_form() -> rx.Component:
             ),
             _sandbox_defaults(),
             rx.cond(SellState.has_web_entry, _live_demo_switch()),
+            _preview_files(),
             field_error(SellState.form_error),
             rx.text(SellState.form_message, size="2", color_scheme="green"),
             rx.button(

@@ -177,7 +177,12 @@ class ListingState(AuthState):
         return [ListingState.load, rx.toast.success("Thanks — your review is saved.")]
 
     @rx.event
-    async def reply(self, review_id: int, form: dict):
+    async def reply(self, form: dict):
+        try:
+            review_id = int(form.get("review_id") or 0)
+        except ValueError:
+            review_id = 0
+
         def reply(session: Session, user: User) -> None:
             ratelimit.check(
                 "reviews",

@@ -10,12 +10,13 @@ from pydantic import BaseModel
 from vibecoder.domain import dates
 from vibecoder.domain.catalog import files as listing_files
 from vibecoder.domain.catalog import listings as catalog
-from vibecoder.domain.catalog import semver
+from vibecoder.domain.catalog import preview_files, semver
 from vibecoder.domain.catalog.covers import cover_paths
 from vibecoder.domain.catalog.live_demo import has_web_entry
 from vibecoder.domain.commerce.money import format_price
 from vibecoder.domain.paging import page_count, page_offset
 from vibecoder.errors import NotFound, ServiceError
+from vibecoder.models.catalog import DEFAULT_PREVIEW_FILES
 from vibecoder.state.auth import AuthState
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from vibecoder.models.users import User
 
 PAGE_SIZE = 20
+DEFAULT_PREVIEW_TEXT = "\n".join(DEFAULT_PREVIEW_FILES)
 
 
 class SellerListingRow(BaseModel):
@@ -95,6 +97,9 @@ class SellState(AuthState):
     run_entry_point: str = ""
     run_args: str = ""
     run_stdin: str = ""
+    # One gitignore-style pattern per line; which files of the latest version they mark.
+    preview_files: str = DEFAULT_PREVIEW_TEXT
+    preview_shown: list[str] = []
 
     @rx.var
     def pages(self) -> int:
@@ -147,6 +152,7 @@ class SellState(AuthState):
         self.cover_path = self.cover_kind = ""
         self.live_demo, self.has_web_entry = True, False
         self.run_entry_point = self.run_args = self.run_stdin = ""
+        self.preview_files, self.preview_shown = DEFAULT_PREVIEW_TEXT, []
         self.form_error = self.form_message = self.upload_error = self.upload_message = ""
         self.new_version, self.new_changelog = "1.0.0", ""
 
@@ -189,6 +195,7 @@ class SellState(AuthState):
         self.technologies = view.technologies
         self.run_entry_point, self.run_args = view.run_entry_point, view.run_args
         self.run_stdin = view.run_stdin
+        self.preview_files, self.preview_shown = view.preview_files, view.preview_shown
         self.versions = view.versions
         # The next patch is what most uploads are: pre-fill it (the seller can change it).
         self.new_version = semver.next_patch([v.version for v in view.versions])
@@ -219,6 +226,7 @@ class SellState(AuthState):
             "run_args": str(form.get("run_args", "")),
             "run_stdin": str(form.get("run_stdin", "")),
             "live_demo": self.live_demo,
+            "preview_files": str(form.get("preview_files", "")).splitlines(),
         }
         listing_id = self.listing_id
 
@@ -443,6 +451,8 @@ class EditorView(BaseModel):
     run_entry_point: str
     run_args: str
     run_stdin: str
+    preview_files: str
+    preview_shown: list[str]
     versions: list[VersionRow]
 
 
@@ -467,8 +477,20 @@ def editor_view(session: Session, listing: Listing) -> EditorView:
         run_entry_point=listing.run_entry_point,
         run_args=listing.run_args,
         run_stdin=listing.run_stdin,
+        preview_files="\n".join(listing.preview_files),
+        preview_shown=_preview_shown(session, listing),
         versions=version_rows(session, listing.id, dates.zone_of(session, listing.seller_id)),
     )
+
+
+def _preview_shown(session: Session, listing: Listing) -> list[str]:
+    """The newest version's files the marks select, so the seller sees what they chose."""
+    versions = catalog.versions_of(session=session, listing_id=listing.id, published_only=False)
+    if not versions:
+        return []
+    shown = preview_files.matcher(listing.preview_files)
+    paths = [f.path for f in catalog.files_of(session=session, version_id=versions[0].id)]
+    return [path for path in paths if shown(path)][:100]
 
 
 def version_rows(session: Session, listing_id: int, tz: ZoneInfo) -> list[VersionRow]:

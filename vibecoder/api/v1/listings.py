@@ -105,6 +105,9 @@ class ListingPublic(ListingBase):
     latest_version: str
     versions: list[VersionPublic]
     files: list[FilePublic] = Field(description="Files of the latest version.")
+    preview_files: list[str] = Field(
+        description="Patterns (gitignore style) of the files shown in full before purchase."
+    )
     provenance: ProvenancePublic
 
 
@@ -214,6 +217,7 @@ def listing_public(view: detail.ListingView, listing: Listing) -> ListingPublic:
         license_type=view.license_type,
         price_cents=listing.price_cents,
         currency=listing.currency,
+        preview_files=list(listing.preview_files),
         price_label=view.price_label,
         technologies=view.technologies,
         seller_username=view.seller_username,

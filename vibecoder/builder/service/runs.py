@@ -16,6 +16,7 @@ from vibecoder.builder.run.state import RunState
 from vibecoder.builder.runtime import ProjectBusy, request_cancel
 from vibecoder.builder.service import projects as builder_projects
 from vibecoder.builder.service import queue
+from vibecoder.domain.plain_text import require_plain_text
 from vibecoder.errors import Conflict, NotFound, RateLimited, ValidationFailed
 from vibecoder.infra.db import session_scope
 from vibecoder.infra.redis_client import get_redis
@@ -36,6 +37,7 @@ def owned_project(session: Session, *, owner_id: int, public_id: str) -> Builder
 
 
 def _clean_prompt(prompt: str) -> str:
+    require_plain_text(prompt=prompt or "", multiline={"prompt"})
     prompt = (prompt or "").strip()
     if not prompt:
         raise ValidationFailed("empty_prompt", "Describe what to build.", field="prompt")
@@ -55,6 +57,7 @@ def create_project(
     """
     from vibecoder.builder.service.models import model_choices
 
+    require_plain_text(name=name or "")
     prompt = _clean_prompt(prompt)
     name = (name or "").strip() or prompt[:60]
     if len(name) > 120:
@@ -115,6 +118,7 @@ def approve_plan(
     if state.status != "awaiting_approval":
         raise Conflict("not_awaiting_approval", "This plan is not waiting for approval.")
     if plan is not None:
+        require_plain_text(plan=plan)
         try:
             items = validate_plan({"components": plan})
         except PlanError as exc:

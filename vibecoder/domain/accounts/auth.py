@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from zxcvbn import zxcvbn
 
+from vibecoder.domain.plain_text import require_plain_text
 from vibecoder.errors import (
     Conflict,
     PermissionDenied,
@@ -127,6 +128,9 @@ def register(
     """Create an account. `email_verified` is the caller's word on the address: operators
     (createuser, imports, the demo seed) vouch for it; self-service sign-up
     (`email_links.sign_up`) passes False and mails a verification link."""
+    require_plain_text(
+        email=email, password=password, username=username or "", display_name=display_name or ""
+    )
     email = normalize_email(email)
     if not EMAIL_RE.match(email) or len(email) > 320:
         raise ValidationFailed("invalid_email", "Enter a valid email address.", field="email")
@@ -356,6 +360,7 @@ def change_password(
     keep_session_hash: str | None = None,
 ) -> None:
     """Change the password and end every session of the user but the one asking (by hash)."""
+    require_plain_text(current_password=current_password, new_password=new_password)
     try:
         _hasher.verify(user.password_hash, current_password)
     except (VerificationError, InvalidHashError) as exc:

@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 
 from vibecoder.domain.accounts import auth
 from vibecoder.domain.accounts.notifications import build_message
+from vibecoder.domain.plain_text import require_plain_text
 from vibecoder.errors import Conflict, PermissionDenied, ValidationFailed
 from vibecoder.infra import ratelimit
 from vibecoder.models.users import AccountToken, Role, User
@@ -85,6 +86,7 @@ def request_password_reset(
     *, session: Session, redis_client: redis.Redis, email: str, ip: str | None
 ) -> Outgoing | None:
     """A reset mail for a known, active account; None otherwise (the caller says the same)."""
+    require_plain_text(email=email)
     email = auth.normalize_email(email)
     if not auth.EMAIL_RE.match(email):
         raise ValidationFailed("invalid_email", "Enter a valid email address.", field="email")
@@ -133,6 +135,7 @@ def _redeem(*, session: Session, token: str, purpose: str) -> tuple[AccountToken
 
 def reset_password(*, session: Session, token: str, new_password: str) -> User:
     """Set a new password from a reset link; the link is spent and every session ends."""
+    require_plain_text(new_password=new_password)
     row, user = _redeem(session=session, token=token, purpose="reset")
     auth.validate_password(new_password, email=user.email, username=user.username)
     now = datetime.now(UTC)
@@ -184,6 +187,7 @@ def request_email_change(
     current_password: str,
 ) -> Outgoing:
     """Mail a verification link to the new address; the account keeps the old one until then."""
+    require_plain_text(new_email=new_email, current_password=current_password)
     if not auth.check_password(user, current_password):
         raise ValidationFailed(
             "invalid_credentials", "Your current password is incorrect.", field="current_password"

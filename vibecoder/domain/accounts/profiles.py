@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from vibecoder.domain import dates
 from vibecoder.domain.catalog import reputation
 from vibecoder.domain.catalog.cards import ListingCard, card_query, to_card
+from vibecoder.domain.plain_text import require_plain_text
 from vibecoder.errors import NotFound, ValidationFailed
 from vibecoder.models.catalog import Listing, ListingStatus
 from vibecoder.models.users import Profile, User
@@ -101,6 +102,9 @@ def save_profile(
     *, session: Session, user: User, display_name: str, bio: str, avatar_url: str, links: list[str]
 ) -> None:
     """Write the account page's profile form: a display name, a bio, web links only."""
+    require_plain_text(
+        display_name=display_name, bio=bio, avatar_url=avatar_url, links=links, multiline={"bio"}
+    )
     if not 1 <= len(display_name) <= 80 or len(bio) > 2000:
         raise ValidationFailed("bad_profile", "Display name 1–80 characters, bio up to 2000.")
     # Only web links: a javascript: URL in a profile would run in visitors' browsers.

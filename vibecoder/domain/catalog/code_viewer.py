@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from sqlmodel import Session
 
+from vibecoder.domain.catalog import preview_files
 from vibecoder.domain.catalog.detail import version_file
 from vibecoder.domain.catalog.files import read_text
 from vibecoder.domain.catalog.listings import has_purchased, owns_listing
@@ -43,15 +43,10 @@ class CodeExcerpt:
     notice: str
 
 
-# Paid code stays paid: before a purchase, a paid listing shows its preview files in full
-# (README and docs) and only the head of every other file. The sandbox still runs everything.
+# Paid code stays paid: before a purchase, a paid listing shows the files its seller marked
+# as preview in full (by default README and docs; see preview_files.py) and only the head of
+# every other file. The sandbox still runs everything.
 PREVIEW_LINES = 40
-
-
-def is_preview_file(path: str) -> bool:
-    parts = PurePosixPath(path).parts
-    name = parts[-1].lower() if parts else ""
-    return name.startswith("readme") or (len(parts) > 1 and parts[0].lower() in ("docs", "doc"))
 
 
 def sees_whole_code(session: Session, viewer: User | None, listing: Listing) -> bool:
@@ -83,13 +78,15 @@ def read_for_viewer(
         if truncated
         else ""
     )
-    if not is_preview_file(path) and not sees_whole_code(session, viewer, listing):
+    shown_in_full = preview_files.is_preview_file(path, listing.preview_files)
+    if not shown_in_full and not sees_whole_code(session, viewer, listing):
         lines = text.splitlines(keepends=True)
         if len(lines) > PREVIEW_LINES or truncated:
             hidden = max(item.size - len("".join(lines[:PREVIEW_LINES]).encode()), 0)
             text = "".join(lines[:PREVIEW_LINES])
             notice = (
                 f"Showing the first {PREVIEW_LINES} lines. Buy this listing to see the rest "
-                f"({hidden:,} more bytes) — the README and docs are shown in full."
+                f"({hidden:,} more bytes) — the files the seller marked as preview are shown "
+                "in full."
             )
     return CodeExcerpt(text, HIGHLIGHT_NAMES.get(item.language, "text"), notice)

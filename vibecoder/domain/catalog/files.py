@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from vibecoder.domain.catalog import archive, scanning
 from vibecoder.domain.catalog import listings as catalog
+from vibecoder.domain.plain_text import require_plain_text
 from vibecoder.errors import ValidationFailed
 from vibecoder.infra import storage
 from vibecoder.models.users import User
@@ -79,6 +80,8 @@ def add_uploaded_version(
     ai_metadata: dict | None = None,
 ) -> UploadOutcome:
     """Ingest uploaded files (zips are unpacked safely) into a new, unpublished version."""
+    # Refused before the upload is unpacked and stored.
+    require_plain_text(version=version, changelog=changelog, multiline={"changelog"})
     catalog.get_own_listing(session=session, seller=seller, listing_id=listing_id)
     store = storage.get_blob_store()
     result = archive.ingest_upload(

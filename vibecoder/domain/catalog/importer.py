@@ -55,6 +55,8 @@ class ImportRecord(BaseModel):
     # "Run in sandbox" defaults: the file to run and an example invocation.
     entry_point: str = ""
     run_example: dict[str, Any] | None = None
+    # Files shown in full before purchase (gitignore-style patterns); absent: kept as they are.
+    preview_files: list[str] | None = None
 
     @field_validator("license", "currency", "pricing")
     @classmethod
@@ -82,6 +84,7 @@ class ImportRecord(BaseModel):
             "price_cents": self.price_cents,
             "currency": self.currency,
             **self._run_defaults(),
+            **({"preview_files": self.preview_files} if self.preview_files is not None else {}),
         }
 
     def _run_defaults(self) -> dict[str, str]:

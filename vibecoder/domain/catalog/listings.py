@@ -21,7 +21,9 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
-from vibecoder.domain.catalog import semver
+from vibecoder.domain.catalog import preview_files, semver
+from vibecoder.domain.plain_text import ERROR_CODE as CONTROL_CHARACTERS
+from vibecoder.domain.plain_text import PlainTextInput, require_plain_text
 from vibecoder.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from vibecoder.models.catalog import (
     AiMetadata,
@@ -57,12 +59,16 @@ MAX_RUN_ARGS, MAX_RUN_ARGS_CHARS, MAX_RUN_STDIN_CHARS = 20, 500, 4000
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,78}[a-z0-9])$")
 
 
-# Editor-only settings: an update that leaves them out (the API, imports) keeps the stored ones.
-RUN_DEFAULTS = {"run_entry_point", "run_args", "run_stdin", "live_demo"}
+RUN_DEFAULTS = {"run_entry_point", "run_args", "run_stdin"}
+# Left out of an update (older API clients, imports without them), these keep their value:
+# the editor-only settings and the seller's preview marks.
+KEPT_WHEN_UNSET = RUN_DEFAULTS | {"live_demo", "preview_files"}
 
 
-class ListingInput(BaseModel):
+class ListingInput(PlainTextInput):
     """What a seller fills in; validated before anything touches the database."""
+
+    multiline_fields = frozenset({"description", "run_stdin"})
 
     title: str = Field(min_length=3, max_length=120)
     slug: str | None = None
@@ -80,6 +86,16 @@ class ListingInput(BaseModel):
     run_stdin: str = Field(default="", max_length=MAX_RUN_STDIN_CHARS)
     # "Offer a live demo" (web listings): the page served on the preview origin.
     live_demo: bool = True
+    # Files a visitor who has not bought the listing reads in full (gitignore-style patterns);
+    # None: README and docs for a new listing, the stored ones for an update.
+    preview_files: list[str] | None = Field(default=None, max_length=200)
+
+    @field_validator("preview_files")
+    @classmethod
+    def _preview_patterns(cls, values: list[str] | None) -> list[str] | None:
+        if values is None:
+            return None
+        return preview_files.clean_patterns(values)
 
     @field_validator("run_entry_point", "run_args")
     @classmethod
@@ -163,7 +179,9 @@ class StoredFile(Protocol):
     is_binary: bool
 
 
-class AiMetadataInput(BaseModel):
+class AiMetadataInput(PlainTextInput):
+    multiline_fields = frozenset({"prompt_history"})
+
     model: str = Field(min_length=1, max_length=100)
     provider: str = Field(min_length=1, max_length=40)
     prompt_history: list[dict] = Field(default_factory=list, max_length=500)
@@ -198,6 +216,8 @@ def _parse(model: type[BaseModel], data: dict | BaseModel) -> BaseModel:
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or None
+        if first["type"] == CONTROL_CHARACTERS:
+            raise ValidationFailed(CONTROL_CHARACTERS, first["msg"], field=field) from exc
         message = str(first["msg"]).removeprefix("Value error, ")
         raise ValidationFailed("invalid_input", f"{field}: {message}", field=field) from exc
 
@@ -315,7 +335,10 @@ def create_listing(*, session: Session, seller: User, data: dict | ListingInput)
     listing = Listing(
         seller_id=seller.id,
         slug=slug,
-        **listing_input.model_dump(exclude={"slug", "technologies"}),
+        **listing_input.model_dump(
+            exclude={"slug", "technologies"}
+            | ({"preview_files"} if listing_input.preview_files is None else set())
+        ),
     )
     session.add(listing)
     session.flush()
@@ -338,7 +361,9 @@ def update_listing(
     listing_input: ListingInput = _parse(ListingInput, data)  # type: ignore[assignment]
     listing_input.check_pricing()
     # Callers that do not know the sandbox defaults (the API, imports) leave them as they are.
-    unset_defaults = RUN_DEFAULTS - listing_input.model_fields_set
+    unset_defaults = KEPT_WHEN_UNSET - listing_input.model_fields_set
+    if listing_input.preview_files is None:
+        unset_defaults.add("preview_files")
     for key, value in listing_input.model_dump(
         exclude={"slug", "technologies", *unset_defaults}
     ).items():
@@ -388,6 +413,7 @@ def add_version(
     ai_metadata: dict | AiMetadataInput | None = None,
 ) -> ListingVersion:
     """A new unpublished version with its (already stored) files and AI provenance."""
+    require_plain_text(version=version, changelog=changelog, multiline={"changelog"})
     listing = get_own_listing(session=session, seller=seller, listing_id=listing_id, lock=True)
     try:
         semver.parse(version)

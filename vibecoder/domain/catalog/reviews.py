@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from vibecoder.domain.analytics.live import publish_after_commit
 from vibecoder.domain.catalog.listings import has_purchased
+from vibecoder.domain.plain_text import require_plain_text
 from vibecoder.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from vibecoder.models.analytics import AnalyticsEvent
 from vibecoder.models.catalog import Listing, Review
@@ -22,6 +23,7 @@ MAX_REVIEW_CHARS = 5000
 
 
 def _validate(rating: int, body: str) -> str:
+    require_plain_text(review=body, multiline={"review"})
     if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
         raise ValidationFailed("invalid_rating", "Choose 1 to 5 stars.", field="rating")
     body = body.strip()
@@ -92,6 +94,7 @@ def reply_to_review(*, session: Session, seller: User, review_id: int, body: str
         raise NotFound("review_not_found", "No such review on your listings.")
     if review.seller_reply is not None:
         raise Conflict("already_replied", "You have already replied to this review.")
+    require_plain_text(reply=body, multiline={"reply"})
     body = body.strip()
     if not 1 <= len(body) <= MAX_REVIEW_CHARS:
         raise ValidationFailed("invalid_reply", "Write a reply of 1–5000 characters.", field="body")

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from vibecoder.domain.catalog import listings as catalog
+from vibecoder.domain.plain_text import require_plain_text
 from vibecoder.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from vibecoder.models.catalog import Listing, ListingStatus
 from vibecoder.models.moderation import ListingReport, ReportCategory, ReportStatus
@@ -29,6 +30,7 @@ def report_listing(
     *, session: Session, reporter: User | None, listing_id: int, category: str, details: str = ""
 ) -> ListingReport:
     """File a report; a second open report by the same user on the same listing is refused."""
+    require_plain_text(details=details or "", multiline={"details"})
     if reporter is None:
         raise PermissionDenied("sign_in_required", "Sign in to report a listing.")
     if reporter.is_suspended:

@@ -28,6 +28,7 @@ from sqlmodel import Session, select
 from vibecoder.domain.catalog.browse import BrowseFilters, apply_filters
 from vibecoder.domain.catalog.cards import ListingCard, card_query, to_card
 from vibecoder.domain.catalog.listings import slugify
+from vibecoder.domain.plain_text import require_plain_text
 from vibecoder.domain.search import embeddings, typos
 from vibecoder.errors import ValidationFailed
 from vibecoder.models.catalog import Listing, ListingStatus
@@ -317,6 +318,7 @@ def search(
 ) -> SearchResults:
     """The ranking shared by the search page, GET /api/search and `vibecoder search`."""
     _check_limit(limit, offset)
+    require_plain_text(search=query)
     normalized = normalize_query(query)
     filters = filters or BrowseFilters()
     corrected = typos.correct(session, normalized)

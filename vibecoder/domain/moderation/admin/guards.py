@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from vibecoder.domain.plain_text import require_plain_text
 from vibecoder.errors import PermissionDenied, ValidationFailed
 from vibecoder.models.moderation import (
     AdminAuditEntry,
@@ -33,6 +34,7 @@ def require_admin(*, session: Session, actor: User | None) -> User:
 
 
 def clean_reason(reason: str | None) -> str:
+    require_plain_text(reason=reason or "", multiline={"reason"})
     text = " ".join((reason or "").split())
     if len(text) < MIN_REASON:
         raise ValidationFailed(
@@ -74,6 +76,8 @@ def clamp_page(page: int, total: int, size: int = PAGE_SIZE) -> tuple[int, int]:
 
 
 def like_pattern(q: str) -> str:
+    # Every admin search box goes through here: a NUL would reach the query as a 500.
+    require_plain_text(search=q)
     escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
