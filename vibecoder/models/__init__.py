@@ -33,6 +33,7 @@ from vibecoder.models.commerce import (
 from vibecoder.models.moderation import AdminAuditEntry, ListingHold, ListingReport
 from vibecoder.models.sandbox import SandboxRun
 from vibecoder.models.users import AccountToken, ApiKey, Profile, User, UserSession
+from vibecoder.models.variations import ListingVariation
 
 __all__ = [
     "AdminAuditEntry",
@@ -55,6 +56,7 @@ __all__ = [
     "ListingHold",
     "ListingReport",
     "ListingTechnology",
+    "ListingVariation",
     "ListingVersion",
     "Notification",
     "Payout",

@@ -17,6 +17,9 @@ EVENT_KINDS = (
     "renewal",
     "refund",
     "review",
+    # A visitor previewed a variation; a purchase unlocked one (migration 0021).
+    "variation_preview",
+    "variation_purchase",
 )
 KIND_CHECK = "kind in (" + ",".join(f"'{kind}'" for kind in EVENT_KINDS) + ")"
 

@@ -120,6 +120,8 @@ class Listing(SQLModel, table=True):
     )
     run_args: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
     run_stdin: str = Field(default="", max_length=4000, sa_column_kwargs={"server_default": ""})
+    # The seller's switch for "Preview a variation" on a web listing (migration 0021).
+    variations_enabled: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
 
 
 class Technology(SQLModel, table=True):

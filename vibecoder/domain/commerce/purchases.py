@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from vibecoder.domain.accounts import notifications
+from vibecoder.domain.catalog import variations
 from vibecoder.domain.commerce import ledger, licensing
 from vibecoder.domain.commerce.money import format_amount
 from vibecoder.models.analytics import AnalyticsEvent
@@ -141,6 +142,14 @@ def mark_paid(
         user_id=purchase.buyer_id,
         amount=purchase.amount_cents,
         currency=purchase.currency,
+    )
+    # The buyer's previewed variations of this listing join the original in the library.
+    variations.unlock_for_purchase(
+        session=session,
+        buyer_id=purchase.buyer_id,
+        listing=listing,
+        purchase_id=purchase.id,
+        now=at,
     )
     amount = format_amount(purchase.amount_cents, purchase.currency)
     price = "Free" if purchase.amount_cents == 0 else amount
