@@ -157,9 +157,7 @@ def test_preview_stays_locked_until_the_purchase_unlocks_it(db, api, celery_work
     names = zipfile.ZipFile(io.BytesIO(download.content)).namelist()
     root = names[0].split("/")[0]
     assert f"{root}/src/components/Hero.jsx" in names and f"{root}/app.js" in names
-    hero_zip = zipfile.ZipFile(io.BytesIO(download.content)).read(
-        f"{root}/src/components/Hero.jsx"
-    )
+    hero_zip = zipfile.ZipFile(io.BytesIO(download.content)).read(f"{root}/src/components/Hero.jsx")
     assert b"flower shop" in hero_zip
     # The library lists it beside the original, downloadable.
     [entry] = library_for(session=db, user=visitor)
@@ -220,7 +218,9 @@ def test_seller_switch_and_web_listings_only(db):
     other_seller = make_user(db, "other@example.com", role=Role.seller)
     visitor = make_user(db, "visitor@example.com")
     with pytest.raises(NotFound):
-        set_variations_enabled(session=db, seller=other_seller, listing_id=listing.id, enabled=False)
+        set_variations_enabled(
+            session=db, seller=other_seller, listing_id=listing.id, enabled=False
+        )
     db.rollback()
     set_variations_enabled(session=db, seller=seller, listing_id=listing.id, enabled=False)
     db.commit()

@@ -64,7 +64,7 @@ def react_components(paths: list[str]) -> bool:
 
 def _latest_files(session: Session, listing: Listing) -> tuple[int, list[VersionFile]] | None:
     version = catalog.latest_version(session=session, listing_id=listing.id)
-    if version is None or not version.is_published:
+    if version is None or version.id is None or not version.is_published:
         return None
     return version.id, catalog.files_of(session=session, version_id=version.id)
 

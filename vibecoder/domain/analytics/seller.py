@@ -157,9 +157,7 @@ def cards(current: Totals, previous: Totals, currency: str) -> list[Card]:
             lambda v: f"{v:.1f}%",
         ),
         card("refunds", "Refunds", current.refunds, previous.refunds, count),
-        card(
-            "variations", "Variations previewed", current.variations, previous.variations, count
-        ),
+        card("variations", "Variations previewed", current.variations, previous.variations, count),
         card(
             "variation_sales",
             "Variations that led to a purchase",

@@ -122,7 +122,10 @@ def library_page(
     entries: list[LibraryEntry] = []
     shown = visible[start : start + page_size]
     remixes = library_variations(
-        session=session, user_id=user.id, listing_ids=[row[1].id for row in shown], tz=tz
+        session=session,
+        user_id=user.id,
+        listing_ids=[row[1].id for row in shown if row[1].id is not None],
+        tz=tz,
     )
     for purchase, listing, lic in shown:
         versions = catalog.versions_of(session=session, listing_id=listing.id, published_only=True)
