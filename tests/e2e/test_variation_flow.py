@@ -61,6 +61,7 @@ def _variation_id(live_app, email: str) -> str:
         ).scalar_one()
 
 
+@pytest.mark.timeout(900)
 def test_preview_a_variation_then_buy_it(sized_page, live_app, tmp_path):
     page = sized_page
     tag = uuid.uuid4().hex[:6]

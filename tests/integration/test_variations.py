@@ -108,6 +108,13 @@ def test_preview_stays_locked_until_the_purchase_unlocks_it(db, api, celery_work
     assert all(s.status == "done" for s in view.steps)
     assert "/preview/" in view.original_url and "?t=" in view.original_url
     assert view.variation_url and view.variation_number > 1
+    # Both pages answer on the preview origin under its strict sandboxing CSP.
+    api.cookies.clear()
+    for url, shows in ((view.original_url, b"Ember"), (view.variation_url, b"flower shop")):
+        page = api.get("/" + url.split("://", 1)[1].split("/", 1)[1])
+        assert page.status_code == 200, page.text
+        assert page.headers["content-security-policy"].startswith("sandbox allow-scripts")
+        assert shows in page.content
     original = _project_files(db, public_id, 1)
     changed = _project_files(db, public_id, view.variation_number)
     assert "Ember" in original["src/components/Hero.jsx"]

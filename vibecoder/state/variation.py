@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from vibecoder.models.users import User
 
 POLL_SECONDS = 0.5
+# A tab stops polling a variation that has not finished by then (a worker lost its task);
+# reloading the page follows it again.
+FOLLOW_SECONDS = 900
 FINAL = ("done", "failed", "cancelled", "budget_exceeded", "refused", "answered")
 STATUS_LABELS = {
     "preparing": "Preparing a private copy of the listing…",
@@ -60,6 +63,7 @@ class VariationState(AuthState):
     tokens: str = ""
     original_url: str = ""
     variation_url: str = ""
+    variation_number: int = 0
     kept_until: str = ""
     unlocked: bool = False
     _follow_gen: int = 0
@@ -108,6 +112,7 @@ class VariationState(AuthState):
     def _clear(self) -> None:
         self.public_id = self.status = self.run_error = self.tokens = ""
         self.original_url = self.variation_url = self.kept_until = ""
+        self.variation_number = 0
         self.steps, self.unlocked = [], False
 
     @rx.event
@@ -144,8 +149,10 @@ class VariationState(AuthState):
             generation = self._follow_gen
             self.following = True
             public_id = self.public_id
+        polls = int(FOLLOW_SECONDS / POLL_SECONDS)
         try:
-            while public_id:
+            while public_id and polls > 0:
+                polls -= 1
                 outcome = await self._call(
                     lambda session, user: service.variation_view(
                         session, user_id=user.id, public_id=public_id
@@ -166,8 +173,12 @@ class VariationState(AuthState):
                     self.tokens = (
                         f"{view.tokens:,} of {view.budget:,} tokens" if view.tokens else ""
                     )
-                    self.original_url = view.original_url
-                    if view.variation_url != self.variation_url:
+                    # A link is signed anew on every poll (its expiry moves): the frames get a
+                    # new one only for another page, or they would reload on every poll.
+                    if bool(view.original_url) != bool(self.original_url):
+                        self.original_url = view.original_url
+                    if view.variation_number != self.variation_number:
+                        self.variation_number = view.variation_number
                         self.variation_url = view.variation_url
                     self.kept_until, self.unlocked = view.kept_until, view.unlocked
                     finished = view.status in FINAL
