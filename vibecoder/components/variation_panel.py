@@ -142,7 +142,7 @@ def _result() -> rx.Component:
                             "Preview only: the variation's code unlocks when you buy the "
                             "listing; until then it cannot be downloaded. Kept until ",
                             S.kept_until,
-                            " UTC.",
+                            ".",
                         ),
                         icon="lock",
                         color_scheme="gray",

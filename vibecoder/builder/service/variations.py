@@ -362,7 +362,7 @@ def variation_view(session: Session, *, user_id: int, public_id: str) -> Variati
         status=variation.status,
         error=variation.error or "",
         budget=get_settings().variation_token_budget,
-        kept_until=dates.local(variation.expires_at, tz),
+        kept_until=dates.local(variation.expires_at, tz, f"{dates.MINUTE} %Z"),
         unlocked=is_unlocked(session, variation),
     )
     if variation.original_number is not None:
@@ -386,8 +386,10 @@ def variation_view(session: Session, *, user_id: int, public_id: str) -> Variati
         view.variation_url = preview_url(
             public_id=project.public_id, number=current, user_id=project.owner_id
         )
-        if state is None and variation.status == "running":
-            view.status = "done"  # the run's Redis state has expired; its version stayed
+    if state is None and variation.status == "running":
+        # The run's Redis state has expired: its versions tell how it ended.
+        view.status = "done" if view.variation_url else "failed"
+        view.error = "" if view.variation_url else "The builder run ended without a result."
     return view
 
 
