@@ -59,6 +59,7 @@ def _form() -> rx.Component:
             rx.text_area(
                 name="prompt",
                 id="variation-prompt",
+                aria_label="Describe the variation",
                 placeholder="The same page for a flower shop, pastel colours",
                 value=S.prompt,
                 on_change=S.set_prompt,
@@ -163,7 +164,7 @@ def variation_panel() -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.icon("shuffle", size=18),
-                    rx.heading("Preview a variation", size="4"),
+                    rx.heading("Preview a variation", size="4", as_="h2"),
                     spacing="2",
                     align="center",
                 ),
