@@ -188,6 +188,12 @@ class Settings(BaseSettings):
     builder_stream_maxlen: int = 5000
     # Pace of the offline demo model in the browser (0 = as fast as it can); 2000 is a fast model.
     builder_scripted_tokens_per_second: float = 2000.0
+    # "Preview a variation" of a web listing (docs/variations.md): previews one account may start
+    # per day (a moving 24-hour window), the tokens one variation may spend, and how many days
+    # a variation nobody bought is kept before the cleanup task deletes it.
+    variations_per_user_per_day: int = 5
+    variation_token_budget: int = 60_000
+    variation_retention_days: int = 7
     # Where `make bootstrap` installs react, react-dom, framer-motion, lucide-react, tailwindcss.
     preview_runtime_dir: Path | None = None
     chromium_path: str = Field(

@@ -20,6 +20,7 @@ from vibecoder.components.remix import listing_remix_slot
 from vibecoder.components.report_listing import report_listing
 from vibecoder.components.sandbox_panel import sandbox_panel
 from vibecoder.components.similar_listings import similar_listings_panel
+from vibecoder.components.variation_panel import variation_panel
 from vibecoder.infra.observability import configure_logging, init_sentry
 from vibecoder.pages import (
     account,
@@ -64,6 +65,7 @@ from vibecoder.state.search import SearchState
 from vibecoder.state.sell import SellState
 from vibecoder.state.seller_sales import SellerSalesState
 from vibecoder.state.similar import SimilarListingsState
+from vibecoder.state.variation import VariationState, VariationSwitchState
 
 # JSON logs with request ids in production, Sentry when SENTRY_DSN is set (nothing otherwise).
 if get_settings().environment == "production" or get_settings().log_format:
@@ -72,6 +74,8 @@ init_sentry("backend")
 
 listing.SIDE_PANELS.append(sandbox_panel)
 listing.SIDE_PANELS.append(similar_listings_panel)
+# Remix (issue 20, part B): preview a variation of a web listing before buying it.
+listing.SIDE_PANELS.append(variation_panel)
 enable_feature("search")
 register_nav_link("Browse", "/browse")
 register_nav_link("Sell", "/sell")
@@ -146,6 +150,7 @@ app.add_page(
         PurchaseState.load,
         RemixState.load_listing,
         SandboxEditorState.load,
+        VariationState.load,
     ],
 )
 app.add_page(
@@ -161,7 +166,7 @@ app.add_page(
     sell.listing_editor,
     route="/sell/[listing_id]",
     title="Edit listing · VibeCoder",
-    on_load=SellState.load_editor,
+    on_load=[SellState.load_editor, VariationSwitchState.load_switch],
 )
 app.add_page(
     library.library_page, route="/library", title="Library · VibeCoder", on_load=LibraryState.load

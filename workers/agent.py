@@ -58,6 +58,19 @@ def finish_run(run_id: str) -> None:
         engine.finish(get_redis(), run_id)
 
 
+@app.task(name="workers.agent.prepare_variation", **TASK_OPTIONS)
+def prepare_variation(public_id: str, budget: int | None = None) -> None:
+    """A listing variation: the listing's page as version 1, then its MODIFY run (queued)."""
+    from vibecoder.builder.service import variations
+
+    try:
+        variations.prepare(public_id, budget)
+    except Exception as exc:
+        log.exception("variation %s could not start", public_id)
+        variations.fail(public_id, f"internal error: {type(exc).__name__}")
+        raise
+
+
 @app.task(name="workers.agent.reap_orphaned_runs", ignore_result=True)
 def reap_orphaned_runs_task() -> int:
     """Beat: runs whose worker died stop as failed (Retry-able) and free their project."""

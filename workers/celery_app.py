@@ -24,6 +24,11 @@ app.conf.beat_schedule = {
         "task": "workers.analytics.rollup_all",
         "schedule": 900.0,
     },
+    # Listing variations nobody bought are kept variation_retention_days (docs/variations.md).
+    "purge-expired-variations": {
+        "task": "workers.maintenance.purge_expired_variations",
+        "schedule": 3600.0,
+    },
     # The safety net behind the webhook path (stuck events, stale checkouts).
     "payments-sweep": {
         "task": "workers.payments.sweep",

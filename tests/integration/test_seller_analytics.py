@@ -199,7 +199,7 @@ def test_empty_range_and_change_without_history(db):
     assert board.top == [] and board.referrers == [] and board.utm_sources == []
     assert all(c.change == "—" for c in board.cards)
     assert card(board, "revenue").value == "$0" and card(board, "rating").value == "—"
-    assert [s.count for s in board.funnel] == [0, 0, 0, 0]
+    assert [s.count for s in board.funnel] == [0, 0, 0, 0, 0, 0]
 
 
 def test_funnel_conversion_sources_and_rating(db):
@@ -227,6 +227,9 @@ def test_funnel_conversion_sources_and_rating(db):
         ("Sandbox runs", 5, "50%"),
         ("Checkouts started", 3, "60%"),
         ("Purchases", 2, "67%"),
+        # The remix branch: previews as a share of views, purchases as a share of previews.
+        ("Variations previewed", 0, "0%"),
+        ("Variations → purchase", 0, "—"),
     ]
     assert card(board, "conversion").value == "20.0%"
     assert [(s.name, s.views) for s in board.referrers] == [

@@ -24,6 +24,7 @@ from vibecoder.api.middleware import RequestContextMiddleware
 from vibecoder.api.preview import preview
 from vibecoder.api.search import search
 from vibecoder.api.session import signin, signout, signup
+from vibecoder.api.variation_zip import variation_zip
 from vibecoder.api.webhooks import stripe_webhook
 from vibecoder.infra.outages import BACKING_SERVICE_ERRORS, unavailable_response
 from vibecoder.settings import get_settings
@@ -42,6 +43,8 @@ ROUTES: list[Route] = [
     # The builder's sandboxed preview: one version's page, for its owner only.
     Route("/preview/{project:str}/{version:int}/", preview, methods=["GET"]),
     Route("/api/build/{project:str}/{version:int}/zip", builder_zip, methods=["GET"]),
+    # A listing variation's files: its visitor's, once they bought the listing.
+    Route("/api/variations/{variation:str}/zip", variation_zip, methods=["GET"]),
 ]
 # Commerce: Stripe webhooks, signed downloads, the dummy gateway's checkout.
 ROUTES += [

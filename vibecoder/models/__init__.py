@@ -34,6 +34,7 @@ from vibecoder.models.moderation import AdminAuditEntry, ListingHold, ListingRep
 from vibecoder.models.remix import ListingLineage, ProjectLineage
 from vibecoder.models.sandbox import SandboxRun
 from vibecoder.models.users import AccountToken, ApiKey, Profile, User, UserSession
+from vibecoder.models.variations import ListingVariation
 
 __all__ = [
     "AdminAuditEntry",
@@ -57,6 +58,7 @@ __all__ = [
     "ListingLineage",
     "ListingReport",
     "ListingTechnology",
+    "ListingVariation",
     "ListingVersion",
     "Notification",
     "Payout",

@@ -19,6 +19,9 @@ EVENT_KINDS = (
     "review",
     # A sale of a listing remixed from this seller's listing (migration 0020).
     "remix_sale",
+    # A visitor previewed a variation; a purchase unlocked one (migration 0021).
+    "variation_preview",
+    "variation_purchase",
 )
 KIND_CHECK = "kind in (" + ",".join(f"'{kind}'" for kind in EVENT_KINDS) + ")"
 

@@ -140,6 +140,8 @@ class Listing(SQLModel, table=True):
             "server_default": sa.text(f"'{json.dumps(DEFAULT_PREVIEW_FILES)}'::jsonb")
         },
     )
+    # The seller's switch for "Preview a variation" on a web listing (migration 0021).
+    variations_enabled: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
 
 
 class Technology(SQLModel, table=True):

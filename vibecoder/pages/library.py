@@ -7,11 +7,13 @@ import reflex as rx
 from vibecoder.components.filters import pager
 from vibecoder.components.layout import page
 from vibecoder.components.remix import library_open_button
+from vibecoder.domain.catalog.variations import LibraryVariation
 from vibecoder.domain.commerce.library import ActivationEntry, LibraryEntry, VersionDownload
 from vibecoder.settings import get_settings
 from vibecoder.state.library import LibraryState as S
 
 KEY_URL = get_settings().public_api_url + "/api/library/"
+VARIATION_URL = get_settings().public_api_url + "/api/variations/"
 
 LICENSE_COLORS = {"active": "green", "inactive": "gray", "expired": "amber", "disabled": "red"}
 
@@ -172,6 +174,37 @@ def _receipt(entry: LibraryEntry) -> rx.Component:
     )
 
 
+def _variation(variation: LibraryVariation) -> rx.Component:
+    return rx.hstack(
+        rx.icon("shuffle", size=14),
+        rx.text(variation.prompt, size="2", class_name="variation-prompt"),
+        rx.text(variation.created, size="1", color_scheme="gray"),
+        rx.cond(
+            variation.ready,
+            # A plain link: the API checks the session cookie's owner and the purchase.
+            rx.link(
+                rx.button(rx.icon("download", size=14), "Download", size="1", variant="soft"),
+                href=VARIATION_URL + variation.public_id + "/zip",
+                class_name="download-variation",
+            ),
+            rx.text("No result to download (the run did not finish).", size="1"),
+        ),
+        spacing="2",
+        align="center",
+        wrap="wrap",
+        class_name="library-variation",
+    )
+
+
+def _variations(entry: LibraryEntry) -> rx.Component:
+    return rx.vstack(
+        rx.text("Your variations", size="2", weight="medium"),
+        rx.foreach(entry.variations, _variation),
+        spacing="1",
+        width="100%",
+    )
+
+
 def _entry(entry: LibraryEntry) -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -223,6 +256,7 @@ def _entry(entry: LibraryEntry) -> rx.Component:
                     rx.text("Downloads are closed for this order.", size="2", color_scheme="gray"),
                 ),
             ),
+            rx.cond(entry.variations.length() > 0, _variations(entry)),
             spacing="3",
             width="100%",
         ),

@@ -8,6 +8,7 @@ from vibecoder.components.filters import pager
 from vibecoder.components.layout import field_error, page, rich_callout
 from vibecoder.components.listing_card import API_URL
 from vibecoder.components.provenance_editor import provenance_button, provenance_dialog
+from vibecoder.components.variation_panel import variation_switch
 from vibecoder.domain.catalog.listings import CATEGORIES
 from vibecoder.state.account import AccountState
 from vibecoder.state.browse import LICENSE_LABELS, PRICING_LABELS
@@ -579,6 +580,7 @@ def listing_editor() -> rx.Component:
                 rx.cond(SellState.listing_id == 0, "New listing", SellState.title), size="7"
             ),
             _details_form(),
+            variation_switch(),
             rx.cond(SellState.listing_id != 0, _cover_section()),
             rx.cond(SellState.listing_id != 0, _versions_section()),
             provenance_dialog(),

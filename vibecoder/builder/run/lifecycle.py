@@ -44,8 +44,15 @@ def start_run(
     provider: ProviderConfig,
     auto_approve: bool = False,
     render: bool = True,
+    quota_owner_id: int | None = None,
+    budget: int | None = None,
 ) -> RunState:
-    """Take the project lock and record the request; ProjectBusy when a run is under way."""
+    """Take the project lock and record the request; ProjectBusy when a run is under way.
+
+    `quota_owner_id` is whose daily tokens the run spends when that is not the project's owner
+    (a listing variation: the project is the hidden variations account's, the visitor pays);
+    `budget` replaces the server's per-run token budget (a variation has its own).
+    """
     run_id = secrets.token_hex(8)
     with session_scope() as session:
         project = session.get(BuilderProject, project_id)
@@ -55,14 +62,14 @@ def start_run(
     state = RunState(
         run_id=run_id,
         project_id=project_id,
-        owner_id=owner_id,
+        owner_id=quota_owner_id or owner_id,
         public_id=public_id,
         title=title,
         prompt=prompt,
         provider=provider,
         auto_approve=auto_approve,
         render=render,
-        budget=get_settings().builder_run_token_budget,
+        budget=get_settings().builder_run_token_budget if budget is None else budget,
     )
     lock_of(client, state).acquire()
     state.save(client)

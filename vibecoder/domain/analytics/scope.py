@@ -183,6 +183,8 @@ SUMS = """
     coalesce(sum(events) filter (where kind = 'review'), 0) as reviews,
     coalesce(sum(events) filter (where kind = 'renewal'), 0) as renewals,
     coalesce(sum(events) filter (where kind = 'remix_sale'), 0) as remixes,
+    coalesce(sum(events) filter (where kind = 'variation_preview'), 0) as variations,
+    coalesce(sum(events) filter (where kind = 'variation_purchase'), 0) as variation_sales,
     coalesce(sum(amount_cents) filter (
         where kind in ('purchase', 'renewal') and currency = :cur), 0)
       - coalesce(sum(amount_cents) filter (where kind = 'refund' and currency = :cur), 0)

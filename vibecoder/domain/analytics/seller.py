@@ -71,6 +71,8 @@ class Totals(BaseModel):
     reviews: int = 0
     # Sales of other sellers' listings remixed from this seller's (no revenue of their own).
     remixes: int = 0
+    variations: int = 0  # variations previewed (issue 20)
+    variation_sales: int = 0  # variations a purchase unlocked
     revenue: int = 0
     refunded: int = 0
     rating: float = 0.0
@@ -158,6 +160,14 @@ def cards(current: Totals, previous: Totals, currency: str) -> list[Card]:
         ),
         card("refunds", "Refunds", current.refunds, previous.refunds, count),
         card("remixes", "Remixes sold", current.remixes, previous.remixes, count),
+        card("variations", "Variations previewed", current.variations, previous.variations, count),
+        card(
+            "variation_sales",
+            "Variations that led to a purchase",
+            current.variation_sales,
+            previous.variation_sales,
+            count,
+        ),
         card(
             "rating",
             "Average rating",
@@ -224,10 +234,32 @@ def funnel(current: Totals) -> list[FunnelStep]:
     ]
     result, before = [], None
     for stage, count in steps:
-        rate = "" if before is None else (f"{count / before * 100:.0f}%" if before else "—")
-        result.append(FunnelStep(stage=stage, count=count, rate=rate))
+        result.append(FunnelStep(stage=stage, count=count, rate=_rate(count, before)))
         before = count
+    # The remix branch beside the main path: previews as a share of views, then the previewed
+    # variations a purchase unlocked as a share of the previews.
+    result.append(
+        FunnelStep(
+            stage="Variations previewed",
+            count=current.variations,
+            rate=_rate(current.variations, current.views),
+        )
+    )
+    result.append(
+        FunnelStep(
+            stage="Variations → purchase",
+            count=current.variation_sales,
+            rate=_rate(current.variation_sales, current.variations),
+        )
+    )
     return result
+
+
+def _rate(count: int, before: int | None) -> str:
+    """`count` as a share of `before` ("" for the first step, "—" when there is no base)."""
+    if before is None:
+        return ""
+    return f"{count / before * 100:.0f}%" if before else "—"
 
 
 class TopListing(BaseModel):

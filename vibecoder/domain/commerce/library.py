@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from vibecoder.domain import dates
 from vibecoder.domain.catalog import listings as catalog
 from vibecoder.domain.catalog import semver
+from vibecoder.domain.catalog.variations import LibraryVariation, library_variations
 from vibecoder.domain.commerce import downloads, licensing
 from vibecoder.domain.commerce.access import grants_access
 from vibecoder.domain.commerce.money import format_amount
@@ -70,6 +71,8 @@ class LibraryEntry(BaseModel):
     usage: str
     access_until: str
     versions: list[VersionDownload]
+    # Variations previewed before buying, unlocked by this purchase (downloadable with it).
+    variations: list[LibraryVariation] = []
 
 
 def _key_for(lic: License | None) -> tuple[str, str]:
@@ -117,7 +120,14 @@ def library_page(
     ]
     start = page_offset(page, page_size)
     entries: list[LibraryEntry] = []
-    for purchase, listing, lic in visible[start : start + page_size]:
+    shown = visible[start : start + page_size]
+    remixes = library_variations(
+        session=session,
+        user_id=user.id,
+        listing_ids=[row[1].id for row in shown if row[1].id is not None],
+        tz=tz,
+    )
+    for purchase, listing, lic in shown:
         versions = catalog.versions_of(session=session, listing_id=listing.id, published_only=True)
         counts = downloads.download_counts(session=session, purchase_id=purchase.id)
         bought = session.get(ListingVersion, purchase.version_id) if purchase.version_id else None
@@ -181,6 +191,7 @@ def library_page(
                     )
                     for v in versions
                 ],
+                variations=remixes.get(listing.id, []) if grants_access(purchase, now) else [],
             )
         )
     return entries, len(visible)

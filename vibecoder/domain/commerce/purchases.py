@@ -13,7 +13,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from vibecoder.domain.accounts import notifications
-from vibecoder.domain.catalog import lineage
+from vibecoder.domain.catalog import lineage, variations
 from vibecoder.domain.commerce import ledger, licensing
 from vibecoder.domain.commerce.money import format_amount
 from vibecoder.models.analytics import AnalyticsEvent
@@ -145,6 +145,14 @@ def mark_paid(
     )
     # A remix's sale also shows on the parent seller's dashboard ("remixes sold").
     lineage.record_remix_sale(session, listing=listing, buyer_id=purchase.buyer_id)
+    # The buyer's previewed variations of this listing join the original in the library.
+    variations.unlock_for_purchase(
+        session=session,
+        buyer_id=purchase.buyer_id,
+        listing=listing,
+        purchase_id=purchase.id,
+        now=at,
+    )
     amount = format_amount(purchase.amount_cents, purchase.currency)
     price = "Free" if purchase.amount_cents == 0 else amount
     notifications.notify(

@@ -7,6 +7,7 @@ import json
 import re
 
 from vibecoder.builder import prompts
+from vibecoder.builder.llm.scripted.themes import retheme_request
 from vibecoder.builder.planning import sections_named_in
 from vibecoder.builder.steps import SIGNATURE, interface_of
 
@@ -60,6 +61,10 @@ def change_from_message(text: str) -> dict:
     named = [n for n in order if re.search(rf"\b{re.escape(n.lower())}\b", lowered)]
     named += [n for n in sections_named_in(message) if n in order and n not in named]
     plan: dict = {"change": [], "add": [], "remove": []}
+    if retheme_request(message):
+        # Another business: every section changes (its copy, items and colours).
+        plan["change"] = [{"name": n, "what": message[:120]} for n in order]
+        return plan
     if re.search(r"\b(remove|delete|drop|get rid of)\b", lowered):
         plan["remove"] = named
         return plan

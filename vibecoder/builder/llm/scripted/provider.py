@@ -45,7 +45,7 @@ from vibecoder.builder.llm.base import (
 )
 from vibecoder.builder.llm.scripted import templates
 from vibecoder.builder.llm.scripted.answers import answer_from_code, change_from_message
-from vibecoder.builder.llm.scripted.themes import COLORS
+from vibecoder.builder.llm.scripted.themes import COLORS, retheme_request
 
 OFFLINE_LABEL = "Offline demo model (scripted)"
 START, END, SENTINEL = (
@@ -154,7 +154,10 @@ class ScriptedProvider:
         prompt = prompts.field(text, "Project request") or ""
         plan_names = [n.strip() for n in (prompts.field(text, "Plan") or name).split(",")]
         current = _current_code(text)
-        if current is not None:
+        if current is not None and retheme_request(prompt):
+            # "The same page for a flower shop": the section again, for the new business.
+            code = templates.write_section(name, prompt, plan_names)
+        elif current is not None:
             code = apply_edit(current, prompt)
         else:
             code = templates.write_section(name, prompt, plan_names)

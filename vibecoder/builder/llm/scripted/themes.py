@@ -35,6 +35,7 @@ COLORS = {
     "grey": "slate",
     "black": "zinc",
     "monochrome": "zinc",
+    "pastel": "pink",
 }
 
 
@@ -352,6 +353,14 @@ class Brief:
     @property
     def card(self) -> str:
         return "bg-zinc-900 border-zinc-800" if self.dark else "bg-white border-zinc-200"
+
+
+def retheme_request(message: str) -> bool:
+    """A change that moves the page to another business the offline model knows ("the same
+    page for a flower shop"): every section is written again from that business's template."""
+    if not re.search(r"\bfor (?:a|an|my|our)\b", message.lower()):
+        return False
+    return Brief.from_prompt(message).theme is not DEFAULT_THEME
 
 
 def _brand_for(theme: Theme) -> str:

@@ -1,0 +1,147 @@
+"""Issue 20 part B as a visitor meets it, at desktop and phone widths: on a React storefront
+template, preview a flower-shop variation with the offline model, see it beside the original,
+find no way to download it, buy the listing with the test gateway and download the variation
+from the library."""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+import zipfile
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import text
+
+from tests.e2e.conftest import ARTIFACTS, sign_up_buyer, wait_for_app
+
+expect.set_options(timeout=30_000)
+PASSWORD = "amber-lighthouse-2026"
+FLOWERS = "The same page for a flower shop, pastel colours"
+VIEWPORTS = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 390, "height": 844}}
+# Made in the app's own environment, so what the listing's publication queues reaches the
+# app's workers.
+MAKE_LISTING = """
+from tests.fakes.commerce import make_user, publish
+from tests.storefront import LISTING, storefront_files
+from vibecoder.infra.db import session_scope
+from vibecoder.models.users import Role
+
+with session_scope() as db:
+    seller = make_user(db, "remix-seller-{tag}@example.com", role=Role.seller)
+    listing = publish(db, seller, files=storefront_files(), **{{**LISTING, "title": "{title}"}})
+    print(listing.slug)
+"""
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def sized_page(request, browser, live_app):
+    context = browser.new_context(viewport=VIEWPORTS[request.param], accept_downloads=True)
+    context.set_default_timeout(30_000)
+    tab = context.new_page()
+    tab.width_name = request.param
+    yield tab
+    context.close()
+
+
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"variation-{name}-{page.width_name}.png"), full_page=True)
+
+
+def _variation_id(live_app, email: str) -> str:
+    with live_app.engine.connect() as conn:
+        return conn.execute(
+            text(
+                "select v.public_id from listing_variations v join users u on u.id = v.user_id "
+                "where u.email = :e order by v.id desc limit 1"
+            ),
+            {"e": email},
+        ).scalar_one()
+
+
+@pytest.mark.timeout(900)
+def test_preview_a_variation_then_buy_it(sized_page, live_app, tmp_path):
+    page = sized_page
+    tag = uuid.uuid4().hex[:6]
+    slug = live_app.run_python(
+        MAKE_LISTING.format(tag=tag, title=f"Ember Storefront {tag}")
+    ).strip()
+    email = sign_up_buyer(page, live_app, "remix", PASSWORD, f"/listing/{slug}")
+
+    # --- describe the tweak; the builder's steps run with the offline model -----------------
+    panel = page.locator("#variation-panel")
+    panel.scroll_into_view_if_needed()
+    page.fill("#variation-prompt", FLOWERS)
+    page.click("#variation-start")
+    steps = page.locator("#variation-steps .variation-step")
+    expect(steps).to_have_count(4, timeout=120_000)
+    expect(page.locator("#variation-status")).to_have_text(
+        "Your variation is ready.", timeout=240_000
+    )
+    expect(steps.filter(has_text="Hero")).to_have_attribute("data-status", "done")
+    original = page.locator("iframe[data-variation-role=original]")
+    variation = page.locator("iframe[data-variation-role=variation]")
+    expect(original).to_be_visible()
+    expect(variation).to_be_visible()
+    # Both pages come from the preview origin, sandboxed; each shows its own business.
+    assert original.get_attribute("sandbox") == "allow-scripts"
+    assert "/preview/" in (variation.get_attribute("src") or "")
+    expect(
+        page.frame_locator("iframe[data-variation-role=variation]").locator("#root")
+    ).to_contain_text("flower shop", timeout=60_000)
+    expect(
+        page.frame_locator("iframe[data-variation-role=original]").locator("#root")
+    ).to_contain_text("Ember", timeout=60_000)
+    if page.width_name == "phone":
+        # Stacked, the variation under the original.
+        assert variation.bounding_box()["y"] > original.bounding_box()["y"] + 100
+    else:
+        # Side by side.
+        assert abs(variation.bounding_box()["y"] - original.bounding_box()["y"]) < 5
+    variation.scroll_into_view_if_needed()
+    _shot(page, "preview")
+
+    # --- nothing to download before the purchase, and the server refuses it too ------------
+    expect(page.locator("#variation-locked")).to_contain_text("cannot be downloaded")
+    expect(page.locator(".download-variation")).to_have_count(0)
+    public_id = _variation_id(live_app, email)
+    # The API under the name the browser signed in at (the session cookie's host).
+    api = live_app.backend_url.replace("127.0.0.1", "localhost")
+    refused = page.request.get(f"{api}/api/variations/{public_id}/zip")
+    assert refused.status == 403 and refused.json()["error"] == "purchase_required"
+
+    # --- buy with the test gateway -----------------------------------------------------------
+    page.locator("#buy-button").click()
+    page.wait_for_url(re.compile(r".*/api/checkout/dummy/cs_dummy_\w+$"))
+    page.fill("#card-number", "4242 4242 4242 4242")
+    page.click("#pay-button")
+    page.wait_for_url(re.compile(r".*/library\?purchase=\d+$"))
+    purchase_id = int(page.url.rsplit("=", 1)[1])
+    wait_for_app(page)
+    entry = page.locator(f"#purchase-{purchase_id}")
+    expect(entry.locator(".purchase-status")).to_have_text("Paid", timeout=60_000)
+
+    # --- the variation is in the library beside the original, and downloads -----------------
+    row = entry.locator(".library-variation")
+    expect(row).to_have_count(1, timeout=30_000)
+    expect(row.locator(".variation-prompt")).to_have_text(FLOWERS)
+    row.scroll_into_view_if_needed()
+    _shot(page, "library")
+    with page.expect_download() as download_info:
+        row.locator(".download-variation").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".zip") and "variation" in (
+        download.suggested_filename
+    )
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as archive:
+        hero = next(n for n in archive.namelist() if n.endswith("src/components/Hero.jsx"))
+        assert b"flower shop" in archive.read(hero)
+
+    # Back on the listing, the panel says it is unlocked.
+    page.goto(f"{live_app.frontend_url}/listing/{slug}")
+    wait_for_app(page)
+    expect(page.locator("#variation-unlocked")).to_be_visible(timeout=60_000)
