@@ -33,10 +33,16 @@ RUN useradd --system --home /app --uid 10001 vibecoder \
 # The static frontend, exported once at build time and served by the `frontend` service.
 FROM base AS frontend-build
 RUN python -m reflex export --frontend-only --no-zip --env prod --no-ssr
+# nginx serves the export itself, so its page policy must name the export's inline boot
+# scripts (as `make prod-local` does): their hashes go where the policy's script-src begins
+# (tests/unit/test_deploy_csp.py keeps this marker and deploy/nginx.conf in step).
+RUN hashes="$(python -c "from pathlib import Path; from vibecoder.api.security import exported_page_hashes as h; print(' '.join(h(Path('.web/build/client'))))")" \
+ && test -n "$hashes" \
+ && sed "s|script-src 'self' 'unsafe-eval'|script-src 'self' 'unsafe-eval' $hashes|" deploy/nginx.conf > /app/nginx.conf
 
 FROM nginx:1.27-alpine AS frontend
 COPY --from=frontend-build /app/.web/build/client /usr/share/nginx/html
-COPY deploy/nginx.conf /etc/nginx/conf.d/default.conf
+COPY --from=frontend-build /app/nginx.conf /etc/nginx/conf.d/default.conf
 COPY deploy/nginx-*.conf /etc/nginx/vibecoder/
 
 FROM base AS app

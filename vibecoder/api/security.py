@@ -18,6 +18,7 @@ import base64
 import hashlib
 import json
 import re
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from starlette.datastructures import MutableHeaders
@@ -64,12 +65,23 @@ def page_csp(inline_script_hashes: list[str] | None = None) -> str:
     )
 
 
-def _script_hashes(body: bytes) -> list[str]:
+def script_hashes(body: bytes) -> list[str]:
+    """CSP source expressions of a page's inline scripts."""
     return [
         "'sha256-" + base64.b64encode(hashlib.sha256(m.group(1)).digest()).decode() + "'"
         for m in _INLINE_SCRIPT.finditer(body)
         if m.group(1).strip()
     ]
+
+
+def exported_page_hashes(www: Path) -> list[str]:
+    """The inline-script hashes of every page of a static export (React Router's boot code).
+    nginx serves those files itself (prod-local, the compose image), so no backend adds a
+    policy with their hashes: the nginx policy has to name them."""
+    hashes: list[str] = []
+    for page in sorted(www.rglob("*.html")) if www.is_dir() else []:
+        hashes += [h for h in script_hashes(page.read_bytes()) if h not in hashes]
+    return hashes
 
 
 def _rewrite_websocket_cookie(scope: Scope) -> Scope:
@@ -277,7 +289,7 @@ class _HeaderAdder:
             return
         body = b"".join(self.chunks)
         headers = MutableHeaders(scope=self.start)
-        headers["content-security-policy"] = page_csp(_script_hashes(body))
+        headers["content-security-policy"] = page_csp(script_hashes(body))
         if "content-length" in headers:
             headers["content-length"] = str(len(body))
         await self.send(self.start)

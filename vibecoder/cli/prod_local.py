@@ -141,14 +141,9 @@ def write_nginx_conf(topo: Topology) -> Path:
 
 
 def _inline_script_hashes(www: Path) -> str:
-    """CSP hashes of the exported pages' inline scripts (React Router's boot code): nginx
-    serves these files itself, so no backend adds a policy with their hashes."""
-    from vibecoder.api.security import _script_hashes
+    from vibecoder.api.security import exported_page_hashes
 
-    hashes: list[str] = []
-    for page in sorted(www.rglob("*.html")) if www.is_dir() else []:
-        hashes += [h for h in _script_hashes(page.read_bytes()) if h not in hashes]
-    return " ".join(hashes)
+    return " ".join(exported_page_hashes(www))
 
 
 def _frame_origins(preview_url: str) -> str:
