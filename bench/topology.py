@@ -111,11 +111,20 @@ def _license_key() -> str:
 
     get_settings.cache_clear()
     reset_engine()
+    free = select(Listing).where(Listing.pricing_model == "free", Listing.price_cents == 0)
+    # The topology answers before its migrate role has committed the demo catalog (the seed
+    # renders 40 covers): wait for it rather than fail on an empty catalog.
+    deadline = time.monotonic() + 600
+    while True:
+        with session_scope() as session:
+            if session.exec(free).first() is not None:
+                break
+        if time.monotonic() > deadline:
+            raise RuntimeError("no free listing seeded within 10 minutes")
+        time.sleep(2)
     with session_scope() as session:
-        listing = session.exec(
-            select(Listing).where(Listing.pricing_model == "free", Listing.price_cents == 0)
-        ).first()
-        assert listing is not None, "no free listing seeded"
+        listing = session.exec(free).first()
+        assert listing is not None
         email = f"bench-{int(time.time())}@example.com"
         buyer = auth.register(session=session, email=email, password="bench-password-2026")
         purchase = checkout.claim_free(session=session, buyer=buyer, listing_id=listing.id)
