@@ -24,6 +24,29 @@ from vibecoder.domain.accounts import auth
 from vibecoder.infra.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+# Desktop and phone: the widths every UI flow is checked at (`sized_page`).
+VIEWPORTS = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def sized_page(request, browser, live_app):
+    """A fresh tab at each width; `tab.width_name` names the width for screenshots."""
+    context = browser.new_context(viewport=VIEWPORTS[request.param], accept_downloads=True)
+    context.set_default_timeout(30_000)
+    tab = context.new_page()
+    tab.width_name = request.param
+    yield tab
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    """A full-page screenshot in the test artifacts, named for the tab's width."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{page.width_name}.png"), full_page=True)
+
+
 START_TIMEOUT_SECONDS = 420
 CHROMIUM = os.environ.get("VIBECODER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

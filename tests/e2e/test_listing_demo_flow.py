@@ -13,11 +13,10 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from tests.conftest import wait_for
-from tests.e2e.conftest import ARTIFACTS, sign_in, wait_for_app
+from tests.e2e.conftest import VIEWPORTS, shot, sign_in, wait_for_app
 
 expect.set_options(timeout=30_000)
 PASSWORD = "amber-lighthouse-2026"
-VIEWPORTS = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 390, "height": 844}}
 SITE = {
     "index.html": (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
@@ -40,19 +39,8 @@ SITE = {
 }
 
 
-@pytest.fixture(params=sorted(VIEWPORTS))
-def sized_page(request, browser, live_app):
-    context = browser.new_context(viewport=VIEWPORTS[request.param])
-    context.set_default_timeout(30_000)
-    tab = context.new_page()
-    tab.width_name = request.param
-    yield tab
-    context.close()
-
-
 def _shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"demo-{name}-{page.width_name}.png"), full_page=True)
+    shot(page, f"demo-{name}")
 
 
 def _web_listing(live_app, width: str) -> dict:

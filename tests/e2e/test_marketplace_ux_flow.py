@@ -10,12 +10,11 @@ import uuid
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
 from sqlmodel import Session
 
-from tests.e2e.conftest import ARTIFACTS, wait_for_app
+from tests.e2e.conftest import shot, wait_for_app
 from vibecoder.domain.accounts import auth
 from vibecoder.domain.commerce.money import format_amount
 from vibecoder.models.users import Role
@@ -23,22 +22,10 @@ from vibecoder.models.users import Role
 # The shared build machine can take well over expect's default 5 s to hydrate a page.
 expect.set_options(timeout=30_000)
 PASSWORD = "amber-lighthouse-2026"
-VIEWPORTS = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 390, "height": 844}}
-
-
-@pytest.fixture(params=sorted(VIEWPORTS))
-def sized_page(request, browser, live_app):
-    context = browser.new_context(viewport=VIEWPORTS[request.param])
-    context.set_default_timeout(30_000)
-    tab = context.new_page()
-    tab.width_name = request.param
-    yield tab
-    context.close()
 
 
 def _shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"ux-{name}-{page.width_name}.png"), full_page=True)
+    shot(page, f"ux-{name}")
 
 
 def _mail_link(live_app, to: str, kind: str, timeout: float = 30) -> str:

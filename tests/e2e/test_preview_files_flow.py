@@ -6,32 +6,19 @@ from __future__ import annotations
 import json
 import uuid
 
-import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session
 
-from tests.e2e.conftest import ARTIFACTS, sign_in, wait_for_app
+from tests.e2e.conftest import shot, sign_in, wait_for_app
 from vibecoder.models.catalog import Listing
 
 expect.set_options(timeout=30_000)
 PASSWORD = "copper-lantern-2026"
-VIEWPORTS = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 390, "height": 844}}
 BODY = "".join(f"line_{n} = {n}\n" for n in range(1, 201))
 
 
-@pytest.fixture(params=sorted(VIEWPORTS))
-def sized_page(request, browser, live_app):
-    context = browser.new_context(viewport=VIEWPORTS[request.param])
-    context.set_default_timeout(30_000)
-    tab = context.new_page()
-    tab.width_name = request.param
-    yield tab
-    context.close()
-
-
 def _shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"preview-{name}-{page.width_name}.png"), full_page=True)
+    shot(page, f"preview-{name}")
 
 
 def _paid_listing(live_app) -> tuple[str, int, str]:

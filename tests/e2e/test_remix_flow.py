@@ -17,11 +17,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
 
-from tests.e2e.conftest import ARTIFACTS, sign_in, wait_for_app
+from tests.e2e.conftest import shot, sign_in, wait_for_app
 
 expect.set_options(timeout=30_000)
 PASSWORD = "amber-lighthouse-2026"
-VIEWPORTS = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 390, "height": 844}}
 PROMPT = "A full landing page for a coffee roaster called Ember with products and a footer"
 
 # Run in the app's environment: a seller builds the template with the offline model (no
@@ -126,19 +125,8 @@ def templates(live_app) -> dict:
     return json.loads(live_app.run_python(SETUP_TEMPLATES % {"prompt": PROMPT}).strip())
 
 
-@pytest.fixture(params=sorted(VIEWPORTS))
-def sized_page(request, browser, live_app):
-    context = browser.new_context(viewport=VIEWPORTS[request.param])
-    context.set_default_timeout(30_000)
-    tab = context.new_page()
-    tab.width_name = request.param
-    yield tab
-    context.close()
-
-
 def _shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"remix-{name}-{page.width_name}.png"), full_page=True)
+    shot(page, f"remix-{name}")
 
 
 def _fits(page, name: str) -> None:

@@ -14,12 +14,11 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
 
-from tests.e2e.conftest import ARTIFACTS, sign_up_buyer, wait_for_app
+from tests.e2e.conftest import shot, sign_up_buyer, wait_for_app
 
 expect.set_options(timeout=30_000)
 PASSWORD = "amber-lighthouse-2026"
 FLOWERS = "The same page for a flower shop, pastel colours"
-VIEWPORTS = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 390, "height": 844}}
 # Made in the app's own environment, so what the listing's publication queues reaches the
 # app's workers.
 MAKE_LISTING = """
@@ -35,19 +34,8 @@ with session_scope() as db:
 """
 
 
-@pytest.fixture(params=sorted(VIEWPORTS))
-def sized_page(request, browser, live_app):
-    context = browser.new_context(viewport=VIEWPORTS[request.param], accept_downloads=True)
-    context.set_default_timeout(30_000)
-    tab = context.new_page()
-    tab.width_name = request.param
-    yield tab
-    context.close()
-
-
 def _shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"variation-{name}-{page.width_name}.png"), full_page=True)
+    shot(page, f"variation-{name}")
 
 
 def _variation_id(live_app, email: str) -> str:
