@@ -172,7 +172,7 @@ def test_web_listing_has_a_screenshot_cover_and_a_live_demo_the_seller_can_switc
     switch.click()
     expect(switch).not_to_be_checked()
     page.click("#save-listing")
-    expect(page.get_by_text("Saved.")).to_be_visible()
+    expect(page.get_by_text("Saved.", exact=True)).to_be_visible()
     _shot(page, "editor-demo-off")
     assert httpx.get(demo_url).status_code == 404
     page.goto(f"{live_app.frontend_url}/listing/{listing['slug']}")

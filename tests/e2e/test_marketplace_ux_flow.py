@@ -379,7 +379,7 @@ with Session(get_engine()) as session:
     expect(page.get_by_role("alert").filter(has_text="run_args")).to_contain_text("quotes")
     page.fill("#run_args", "--cols 'a b'")
     page.click("#save-listing")
-    expect(page.get_by_text("Saved.")).to_be_visible()
+    expect(page.get_by_text("Saved.", exact=True)).to_be_visible()
     page.goto(f"{live_app.frontend_url}/listing/{slug}")
     wait_for_app(page)
     expect(page.locator("#run-args")).to_have_value("--cols 'a b'")

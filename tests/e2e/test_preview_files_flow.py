@@ -102,7 +102,7 @@ def test_seller_marks_a_preview_file_and_a_visitor_reads_it_in_full(sized_page, 
 
     page.fill("#preview_files", "README*\nsrc/cli.py")
     page.click("#save-listing")
-    expect(page.get_by_text("Saved.")).to_be_visible()
+    expect(page.get_by_text("Saved.", exact=True)).to_be_visible()
     expect(page.locator("#preview-files-shown")).to_contain_text("src/cli.py")
     expect(page.locator("#preview-files-shown")).not_to_contain_text("src/engine.py")
     _shot(page, "seller-marked")
