@@ -9,6 +9,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from pgvector.sqlalchemy import Vector
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
+from sqlalchemy.orm import deferred
 from sqlmodel import Field, SQLModel
 
 from vibecoder.models._base import json_field, timestamp_field
@@ -47,8 +48,19 @@ class LicenseType(StrEnum):
     apache_2_0 = "apache-2.0"
 
 
+# The vector (384 floats) and the tsvector are only read by search's own SQL and the indexer:
+# deferred, so every other load of a listing (the listing page, cards, checkout) skips them.
+_EMBEDDING = sa.Column("embedding", Vector(EMBEDDING_DIMENSIONS), nullable=True)
+_SEARCH_VECTOR = sa.Column(
+    "search_vector", TSVECTOR, sa.Computed(SEARCH_DOCUMENT, persisted=True), nullable=True
+)
+
+
 class Listing(SQLModel, table=True):
     __tablename__ = "listings"
+    __mapper_args__ = {
+        "properties": {"embedding": deferred(_EMBEDDING), "search_vector": deferred(_SEARCH_VECTOR)}
+    }
     __table_args__ = (
         sa.UniqueConstraint("slug", name="uq_listings_slug"),
         sa.CheckConstraint("price_cents >= 0", name="ck_listings_price_nonnegative"),
@@ -104,15 +116,10 @@ class Listing(SQLModel, table=True):
     rating_count: int = Field(default=0)
     sales_count: int = Field(default=0)
     view_count: int = Field(default=0)
-    embedding: list[float] | None = Field(
-        default=None, sa_type=Vector(EMBEDDING_DIMENSIONS), nullable=True
-    )
+    embedding: list[float] | None = Field(default=None, sa_column=_EMBEDDING)
     # The text the embedding was computed from; re-embedding is skipped when it is unchanged.
     embedded_text_sha: str | None = Field(default=None, max_length=64)
-    search_vector: str | None = Field(
-        default=None,
-        sa_column=sa.Column(TSVECTOR, sa.Computed(SEARCH_DOCUMENT, persisted=True)),
-    )
+    search_vector: str | None = Field(default=None, sa_column=_SEARCH_VECTOR)
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
     published_at: datetime | None = timestamp_field(nullable=True)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import func, update
+from sqlalchemy.orm import undefer
 from sqlmodel import Session, select
 
 from vibecoder.domain.catalog import listings as catalog
@@ -50,7 +51,7 @@ def _store(session: Session, listing_id: int, vector: list[float], sha: str) -> 
 
 def embed_listing(*, session: Session, listing_id: int, force: bool = False) -> str:
     """Compute the listing's embedding if its text changed: "embedded", "unchanged" or "missing"."""
-    listing = session.get(Listing, listing_id)
+    listing = session.get(Listing, listing_id, options=[undefer(Listing.embedding)])
     if listing is None:
         return "missing"
     text = listing_document(session=session, listing=listing)
@@ -109,7 +110,8 @@ def reindex(
     for batch in _batches(ids, batch_size):
         with session_factory() as session:
             todo: list[tuple[int, str, str]] = []
-            for listing in session.exec(select(Listing).where(Listing.id.in_(batch))):
+            query = select(Listing).where(Listing.id.in_(batch)).options(undefer(Listing.embedding))
+            for listing in session.exec(query):
                 text = listing_document(session=session, listing=listing)
                 sha = embeddings.text_sha(text)
                 if force or listing.embedding is None or listing.embedded_text_sha != sha:
