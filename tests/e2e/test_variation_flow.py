@@ -83,7 +83,8 @@ def test_preview_a_variation_then_buy_it(sized_page, live_app, tmp_path):
     ).to_contain_text("flower shop", timeout=60_000)
     original_page = page.frame_locator("iframe[data-variation-role=original]")
     expect(original_page.locator("#root")).to_contain_text("Fern", timeout=60_000)
-    # The original's own scripts ran in the preview: the shop is filled.
+    # The original's own CSS and scripts work in the preview: styled, and the shop is filled.
+    expect(original_page.locator("nav")).to_have_css("display", "flex")
     expect(original_page.locator("#products .card")).to_have_count(3)
     if page.width_name == "phone":
         # Stacked, the variation under the original.

@@ -215,7 +215,7 @@ def test_static_storefront_variation_beside_the_original(db, api, celery_worker)
     assert footer != original["src/components/Footer.jsx"] and "pink-" in footer
 
     # Both pages answer on the preview origin; in the sandboxed frame, under the preview's
-    # CSP, the original's own scripts fill the shop and its cart answers a click.
+    # CSP, the original's own CSS applies, its scripts fill the shop and the cart answers.
     api.cookies.clear()
     pages = {}
     for role, url in (("original", view.original_url), ("variation", view.variation_url)):
@@ -231,11 +231,13 @@ def test_static_storefront_variation_beside_the_original(db, api, celery_worker)
           if (!window.clicked) cards[0].querySelector('button').click();
           window.clicked = true;
           return { cards: cards.length,
-                   summary: document.getElementById('cart-summary').textContent };
+                   summary: document.getElementById('cart-summary').textContent,
+                   nav: getComputedStyle(document.querySelector('nav')).display };
         }""",
     )
     assert [m["data"]["kind"] for m in shop[:-1]] == ["ready"]
     assert shop[-1]["cards"] == 3 and shop[-1]["summary"].startswith("1 item(s)")
+    assert shop[-1]["nav"] == "flex"  # and the page's own CSS applies
     # The variation shows, and its kept scripts' error (no #products any more) is only logged.
     assert [m["data"]["kind"] for m in reporting_frame_messages(*pages["variation"])] == ["ready"]
 

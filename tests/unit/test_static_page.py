@@ -198,6 +198,7 @@ def _shop_after_a_click(js: str, css: str) -> dict:
                   cards: document.querySelectorAll('#products .card').length,
                   summary: document.getElementById('cart-summary').textContent,
                   h1: getComputedStyle(document.querySelector('h1')).fontWeight,
+                  nav: getComputedStyle(document.querySelector('nav')).display,
                   errors: window.__vcErrors.concat(window.__vcHandled),
                 })"""
             )
@@ -219,7 +220,8 @@ def test_seed_storefront_pages_build_and_their_scripts_fill_the_shop(name):
     products = len(re.findall(r"\bid: \"", files["products.js"]))
     assert shop["cards"] == products >= 3, shop
     assert shop["summary"].startswith("1 item(s)"), shop
-    assert shop["h1"] == "700" and shop["errors"] == []  # browser defaults, not preflight's
+    # The page's CSS applies, over browser defaults (not Tailwind's preflight).
+    assert shop["nav"] == "flex" and shop["h1"] == "700" and shop["errors"] == []
 
 
 def test_a_failing_page_script_is_logged_while_a_failing_component_still_fails():

@@ -39,7 +39,7 @@ def open_in_builder_button() -> rx.Component:
         rx.button(
             rx.icon("git-fork", size=14),
             "Open in builder",
-            on_click=R.open_in_builder(""),
+            on_click=R.open_in_builder("", 0),
             loading=R.opening,
             variant="soft",
             width="100%",

@@ -7,7 +7,7 @@ storefront template sold as a plain page has none, so this turns the page into t
 - each top-level element of `<body>` is one component named after its role, id, class or tag
   (`Navbar`, `Hero`, `Footer`, `Shop`…); one longer than the builder's 150 lines is split by its
   children, each piece inside a copy of the element (the id stays on the first);
-- `PageStyles` (first) renders the page's CSS, inline and local stylesheets in page order;
+- `PageStyles` (first) adopts the page's CSS, inline and local stylesheets in page order;
 - `PageScripts` (last, renders nothing) runs the page's classic scripts once React has drawn the
   page, in page order, one after another, as classic scripts from blob: URLs, so they share
   globals exactly as on the static page. Remote scripts are dropped: previews have no network.

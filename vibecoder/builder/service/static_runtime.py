@@ -43,22 +43,38 @@ def literal(text: str, *, lines_left: int) -> str:
     return js(text)
 
 
+PAGE_STYLES = """%s
+import { useLayoutEffect } from "react";
+
+// The page's CSS, after Tailwind's preflight reverted to browser defaults (the page was written
+// against them). A constructed style sheet rather than a <style> element: the preview's CSP
+// admits no style element it has not hashed, and CSSOM sheets are not markup.
+const CSS = %s;
+// The page styled its <body> by class; React draws inside it, so they go on the real one.
+const BODY_CLASSES = %s;
+const sheet = new CSSStyleSheet();
+sheet.replaceSync(CSS);
+
+export default function PageStyles() {
+  // Before the first paint; once, however often React mounts it (StrictMode remounts).
+  useLayoutEffect(() => {
+    const others = document.adoptedStyleSheets.filter((s) => s !== sheet);
+    document.adoptedStyleSheets = [...others, sheet];
+    document.body.classList.add(...BODY_CLASSES);
+    return () => {
+      document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet);
+    };
+  }, []);
+  return null;
+}
+"""
+
+
 def page_styles(css: str, body_classes: list[str]) -> str:
-    effect = ""
-    if body_classes:
-        effect = (
-            "  // The page styled its <body> by class; React draws inside it, so the classes\n"
-            "  // go on the real one.\n"
-            f"  useEffect(() => document.body.classList.add(...{js(' '.join(body_classes))}"
-            '.split(" ")), []);\n'
-        )
-    head = f"{KEEP_MARKER}\n" + ('import { useEffect } from "react";\n\n' if effect else "\n")
     text = REVERT_PREFLIGHT + "\n/* The page's own styles */\n" + css + "\n"
-    return (
-        f"{head}// The page's CSS, after Tailwind's preflight reverted to browser defaults.\n"
-        f"const CSS = {literal(text, lines_left=MAX_COMPONENT_LINES - 15)};\n\n"
-        f"export default function PageStyles() {{\n{effect}  return <style>{{CSS}}</style>;\n}}\n"
-    )
+    lines_left = MAX_COMPONENT_LINES - PAGE_STYLES.count("\n") - 2
+    classes = "[" + ", ".join(js(c) for c in body_classes) + "]"
+    return PAGE_STYLES % (KEEP_MARKER, literal(text, lines_left=lines_left), classes)
 
 
 PAGE_SCRIPTS = """%s
