@@ -11,6 +11,7 @@ import os
 import time
 
 from tests.fakes.commerce import api_fixture, make_user  # noqa: F401 - the `api` fixture
+from tests.preview_frame import reporting_frame_messages
 from vibecoder.builder.service.preview import sign_preview
 from vibecoder.builder.service.projects import create_project, create_version
 from vibecoder.domain.accounts import auth
@@ -83,9 +84,11 @@ def test_owner_gets_the_version_page_with_a_strict_csp(db, api):
     directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
     assert directives["default-src"] == "'none'"
     assert directives["connect-src"] == "'none'"
-    # Two hashes: the ready/error reporter and the bundle; nothing else may run.
-    script_hashes = directives["script-src"].split(" ")
+    # Two hashes: the ready/error reporter and the bundle, and scripts the bundle itself
+    # loads from blob: URLs (a static page's own scripts); nothing else may run.
+    *script_hashes, blob = directives["script-src"].split(" ")
     assert len(script_hashes) == 2 and all(h.startswith("'sha256-") for h in script_hashes)
+    assert blob == "blob:"
     assert directives["style-src"].startswith("'sha256-") and " " not in directives["style-src"]
     assert directives["img-src"] == "data: blob:"  # no https: escape for a tracking pixel
     # Opened directly (not in the iframe) it still gets an opaque origin: no cookies, no storage.
@@ -168,42 +171,6 @@ def test_chromium_runs_the_bundle_and_the_csp_blocks_network(db, api):
         pool.submit(check_in_chromium).result()
 
 
-def _reporting_frame_messages(page_html: str, headers: dict) -> list[dict]:
-    """Messages the app page receives from the preview loaded in a sandboxed iframe."""
-    from playwright.sync_api import sync_playwright
-
-    app = get_settings().public_url
-    host = (
-        "<!doctype html><body><script>window.got = [];"
-        "addEventListener('message', (e) => window.got.push("
-        "{origin: e.origin, fromFrame: e.source === frames[0], data: e.data}));</script>"
-        '<iframe sandbox="allow-scripts" src="http://preview.test/p/"></iframe></body>'
-    )
-
-    def run() -> list[dict]:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page()
-                page.route(
-                    f"{app}/host",
-                    lambda route: route.fulfill(status=200, content_type="text/html", body=host),
-                )
-                page.route(
-                    "http://preview.test/**",
-                    lambda route: route.fulfill(status=200, headers=headers, body=page_html),
-                )
-                page.goto(f"{app}/host")
-                page.wait_for_function("window.got.length > 0", timeout=10_000)
-                page.wait_for_timeout(300)  # anything sent after the first message
-                return page.evaluate("window.got")
-            finally:
-                browser.close()
-
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
-
-
 def test_reporter_tells_the_app_page_ready_or_error_from_the_sandboxed_frame(db, api):
     """The reporter runs under the page's CSP and posts only to the app's origin."""
     owner = make_user(db, "owner@example.com")
@@ -227,12 +194,12 @@ def test_reporter_tells_the_app_page_ready_or_error_from_the_sandboxed_frame(db,
         headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
         return response.text, headers
 
-    good = _reporting_frame_messages(*fetch(2))
+    good = reporting_frame_messages(*fetch(2))
     assert [m["data"]["kind"] for m in good] == ["ready"]
     # A sandboxed frame without allow-same-origin has an opaque origin.
     assert good[0]["origin"] == "null" and good[0]["fromFrame"] is True
     assert good[0]["data"]["path"] == "/p/"  # tells the app which version it is
 
-    broken = _reporting_frame_messages(*fetch(3))
+    broken = reporting_frame_messages(*fetch(3))
     assert [m["data"]["kind"] for m in broken] == ["error"]
     assert broken[0]["data"]["message"] == "TypeError: items is undefined"

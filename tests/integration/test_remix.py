@@ -9,21 +9,22 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import wait_for
-from tests.fakes.commerce import configured, make_user, publish
+from tests.fakes.commerce import add_version, configured, make_user, publish
 from vibecoder.builder.service.export import sell_project
 from vibecoder.builder.service.fork import fork_by_slug, fork_listing
 from vibecoder.builder.service.projects import create_version, version_files
 from vibecoder.domain.analytics.seller import dashboard
 from vibecoder.domain.catalog import lineage
 from vibecoder.domain.catalog import listings as catalog
-from vibecoder.domain.commerce.purchases import mark_paid
+from vibecoder.domain.commerce.library import library_for
+from vibecoder.domain.commerce.purchases import mark_paid, revoke
 from vibecoder.domain.sandbox_runs import edits
 from vibecoder.domain.sandbox_runs.runs import request_run
 from vibecoder.errors import NotFound, PermissionDenied, ValidationFailed
 from vibecoder.infra.storage import get_blob_store, read_bytes
 from vibecoder.models.builder import BuilderProject, BuilderVersion
 from vibecoder.models.catalog import Listing
-from vibecoder.models.commerce import Purchase
+from vibecoder.models.commerce import Purchase, PurchaseStatus
 from vibecoder.models.remix import ListingLineage, ProjectLineage
 from vibecoder.models.sandbox import SandboxRun
 from vibecoder.models.users import Role
@@ -41,10 +42,11 @@ LONG_MAIN = "".join(f"# line {i}\n" for i in range(60)) + 'print("hello from mai
 SHORT_MAIN = 'import sys\nprint("hello", *sys.argv[1:])\n'
 
 
-def _buy(db, buyer, listing, status="paid") -> Purchase:
+def _buy(db, buyer, listing, status="paid", version_id=None) -> Purchase:
     purchase = Purchase(
         buyer_id=buyer.id,
         listing_id=listing.id,
+        version_id=version_id,
         status=status,
         amount_cents=listing.price_cents,
         idempotency_key=f"test:{buyer.id}:{listing.id}:{status}",
@@ -121,6 +123,36 @@ def test_open_in_builder_by_role_with_lineage(db):
     db.rollback()
 
 
+def test_the_library_opens_the_purchased_version_not_the_latest(db):
+    seller = make_user(db, "seller@example.com", Role.seller)
+    buyer = make_user(db, "buyer@example.com")
+    listing = _template(db, seller, license_type="commercial")
+    bought = catalog.latest_version(session=db, listing_id=listing.id)
+    _buy(db, buyer, listing, version_id=bought.id)
+    newer = {**TEMPLATE, "src/components/Hero.jsx": HERO.replace("Ember", "Ember 2")}
+    add_version(db, seller, listing, "2.0.0", newer)
+
+    # The library's button carries the purchased version to the fork.
+    [entry] = library_for(session=db, user=buyer)
+    assert (entry.version_bought, entry.version_bought_id) == ("1.0.0", bought.id)
+    project = fork_by_slug(
+        session=db, user=buyer, slug=listing.slug, version_id=entry.version_bought_id
+    )
+    db.commit()
+    first = db.get(BuilderVersion, project.current_version_id)
+    assert first.message == "Remixed from Ember storefront v1.0.0"
+    assert version_files(first)["src/components/Hero.jsx"] == HERO
+    assert db.get(ProjectLineage, project.id).parent_version_id == bought.id
+    # The listing page's button (no version) opens the latest.
+    latest = fork_by_slug(session=db, user=buyer, slug=listing.slug)
+    assert (
+        "Ember 2"
+        in version_files(db.get(BuilderVersion, latest.current_version_id))[
+            "src/components/Hero.jsx"
+        ]
+    )
+
+
 def test_free_listings_open_for_anyone_signed_in_but_drafts_do_not(db):
     seller = make_user(db, "seller@example.com", Role.seller)
     visitor = make_user(db, "visitor@example.com")
@@ -146,7 +178,10 @@ def test_selling_a_remix_records_its_parent_or_is_refused_by_the_license(db):
     seller = make_user(db, "seller@example.com", Role.seller)
     remixer = make_user(db, "remixer@example.com", Role.seller)
     personal = _template(db, seller, license_type="personal", slug="ember-personal")
-    extended = _template(db, seller, license_type="extended", slug="ember-extended")
+    # A web component's remix is a web component: filed under the parent's category.
+    extended = _template(
+        db, seller, license_type="extended", slug="ember-extended", category="Web components"
+    )
     for listing in (personal, extended):
         _buy(db, remixer, listing)
 
@@ -182,6 +217,7 @@ def test_selling_a_remix_records_its_parent_or_is_refused_by_the_license(db):
     db.commit()
     row = db.get(ListingLineage, outcome.listing_id)
     assert row.parent_listing_id == extended.id
+    assert db.get(Listing, outcome.listing_id).category == "Web components"
     assert row.parent_version_id == catalog.latest_version(session=db, listing_id=extended.id).id
     parent = lineage.listing_parent(db, listing_id=outcome.listing_id, viewer=None)
     assert (parent.title, parent.slug, parent.version) == (
@@ -228,6 +264,11 @@ def test_remix_sales_count_on_the_parent_sellers_dashboard(db):
     assert card(seller, "revenue") == "$0"
     assert card(remixer, "sales") == "1"
     assert card(remixer, "remixes") == "0"
+
+    # Refunded (what a refund and a lost dispute both end in): it no longer counts as sold.
+    revoke(db, purchase, status=PurchaseStatus.refunded, at=datetime.now(UTC), why="refunded")
+    db.commit()
+    assert card(seller, "remixes") == "0"
 
 
 # --- the editable sandbox ----------------------------------------------------------------------

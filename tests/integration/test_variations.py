@@ -22,7 +22,8 @@ from tests.fakes.commerce import (
     process_all,
     publish,
 )
-from tests.storefront import LISTING, storefront_files
+from tests.preview_frame import reporting_frame_messages
+from tests.storefront import LISTING, STATIC_LISTING, static_storefront_files, storefront_files
 from vibecoder.builder.service import variations
 from vibecoder.builder.service.projects import version_files
 from vibecoder.domain.analytics.seller import dashboard
@@ -42,6 +43,11 @@ def _storefront(db):
     seller = make_user(db, "seller@example.com", role=Role.seller)
     listing = publish(db, seller, files=storefront_files(), **LISTING)
     return seller, listing
+
+
+def _static_storefront(db, seller=None):
+    seller = seller or make_user(db, "seller@example.com", role=Role.seller)
+    return seller, publish(db, seller, files=static_storefront_files(), **STATIC_LISTING)
 
 
 def _start(db, user, listing, prompt: str = FLOWERS) -> str:
@@ -190,6 +196,52 @@ def test_preview_stays_locked_until_the_purchase_unlocks_it(db, api, celery_work
     assert funnel["Variations → purchase"] == (1, "100%")
 
 
+def test_static_storefront_variation_beside_the_original(db, api, celery_worker):
+    """The seeded kind of storefront template: a static index.html with products.js/cart.js."""
+    _, listing = _static_storefront(db)
+    visitor = make_user(db, "visitor@example.com")
+    public_id = _start(db, visitor, listing)
+    view = _finished(db, visitor, public_id)
+    assert view.status == "done", view.error
+    # The page's sections went through the builder's steps; its CSS and scripts did not.
+    assert [s.name for s in view.steps] == ["Header", "Shop", "Footer"]
+    assert all(s.status == "done" for s in view.steps)
+    original = _project_files(db, public_id, 1)
+    changed = _project_files(db, public_id, view.variation_number)
+    assert "Plants that actually survive your flat" in original["src/components/Header.jsx"]
+    for kept in ("src/components/PageStyles.jsx", "src/components/PageScripts.jsx"):
+        assert changed[kept] == original[kept]
+    footer = changed["src/components/Footer.jsx"]
+    assert footer != original["src/components/Footer.jsx"] and "pink-" in footer
+
+    # Both pages answer on the preview origin; in the sandboxed frame, under the preview's
+    # CSP, the original's own CSS applies, its scripts fill the shop and the cart answers.
+    api.cookies.clear()
+    pages = {}
+    for role, url in (("original", view.original_url), ("variation", view.variation_url)):
+        response = api.get("/" + url.split("://", 1)[1].split("/", 1)[1])
+        assert response.status_code == 200, response.text
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+        pages[role] = (response.text, headers)
+    shop = reporting_frame_messages(
+        *pages["original"],
+        in_frame="""() => {
+          const cards = document.querySelectorAll('#products .card');
+          if (!cards.length) return null;
+          if (!window.clicked) cards[0].querySelector('button').click();
+          window.clicked = true;
+          return { cards: cards.length,
+                   summary: document.getElementById('cart-summary').textContent,
+                   nav: getComputedStyle(document.querySelector('nav')).display };
+        }""",
+    )
+    assert [m["data"]["kind"] for m in shop[:-1]] == ["ready"]
+    assert shop[-1]["cards"] == 3 and shop[-1]["summary"].startswith("1 item(s)")
+    assert shop[-1]["nav"] == "flex"  # and the page's own CSS applies
+    # The variation shows, and its kept scripts' error (no #products any more) is only logged.
+    assert [m["data"]["kind"] for m in reporting_frame_messages(*pages["variation"])] == ["ready"]
+
+
 def test_daily_quota_is_counted_on_the_server(db):
     _, listing = _storefront(db)
     visitor = make_user(db, "visitor@example.com")
@@ -247,6 +299,33 @@ def test_seller_switch_and_web_listings_only(db):
     with pytest.raises(ValidationFailed):
         _start(db, visitor, script)
     db.rollback()
+
+    # A static page (index.html and its scripts) is a web listing too, under the same switch.
+    _, static = _static_storefront(db, seller)
+    assert variations.offer(db, listing_id=static.id) == variations.Offer(True, True)
+    set_variations_enabled(session=db, seller=seller, listing_id=static.id, enabled=False)
+    db.commit()
+    assert not variations.offer(db, listing_id=static.id).enabled
+    with pytest.raises(PermissionDenied):
+        _start(db, visitor, static)
+    db.rollback()
+    # One it cannot turn into components says why, on the page and when asked anyway.
+    files = static_storefront_files()
+    files["index.html"] = files["index.html"].replace(
+        "</body>", "<script>document.write('<p>Sale!</p>')</script></body>"
+    )
+    writer = publish(db, seller, files=files, **{**STATIC_LISTING, "title": "Writer Shop"})
+    offer = variations.offer(db, listing_id=writer.id)
+    assert (offer.web, offer.enabled) == (True, False)
+    assert offer.reason == (
+        "This page cannot be varied: inline script 1 calls document.write, which would erase "
+        "a drawn page."
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        _start(db, visitor, writer)
+    db.rollback()
+    assert refused.value.message == offer.reason
+    assert db.exec(select(func.count()).select_from(ListingVariation)).one() == 1
 
 
 def test_locked_variations_expire_after_seven_days(db):

@@ -4,6 +4,10 @@ The model names them (a JSON change plan, checked against the project: a name th
 not have is dropped, an added name must be new and PascalCase); when its answer is unusable,
 the names and section keywords in the message decide, and only when nothing at all is named
 does the change go to every component. Untouched components are never regenerated.
+
+A component whose code starts with KEEP_MARKER (a static page's styles and scripts, see
+builder/service/static_page.py) is the page's look and behaviour, not a section: it is left
+out of the change unless the request names it.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from vibecoder.builder.planning import (
 from vibecoder.builder.steps import interface_of
 
 Ask = Callable[[Request], Completion]
+KEEP_MARKER = "// Kept as it is by a change that does not name it."
 
 
 @dataclass
@@ -53,9 +58,16 @@ class ChangePlan:
         return order
 
 
+def changeable(message: str, order: list[str], components: dict[str, str]) -> list[str]:
+    """The components a change may touch: all but the kept ones the message does not name."""
+    named = set(named_components(message, order))
+    return [n for n in order if n in named or not components.get(n, "").startswith(KEEP_MARKER)]
+
+
 def change_plan(
     ask: Ask, message: str, *, order: list[str], components: dict[str, str]
 ) -> ChangePlan:
+    order = changeable(message, order, components)
     interfaces = {n: interface_of(components[n], n) for n in order if n in components}
     completion = ask(prompts.change_request(message, order=order, interfaces=interfaces))
     try:

@@ -72,9 +72,16 @@ class RenderResult:
         return "" if self.ok else "the page rendered nothing (empty #root)"
 
 
+# An error the page handles itself (its ErrorEvent default-prevented, as `onerror` returning
+# true does: a static page's own scripts, see builder/service/static_page.py) is logged, as a
+# browser does, not a failure. Decided once every listener of the event has run.
 ERROR_HOOK = """
 window.__vcErrors = [];
-window.addEventListener('error', (e) => window.__vcErrors.push('error: ' + (e.message || e)));
+window.__vcHandled = [];
+window.addEventListener('error', (e) => {
+  const message = 'error: ' + (e.message || e);
+  setTimeout(() => (e.defaultPrevented ? window.__vcHandled : window.__vcErrors).push(message));
+});
 window.addEventListener('unhandledrejection', (e) => window.__vcErrors.push(
   'unhandled rejection: ' + ((e.reason && (e.reason.message || e.reason)) || 'unknown')));
 """
@@ -255,6 +262,7 @@ def _render_once(browser, html: str, timeout: float) -> RenderResult:
               const root = document.getElementById('root');
               return {
                 errors: window.__vcErrors || [],
+                handled: window.__vcHandled || [],
                 elements: root ? root.querySelectorAll('*').length : 0,
                 text: root ? root.innerText.trim().length : 0,
                 visual: root ? root.querySelectorAll(
@@ -262,6 +270,9 @@ def _render_once(browser, html: str, timeout: float) -> RenderResult:
               };
             }"""
         )
+        # Chromium reports a handled error to Playwright too: the page's word decides.
+        handled = {_core(m) for m in stats["handled"]}
+        result.errors = [e for e in result.errors if _core(e) not in handled]
         for message in stats["errors"]:
             if not any(message.split(": ", 1)[-1] in e for e in result.errors):
                 result.errors.append(message)
@@ -273,6 +284,11 @@ def _render_once(browser, html: str, timeout: float) -> RenderResult:
         context.close()
         result.seconds = time.perf_counter() - started
     return result
+
+
+def _core(message: str) -> str:
+    """`error: Uncaught TypeError: x` and `error: x` (Playwright's) are the same error."""
+    return re.sub(r"^(?:error: )?(?:Uncaught )?(?:[A-Za-z]*Error: )?", "", message)
 
 
 _renderer: Renderer | None = None

@@ -39,7 +39,7 @@ def open_in_builder_button() -> rx.Component:
         rx.button(
             rx.icon("git-fork", size=14),
             "Open in builder",
-            on_click=R.open_in_builder(""),
+            on_click=R.open_in_builder("", 0),
             loading=R.opening,
             variant="soft",
             width="100%",
@@ -53,12 +53,13 @@ def listing_remix_slot() -> rx.Component:
     return rx.vstack(remixed_from(), open_in_builder_button(), spacing="2", width="100%")
 
 
-def library_open_button(slug: rx.Var) -> rx.Component:
+def library_open_button(slug: rx.Var, version_id: rx.Var) -> rx.Component:
+    """The purchased version (0: none recorded, the latest) of the library entry's listing."""
     return rx.button(
         rx.icon("git-fork", size=14),
         "Open in builder",
         size="1",
         variant="soft",
-        on_click=R.open_in_builder(slug),
+        on_click=R.open_in_builder(slug, version_id),
         class_name="open-in-builder",
     )

@@ -215,7 +215,7 @@ def variation_switch() -> rx.Component:
                 ),
                 rx.text(
                     "Let signed-in visitors preview an AI variation of this page before buying "
-                    "(web listings with React source).",
+                    "(web listings: a page with its index.html, or React source).",
                     size="2",
                     as_="label",
                     html_for="variations-switch",

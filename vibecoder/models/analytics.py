@@ -22,6 +22,8 @@ EVENT_KINDS = (
     # A visitor previewed a variation; a purchase unlocked one (migration 0021).
     "variation_preview",
     "variation_purchase",
+    # A remix sale refunded or lost in a dispute: "Remixes sold" nets it out (migration 0022).
+    "remix_reversal",
 )
 KIND_CHECK = "kind in (" + ",".join(f"'{kind}'" for kind in EVENT_KINDS) + ")"
 

@@ -241,7 +241,7 @@ def _entry(entry: LibraryEntry) -> rx.Component:
                 rx.hstack(
                     rx.text("Download", size="2", weight="medium"),
                     rx.foreach(entry.versions, lambda v: _download(entry, v)),
-                    library_open_button(entry.listing_slug),
+                    library_open_button(entry.listing_slug, entry.version_bought_id),
                     spacing="2",
                     align="center",
                     wrap="wrap",

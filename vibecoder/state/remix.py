@@ -68,14 +68,18 @@ class RemixState(AuthState):
         self._show_parent(outcome.value if outcome.ok else None)
 
     @rx.event
-    async def open_in_builder(self, slug: str = ""):
-        """Fork the listing (this page's, or the library entry's) and open the new project."""
+    async def open_in_builder(self, slug: str = "", version_id: int = 0):
+        """Fork the listing (this page's latest version, or the library entry's purchased
+        version) and open the new project."""
         slug = str(slug or self.slug)
+        version = int(version_id or 0) or None
         self.error = ""
         self.opening = True
         yield
         outcome = await self._call(
-            lambda session, user: fork_by_slug(session=session, user=user, slug=slug).public_id
+            lambda session, user: (
+                fork_by_slug(session=session, user=user, slug=slug, version_id=version).public_id
+            )
         )
         self.opening = False
         if outcome.signed_out:

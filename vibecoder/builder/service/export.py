@@ -27,8 +27,10 @@ from vibecoder.errors import Conflict, NotFound, PermissionDenied, ValidationFai
 from vibecoder.infra.storage import get_blob_store, read_bytes
 from vibecoder.models.builder import BuilderMessage, BuilderProject, BuilderVersion
 from vibecoder.models.catalog import Listing, PricingModel
+from vibecoder.models.remix import ProjectLineage
 from vibecoder.models.users import Role, User
 
+# A page made fresh in the builder; a remix is filed under its parent's category instead.
 LISTING_CATEGORY = "Storefront templates"
 LISTING_TECHNOLOGIES = ["react", "tailwindcss", "framer-motion", "lucide-react"]
 DEFAULT_PRICE_CENTS = 900  # the listing editor's default price; the seller sets the real one
@@ -149,6 +151,15 @@ def _first_prompt(session: Session, project_id: int) -> str:
     )
 
 
+def _category(session: Session, parent: ProjectLineage | None) -> str:
+    """The parent listing's category for a remix (while the parent exists), else the default."""
+    if parent is not None and parent.parent_listing_id is not None:
+        listing = session.get(Listing, parent.parent_listing_id)
+        if listing is not None and listing.category:
+            return listing.category
+    return LISTING_CATEGORY
+
+
 def sell_project(*, session: Session, seller: User, public_id: str) -> SellOutcome:
     """A draft listing of the project's current version as 1.0.0, with its AI provenance."""
     project = session.exec(
@@ -201,7 +212,7 @@ def sell_project(*, session: Session, seller: User, public_id: str) -> SellOutco
                         "from src/ with esbuild.\n\nThe prompt it was built from:\n\n"
                         + prompt[:40_000]
                     ),
-                    "category": LISTING_CATEGORY,
+                    "category": _category(session, parent),
                     "technologies": LISTING_TECHNOLOGIES,
                     "pricing_model": PricingModel.one_time,
                     "price_cents": DEFAULT_PRICE_CENTS,

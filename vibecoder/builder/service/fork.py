@@ -89,8 +89,11 @@ def fork_listing(
     return project
 
 
-def fork_by_slug(*, session: Session, user: User, slug: str) -> BuilderProject:
-    """`fork_listing` of the listing at `slug` (its latest version); refused like a missing one."""
+def fork_by_slug(
+    *, session: Session, user: User, slug: str, version_id: int | None = None
+) -> BuilderProject:
+    """`fork_listing` of the listing at `slug`: `version_id` (a buyer's purchased version, from
+    the library), else its latest version; refused like a missing one."""
     from sqlmodel import select
 
     from vibecoder.errors import NotFound
@@ -99,4 +102,4 @@ def fork_by_slug(*, session: Session, user: User, slug: str) -> BuilderProject:
     listing_id = session.exec(select(Listing.id).where(Listing.slug == slug[:80])).first()
     if listing_id is None:
         raise NotFound("listing_not_found", "This listing does not exist or is not available.")
-    return fork_listing(session=session, user=user, listing_id=listing_id)
+    return fork_listing(session=session, user=user, listing_id=listing_id, version_id=version_id)

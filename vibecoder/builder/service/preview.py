@@ -58,8 +58,11 @@ REPORTER = """(function () {
   function fail(message) { settled = true; post("error", message); }
   window.addEventListener("error", function (e) {
     var err = e.error;
-    fail(err && err.message ? (err.name || "Error") + ": " + err.message
-      : e.message || "Script error");
+    var message = err && err.message ? (err.name || "Error") + ": " + err.message
+      : e.message || "Script error";
+    // Once every listener has run: an error the page handled itself (a static page's own
+    // script, see static_page.py) is only logged, as a browser does.
+    setTimeout(function () { if (!e.defaultPrevented) fail(message); });
   });
   window.addEventListener("unhandledrejection", function (e) {
     var r = e.reason;
@@ -99,7 +102,10 @@ def content_security_policy(
             # no cookies, no storage, nothing of the app's origin reachable.
             "sandbox allow-scripts",
             "default-src 'none'",
-            f"script-src {scripts}",
+            # blob: lets a static page's own classic scripts run (static_page.py PageScripts
+            # loads them so, as they shared globals on the page). Only code already running
+            # here under a hash can mint a blob: URL, so this admits nothing from outside.
+            f"script-src {scripts} blob:",
             f"style-src {_csp_hash(style)}",
             "img-src data: blob:",
             "font-src data:",

@@ -7,6 +7,9 @@ visitor, so no builder page, zip or "Sell this" can reach it; the visitor reache
 through the calls below, which check that the variation is theirs (anyone else: "not found")
 and, for the code itself, that they bought the listing.
 
+Which listings: a React entry (`src/App.jsx` and its components), or a static page (a top-level
+`index.html`), which static_page.py turns into components first.
+
 Life of a variation: `start_variation` (checks, quota, the row; queues `prepare`) → the
 worker's `prepare` (the listing as it is becomes version 1, bundled and rendered like any
 builder version; then an auto-approved MODIFY run on the `agent` queue, spending the visitor's
@@ -28,7 +31,7 @@ from vibecoder.builder import engine, shadow
 from vibecoder.builder.run.state import RunState
 from vibecoder.builder.runtime import ProjectBusy
 from vibecoder.builder.service import projects as store
-from vibecoder.builder.service import queue
+from vibecoder.builder.service import queue, static_page
 from vibecoder.builder.service.export import VersionZip, version_blobs
 from vibecoder.builder.service.preview import preview_url
 from vibecoder.domain import dates
@@ -62,6 +65,26 @@ def react_components(paths: list[str]) -> bool:
     return "src/App.jsx" in paths and any(COMPONENT_PATH.match(p) for p in paths)
 
 
+def _texts(session: Session, version_id: int, wanted) -> dict[str, str]:
+    """The version's files for which `wanted(path)` holds, as text."""
+    store_ = get_blob_store()
+    return {
+        f.path: read_bytes(store_, f.sha256).decode("utf-8", errors="replace")
+        for f in catalog.files_of(session=session, version_id=version_id)
+        if wanted(f.path)
+    }
+
+
+def _page_files(session: Session, version_id: int) -> dict[str, str]:
+    """What a static page can use: its HTML, scripts and stylesheets."""
+    return _texts(session, version_id, lambda p: p.endswith((".html", ".js", ".css")))
+
+
+def _static_page(session: Session, version_id: int, title: str) -> static_page.StaticPage:
+    """The converted page; ValidationFailed with the reason when it cannot be converted."""
+    return static_page.convert(_page_files(session, version_id), title=title)
+
+
 def _latest_files(session: Session, listing: Listing) -> tuple[int, list[VersionFile]] | None:
     version = catalog.latest_version(session=session, listing_id=listing.id)
     if version is None or version.id is None or not version.is_published:
@@ -84,15 +107,13 @@ def offer(session: Session, *, listing_id: int) -> Offer:
         return Offer(False, False, "This listing is not for sale.")
     found = _latest_files(session, listing)
     paths = [f.path for f in found[1]] if found else []
-    if not react_components(paths):
-        if "index.html" in paths:
-            return Offer(
-                True,
-                False,
-                "Variations need the page's React source (src/App.jsx and its components); "
-                "this listing is a static page.",
-            )
+    if found is None or not (react_components(paths) or static_page.is_static_page(paths)):
         return Offer(False, False)
+    if not react_components(paths):
+        try:
+            _static_page(session, found[0], listing.title)
+        except ValidationFailed as exc:
+            return Offer(True, False, exc.message)
     if not listing.variations_enabled:
         return Offer(True, False, "The seller has turned variations off for this listing.")
     return Offer(True, True)
@@ -137,11 +158,15 @@ def start_variation(*, session: Session, user: User, listing_id: int, prompt: st
     if listing is None or listing.status != ListingStatus.published:
         raise NotFound("listing_not_found", "This listing is not for sale.")
     found = _latest_files(session, listing)
-    if found is None or not react_components([f.path for f in found[1]]):
+    paths = [f.path for f in found[1]] if found else []
+    if found is None or not (react_components(paths) or static_page.is_static_page(paths)):
         raise ValidationFailed(
             "not_a_web_listing",
-            "Variations need a web listing with its React source (src/App.jsx and components).",
+            "Variations need a web listing: a page (index.html) or its React source "
+            "(src/App.jsx and components).",
         )
+    if not react_components(paths):
+        _static_page(session, found[0], listing.title)  # its reason when it cannot be varied
     if not listing.variations_enabled:
         raise PermissionDenied(
             "variations_off", "The seller has turned variations off for this listing."
@@ -194,13 +219,13 @@ def start_variation(*, session: Session, user: User, listing_id: int, prompt: st
 # --- the worker's part ---------------------------------------------------------------------------
 
 
-def _listing_components(session: Session, version_id: int) -> tuple[list[str], dict[str, str]]:
-    store_ = get_blob_store()
-    files = {
-        f.path: read_bytes(store_, f.sha256).decode("utf-8", errors="replace")
-        for f in catalog.files_of(session=session, version_id=version_id)
-        if f.path == "src/App.jsx" or COMPONENT_PATH.match(f.path)
-    }
+def _listing_components(
+    session: Session, version_id: int, title: str
+) -> tuple[list[str], dict[str, str]]:
+    files = _texts(session, version_id, lambda p: p == "src/App.jsx" or COMPONENT_PATH.match(p))
+    if "src/App.jsx" not in files:
+        page = _static_page(session, version_id, title)  # offered only when it converts
+        return page.order, page.components
     components = {
         match.group(1): text
         for path, text in files.items()
@@ -246,14 +271,22 @@ def prepare(public_id: str, budget: int | None = None) -> str | None:
             return variation.run_id if variation else None
         listing = session.get(Listing, variation.listing_id)
         project = session.get(BuilderProject, variation.project_id)
-        order, components = _listing_components(session, variation.version_id)
         title, project_id = listing.title, project.id
+        try:
+            order, components = _listing_components(session, variation.version_id, title)
+        except ValidationFailed as exc:
+            order, components, refused = [], {}, exc.message
+        else:
+            refused = ""
         config = provider_config(project.provider, project.model)
         prompt, user_id, has_original = (
             variation.prompt,
             variation.user_id,
             (variation.original_number is not None),
         )
+    if refused:
+        fail(public_id, refused)
+        return None
     if not has_original:
         files = shadow.assemble(components, order, title=title)
         try:

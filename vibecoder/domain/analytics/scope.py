@@ -182,7 +182,8 @@ SUMS = """
     coalesce(sum(events) filter (where kind = 'refund'), 0) as refunds,
     coalesce(sum(events) filter (where kind = 'review'), 0) as reviews,
     coalesce(sum(events) filter (where kind = 'renewal'), 0) as renewals,
-    coalesce(sum(events) filter (where kind = 'remix_sale'), 0) as remixes,
+    coalesce(sum(events) filter (where kind = 'remix_sale'), 0)
+      - coalesce(sum(events) filter (where kind = 'remix_reversal'), 0) as remixes,
     coalesce(sum(events) filter (where kind = 'variation_preview'), 0) as variations,
     coalesce(sum(events) filter (where kind = 'variation_purchase'), 0) as variation_sales,
     coalesce(sum(amount_cents) filter (

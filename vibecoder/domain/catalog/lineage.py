@@ -158,9 +158,14 @@ def project_parent(session: Session, *, project_id: int, viewer: User | None) ->
     return _link(session, viewer, row.parent_listing_id, row.parent_version_id)
 
 
-def record_remix_sale(session: Session, *, listing: Listing, buyer_id: int) -> None:
+def record_remix_sale(
+    session: Session, *, listing: Listing, buyer_id: int, reversal: bool = False
+) -> None:
     """A sale of a remix counts on the parent seller's dashboard as a "remix sold" (no revenue:
-    the money is the remixer's). A seller remixing their own listing is not counted twice."""
+    the money is the remixer's). A seller remixing their own listing is not counted twice.
+
+    `reversal`: that sale was refunded or lost in a dispute, so it stops counting (an event of
+    its own, like refunds: events are facts, and past days may be rolled up already)."""
     parent_id = session.exec(
         select(ListingLineage.parent_listing_id).where(ListingLineage.listing_id == listing.id)
     ).first()
@@ -169,7 +174,7 @@ def record_remix_sale(session: Session, *, listing: Listing, buyer_id: int) -> N
         return
     session.add(
         AnalyticsEvent(
-            kind="remix_sale",
+            kind="remix_reversal" if reversal else "remix_sale",
             listing_id=parent.id,
             seller_id=parent.seller_id,
             user_id=buyer_id,

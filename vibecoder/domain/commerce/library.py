@@ -60,6 +60,8 @@ class LibraryEntry(BaseModel):
     gateway: str
     payment_ref: str
     version_bought: str
+    # The version this purchase is for: "Open in builder" in the library opens it.
+    version_bought_id: int = 0
     latest_version: str
     update_available: bool
     license_key: str
@@ -155,6 +157,7 @@ def library_page(
                 gateway=purchase.gateway,
                 payment_ref=purchase.gateway_ref or purchase.subscription_ref or "",
                 version_bought=bought.version if bought else "",
+                version_bought_id=bought.id if bought and bought.id is not None else 0,
                 latest_version=latest.version if latest else "",
                 update_available=update,
                 license_key=key if status != "disabled" else masked,

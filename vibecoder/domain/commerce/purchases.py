@@ -203,6 +203,8 @@ def revoke(
         .where(Listing.id == listing.id, Listing.sales_count > 0)
         .values(sales_count=Listing.sales_count - 1)
     )
+    # Nor does it count any more among the parent seller's "Remixes sold".
+    lineage.record_remix_sale(session, listing=listing, buyer_id=purchase.buyer_id, reversal=True)
     verb = "refunded" if status == PurchaseStatus.refunded else "disputed"
     notifications.notify(
         session=session,
