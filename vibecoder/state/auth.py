@@ -69,13 +69,16 @@ class AuthState(rx.State):
         error: str | Callable[[ServiceError], None] | None = "error",
         signed_in: bool = True,
         heavy: bool = False,
+        apply: bool = True,
     ) -> Outcome[T]:
         """Every handler's service call: resolve who asks, run `work(session, user)` in a worker
         thread with its own session, and put a `ServiceError`'s message in the `error` var (or
         hand it to `error` when that is a function). With `signed_in` (the default) the work runs
         only for a signed-in user; otherwise `user` may be None. The session is committed when
         the work returns, rolled back when it raises. `heavy` work (seconds of CPU: argon2,
-        an upload's unpacking) runs in the pool kept for it (see offloop)."""
+        an upload's unpacking) runs in the pool kept for it (see offloop). Without `apply` the
+        caller writes the outcome back itself (`_apply`) inside a lock it takes anyway: in a
+        background event each `async with self` is a state round trip through Redis."""
         hashed = self._session_hash()
 
         def run(session: Session) -> Outcome[T]:
@@ -93,14 +96,21 @@ class AuthState(rx.State):
             outcome = await in_thread(run, heavy=heavy)
         except Refused as refused:
             outcome = Outcome(error=refused.error, viewer=refused.viewer)
-        async with self._writing():
-            self._show(outcome.viewer)
-            if outcome.error is not None:
-                if callable(error):
-                    error(outcome.error)
-                elif error:
-                    setattr(self, error, outcome.error.message)
+        if apply:
+            async with self._writing():
+                self._apply(outcome, error)
         return outcome
+
+    def _apply(
+        self, outcome: Outcome, error: str | Callable[[ServiceError], None] | None = "error"
+    ) -> None:
+        """The navbar's view of the user and the error message, from a call's outcome."""
+        self._show(outcome.viewer)
+        if outcome.error is not None:
+            if callable(error):
+                error(outcome.error)
+            elif error:
+                setattr(self, error, outcome.error.message)
 
     def _writing(self) -> AbstractAsyncContextManager:
         """`async with self` in a background event (its state is read-only until entered, and

@@ -11,10 +11,12 @@ from vibecoder.domain.search.query import MAX_QUERY_CHARS, SearchResultCard, res
 from vibecoder.infra.redis_client import get_redis
 from vibecoder.state.auth import AuthState
 from vibecoder.state.browse import ListingFilters
+from vibecoder.state.offloop import Outcome
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from vibecoder.domain.catalog.browse import BrowseFilters
     from vibecoder.models.users import User
 
 PAGE_SIZE = 12
@@ -42,22 +44,24 @@ class SearchState(ListingFilters, AuthState):
     def _url_extra(self) -> dict[str, str]:
         return {"q": self.query.strip()}
 
-    async def _query(self) -> None:
-        """Run the search for the current query and filters; works in the background
-        `set_query` (which holds no lock while the search runs) as in normal events."""
-        async with self._writing():
-            self.error = ""
-            if not self.query.strip():
-                self.results, self.total, self.pages = [], 0, 1
-                self.corrected = self.shown_query = ""
-                return
-            try:
-                filters = self._filters()
-            except ValueError:
-                self.error, self.shown_query = "Check the price range.", self.query
-                return
-            query, page = self.query, self.page
+    def _search_args(self) -> tuple[str, int, BrowseFilters] | None:
+        """Under the state's lock: the query, page and filters to search with, or None when
+        there is nothing to search (the page is reset, or says what is wrong)."""
+        self.error = ""
+        if not self.query.strip():
+            self.results, self.total, self.pages = [], 0, 1
+            self.corrected = self.shown_query = ""
+            return None
+        try:
+            filters = self._filters()
+        except ValueError:
+            self.error, self.shown_query = "Check the price range.", self.query
+            return None
+        return self.query, self.page, filters
 
+    async def _find(
+        self, query: str, page: int, filters: BrowseFilters, *, apply: bool = True
+    ) -> Outcome[tuple[int, list[SearchResultCard], str]]:
         def find(session: Session, _user: User | None) -> tuple[int, list[SearchResultCard], str]:
             # The query's embedding (a model run on a cache miss) happens here, off the loop.
             found = search(
@@ -71,16 +75,31 @@ class SearchState(ListingFilters, AuthState):
             cards = result_cards(session=session, hits=found.hits)
             return found.total, cards, found.corrected or ""
 
-        outcome = await self._call(find, signed_in=False)
+        return await self._call(find, signed_in=False, apply=apply)
+
+    def _show_results(
+        self, query: str, page: int, outcome: Outcome[tuple[int, list[SearchResultCard], str]]
+    ) -> None:
+        """Under the state's lock: the search's cards, unless the visitor typed on meanwhile
+        (the newer search shows its own)."""
+        if (self.query, self.page) != (query, page):
+            return
+        self.shown_query = query
+        if not outcome.ok or outcome.value is None:
+            self.results, self.total, self.corrected = [], 0, ""
+            return
+        self.total, self.results, self.corrected = outcome.value
+        self.pages = page_count(self.total, PAGE_SIZE)
+
+    async def _query(self) -> None:
+        """Run the search for the current query and filters (page loads and filter changes)."""
         async with self._writing():
-            if (self.query, self.page) != (query, page):
-                return  # the visitor typed on meanwhile: the newer search shows its own results
-            self.shown_query = query
-            if not outcome.ok:
-                self.results, self.total, self.corrected = [], 0, ""
-                return
-            self.total, self.results, self.corrected = outcome.value
-            self.pages = page_count(self.total, PAGE_SIZE)
+            args = self._search_args()
+        if args is None:
+            return
+        outcome = await self._find(*args)
+        async with self._writing():
+            self._show_results(args[0], args[1], outcome)
 
     @rx.event
     async def load(self):
@@ -97,15 +116,22 @@ class SearchState(ListingFilters, AuthState):
     async def set_query(self, value: str):
         """Called by the debounced search box: results follow the typing. A background event,
         so the tab's state is not locked while the query is embedded (the first query after a
-        start loads the model) and searched; a newer query supersedes an older one."""
+        start loads the model) and searched; a newer query supersedes an older one. Two state
+        round trips: one to show the spinner and read the filters, one to show the results."""
+        outcome: Outcome | None = None
         async with self:
             self.query = query = value[:MAX_QUERY_CHARS]
             self.searching, self.page = True, 1
+            args = self._search_args()
         try:
-            await self._query()
+            if args is not None:
+                outcome = await self._find(*args, apply=False)
         finally:
             # Also when the search failed: the spinner must not spin on for ever.
             async with self:
+                if args is not None and outcome is not None:
+                    self._apply(outcome)
+                    self._show_results(args[0], args[1], outcome)
                 current = self.query == query
                 if current:
                     self.searching = False
