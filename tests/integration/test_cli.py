@@ -73,3 +73,20 @@ def test_services_prints_sourceable_urls_and_stops_cleanly(tmp_path):
     assert proc.wait(timeout=60) == 0
     gone, alive = psutil.wait_procs(children, timeout=20)
     assert alive == []
+
+
+def test_dev_server_refuses_production_and_names_the_production_commands(tmp_path):
+    """`vibecoder dev` with production settings used to hand Reflex a prod mode it cannot run
+    on two ports (it exited with Reflex's own error); now it refuses up front, saying what to
+    run instead, and starts nothing (no data dir, no database)."""
+    data_dir = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(
+        VIBECODER_ENVIRONMENT="production",
+        VIBECODER_ALLOW_TEST_PAYMENTS="true",
+        VIBECODER_DATA_DIR=str(data_dir),
+    )
+    result = run_cli("dev", env=env, timeout=60)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "make prod-local" in result.stderr and "docker compose up" in result.stderr
+    assert not (data_dir / "postgres").exists()

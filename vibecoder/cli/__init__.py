@@ -218,6 +218,18 @@ def cmd_services(args: argparse.Namespace) -> int:
 def cmd_dev(args: argparse.Namespace) -> int:
     from vibecoder.builder import capabilities
 
+    if get_settings().environment == "production":
+        # Reflex's production server wants the frontend and backend on one port, behind a
+        # proxy: that is `make prod-local` (nginx) or docker compose, never the dev server.
+        print(
+            "`vibecoder dev` is the development server and refuses VIBECODER_ENVIRONMENT="
+            "production; run the production topology with `make prod-local` or "
+            "`docker compose up` (README, docs/operations.md).",
+            file=sys.stderr,
+            flush=True,
+        )
+        return 2
+
     # Probed while the database starts (Chromium's start is the slow part), printed before the
     # app: a missing tool is named here, not discovered by a user's first build or run.
     probing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="capabilities")
@@ -236,8 +248,6 @@ def cmd_dev(args: argparse.Namespace) -> int:
         runtime.stop_owned_services()
         raise
     settings = get_settings()
-    # Production never runs Reflex's dev server (hot reload, debug error details).
-    reflex_env_mode = "prod" if settings.environment == "production" else args.env
     env = toolchain.reflex_env()
     env.update(urls.as_env())
     # Workers at the heavy pool's lower priority: on one machine (a laptop, two cores) a
@@ -251,7 +261,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
         "reflex",
         "run",
         "--env",
-        reflex_env_mode,
+        "dev",
         "--frontend-port",
         str(settings.frontend_port),
         "--backend-port",
@@ -337,7 +347,6 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     dev = sub.add_parser("dev", help="start everything: services, migrations, worker, Reflex")
-    dev.add_argument("--env", choices=["dev", "prod"], default="dev")
     dev.set_defaults(handler=cmd_dev)
 
     services = sub.add_parser(
