@@ -250,7 +250,7 @@ def wait_for_app(page) -> None:
     navigation: wait until the backend has loaded the page in the address bar (the marker every
     page carries, vibecoder/components/layout.py). A field filled before that can be emptied by
     the re-render, and a required field left empty blocks the form's submit."""
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("load")
     # The path must match too: right after a client-side navigation the marker still says the
     # last page was loaded. Paths are compared without a trailing slash or ".html" (a static
     # export behind nginx); a marker that has said "hydrated" for 5 s on another spelling of

@@ -1,4 +1,4 @@
-"""Remixes in the browser, at desktop and phone width, with the offline scripted model.
+"""Remixes in the browser, with the offline scripted model.
 
 A buyer opens a purchased storefront template in the builder, changes the hero, and sells it:
 the new listing says "Remixed from …" and links the template when its license (extended)
@@ -138,7 +138,8 @@ def _fits(page, name: str) -> None:
 def _open_in_builder(page, live_app, slug: str) -> None:
     page.goto(f"{live_app.frontend_url}/listing/{slug}")
     wait_for_app(page)
-    page.locator("#open-in-builder").click()
+    # The owner's button follows the purchase check: on a loaded machine that takes a while.
+    page.locator("#open-in-builder").click(timeout=60_000)
     page.wait_for_url(f"{live_app.frontend_url}/build/**", timeout=60_000)
     wait_for_app(page)
 
@@ -154,6 +155,9 @@ def _show_chat(page) -> None:
 
 
 # Two builder runs' worth of app time per width on a shared 2-core machine.
+# At phone width only: the flow is the same at both widths, and the phone's Chat/Preview switch
+# and no-sideways-scroll checks are the stricter half (the suite's time budget, README).
+@pytest.mark.parametrize("sized_page", ["phone"], indirect=True)
 @pytest.mark.timeout(900)
 def test_buyer_remixes_a_template_and_sells_it_only_when_the_license_allows(
     sized_page, live_app, templates

@@ -24,7 +24,7 @@ from vibecoder.infra.embedded import free_port
 from vibecoder.models.users import Role
 
 ALL_SCOPES = ",".join(api_keys.SCOPES)
-SCHEMATHESIS_SECONDS = 40
+SCHEMATHESIS_SECONDS = 20
 
 
 @pytest.fixture(scope="module")
