@@ -142,13 +142,15 @@ app.add_page(
     listing.listing_page,
     route="/listing/[slug]",
     title="VibeCoder",
+    # In turn, one at a time per tab: the buy box (price, "In your library", "Open in
+    # builder") right after the listing, before the slower panels further down the page.
     on_load=[
         ListingState.load,
+        PurchaseState.load,
+        RemixState.load_listing,
         SandboxPanelState.load,
         CapabilitiesState.check,
         SimilarListingsState.load,
-        PurchaseState.load,
-        RemixState.load_listing,
         SandboxEditorState.load,
         VariationState.load,
     ],

@@ -106,6 +106,9 @@ def test_dashboard_shows_seeded_revenue_and_updates_live(browser, page, live_app
         referer="https://news.example.org/issue/12",
     )
     wait_for_app(buyer)
+    # The page reports its referrer in a second event after it loaded: let it arrive before
+    # the buyer clicks on (a visitor who leaves within that moment is not counted).
+    _wait_for_view(live_app, "spring-news")
     _sign_in(buyer, live_app, buyer_email, "/listing/snake-engine")
     buyer.locator("#buy-button").click()
     buyer.wait_for_url(re.compile(r".*/api/checkout/dummy/cs_dummy_\w+$"))

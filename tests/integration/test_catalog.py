@@ -472,3 +472,27 @@ def test_views_are_counted_once_per_visitor_per_day(db):
     events = db.exec(select(AnalyticsEvent).where(AnalyticsEvent.kind == "view")).all()
     assert len(events) == 3 and {e.utm_source for e in events} == {None, "newsletter"}
     assert all(e.seller_id == seller.id and "v1" not in e.visitor_hash for e in events)
+
+
+def test_views_keep_being_counted_on_a_long_lived_connection(db):
+    """A worker's connection runs the view insert again and again: psycopg prepares it after
+    five runs and Postgres then plans it generically. The ON CONFLICT target's partial-index
+    predicate used to be a bound parameter, which a generic plan cannot match to the index
+    ("no unique or exclusion constraint matching the ON CONFLICT specification"): every view
+    after the first few on a worker was lost."""
+    from datetime import UTC, datetime
+
+    from vibecoder.domain.analytics.events import record_view
+
+    seller = make_user(db, "s@example.com")
+    listing = publish_listing(db, seller)
+    day = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    counted = [
+        record_view(session=db, listing_id=listing.id, visitor=f"visitor-{i}", at=day)
+        for i in range(20)
+    ]
+    counted.append(record_view(session=db, listing_id=listing.id, visitor="visitor-3", at=day))
+    db.commit()
+    assert counted == [True] * 20 + [False]
+    db.refresh(listing)
+    assert listing.view_count == 20

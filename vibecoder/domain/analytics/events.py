@@ -6,6 +6,7 @@ import hashlib
 import hmac
 from datetime import UTC, date, datetime
 
+import sqlalchemy as sa
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session
@@ -53,7 +54,10 @@ def record_view(
         )
         .on_conflict_do_nothing(
             index_elements=["listing_id", "visitor_hash", "day"],
-            index_where=AnalyticsEvent.kind == "view",
+            # Literal, not a bound parameter: once psycopg prepares the insert (after five runs
+            # on a connection) Postgres plans it generically and cannot match `kind = $1` to
+            # the partial unique index, so every later view failed.
+            index_where=sa.text("kind = 'view'"),
         )
         .returning(AnalyticsEvent.id)
     ).first()
