@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
 from sqlmodel import Session
@@ -56,6 +57,8 @@ def _sign_in(page, live_app, address: str, password: str) -> None:
     wait_for_app(page)
 
 
+# At phone width only (the suite's time budget): nothing in it differs by width but the layout.
+@pytest.mark.parametrize("sized_page", ["phone"], indirect=True)
 def test_sign_up_verify_email_forget_and_reset_password(sized_page, live_app):
     page = sized_page
     address = f"mail-{uuid.uuid4().hex[:8]}@example.com"
@@ -132,6 +135,8 @@ def _params(page) -> dict[str, list[str]]:
     return parse_qs(urlparse(page.url).query)
 
 
+# At phone width only (the suite's time budget): nothing in it differs by width but the layout.
+@pytest.mark.parametrize("sized_page", ["phone"], indirect=True)
 def test_browse_filters_live_in_the_url_in_any_case(sized_page, live_app):
     page = sized_page
     page.goto(live_app.frontend_url + "/browse?pricing=FREE")

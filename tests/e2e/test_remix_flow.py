@@ -230,6 +230,8 @@ def test_only_owners_see_open_in_builder_on_a_paid_listing(page, live_app, templ
     expect(page.locator("#open-in-builder")).to_have_count(0)
 
 
+# At phone width only (the suite's time budget): nothing in it differs by width but the layout.
+@pytest.mark.parametrize("sized_page", ["phone"], indirect=True)
 @pytest.mark.timeout(600)
 def test_visitor_edits_runs_and_resets_a_python_file_in_the_sandbox(sized_page, live_app):
     page = sized_page
