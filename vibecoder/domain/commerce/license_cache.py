@@ -40,6 +40,22 @@ _PENDING = "license_cache_forget"
 _lock = threading.Lock()
 # (key hash, instance id) -> (monotonic deadline, license id, answer without the key)
 _entries: OrderedDict[tuple[str, str], tuple[float, int, dict[str, Any]]] = OrderedDict()
+# How long a request waits for another thread's lookup of the same key before doing its own.
+FLIGHT_WAIT_SECONDS = 5.0
+
+
+class _Flight:
+    """One lookup in progress for a key: the requests that miss meanwhile wait for its answer."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.answer: dict[str, Any] | None = None
+
+
+# Single flight: when an entry expires under load, every thread that asked at that moment used
+# to run the same two queries at once (profiled: most of a backend's license time was threads
+# waiting on Postgres for answers another thread was already fetching).
+_flights: dict[tuple[str, str], _Flight] = {}
 
 
 def _ttl() -> float:
@@ -55,11 +71,34 @@ def cached_validate(
     now = time.monotonic()
     with _lock:
         hit = _entries.get(slot)
-    if hit is not None and hit[0] > now:
+        fresh = hit is not None and hit[0] > now
+        flight = None if fresh or ttl <= 0 else _flights.get(slot)
+        leader = not fresh and ttl > 0 and flight is None
+        if leader:
+            flight = _flights[slot] = _Flight()
+    if fresh and hit is not None:
         return _with_key(hit[2], key)
-    answer = compute()
-    if ttl <= 0:
+    if flight is not None and not leader:
+        # Another thread is looking this key up right now: its answer is as fresh as ours.
+        if flight.done.wait(FLIGHT_WAIT_SECONDS) and flight.answer is not None:
+            return _with_key(flight.answer, key)
+        return compute()  # it failed (an error is never shared) or is stuck: ask ourselves
+    try:
+        answer = compute()
+        if ttl <= 0:
+            return answer
+        stored = _store(slot, answer, now, ttl)
+        if flight is not None:
+            flight.answer = stored
         return answer
+    finally:
+        if flight is not None:
+            with _lock:
+                _flights.pop(slot, None)
+            flight.done.set()
+
+
+def _store(slot: tuple[str, str], answer: dict[str, Any], now: float, ttl: float) -> dict[str, Any]:
     block = answer.get("license_key") or {}
     deadline = now + ttl
     expires_at = block.get("expires_at")
@@ -75,7 +114,7 @@ def cached_validate(
         _entries.move_to_end(slot)
         while len(_entries) > MAX_ENTRIES:
             _entries.popitem(last=False)
-    return answer
+    return stored
 
 
 def _with_key(stored: dict[str, Any], key: str) -> dict[str, Any]:
