@@ -9,33 +9,16 @@ would buy, not used). Needs `make bootstrap`'s `.tools/embeddings`.
 
 from __future__ import annotations
 
-import json
 import time
 
 import numpy as np
 
 from bench.common import print_table, write_result
-from vibecoder.domain.search import embeddings, onnx_model
+from bench.search import seed_documents
+from vibecoder.domain.search import onnx_model
 from vibecoder.settings import PROJECT_ROOT
 
 BATCH = 32
-
-
-def _documents() -> list[str]:
-    docs = []
-    for path in sorted((PROJECT_ROOT / "vibecoder" / "seed_data" / "listings").glob("*/*.json")):
-        data = json.loads(path.read_text())
-        docs.append(
-            embeddings.listing_text(
-                title=data.get("title", ""),
-                summary=data.get("summary", ""),
-                description=data.get("description", ""),
-                category=data.get("category", ""),
-                technologies=data.get("technologies", []),
-                file_names=[],
-            )
-        )
-    return [docs[i % len(docs)] + f" v{i}" for i in range(512)]
 
 
 def _profile(model_file, texts: list[str], max_tokens: int) -> dict:
@@ -73,7 +56,7 @@ def _profile(model_file, texts: list[str], max_tokens: int) -> dict:
 
 def main() -> None:
     root = PROJECT_ROOT / ".tools" / "embeddings"
-    texts = _documents()
+    texts = seed_documents()
     results = {}
     for name, file in (("fp32", "model.onnx"), ("int8", "model_int8.onnx")):
         for max_tokens in (256, 128):

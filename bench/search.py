@@ -124,9 +124,9 @@ def relevance(session_factory) -> dict:
     }
 
 
-def model_only() -> dict:
-    """Documents/s of each runtime on the seed listings' texts (no database): 512 documents
-    (the 40 seed listings' texts, numbered), batches of 32, after one warm-up batch."""
+def seed_documents(count: int = 512) -> list[str]:
+    """`count` listing documents from the 40 seed listings' texts, numbered so none repeats
+    (the model-only throughput corpus; bench.profile_embeddings uses it too)."""
     import json
 
     from vibecoder.domain.search import embeddings
@@ -146,7 +146,15 @@ def model_only() -> dict:
                 file_names=[],
             )
         )
-    texts = [docs[i % len(docs)] + f" v{i}" for i in range(512)]
+    return [docs[i % len(docs)] + f" v{i}" for i in range(count)]
+
+
+def model_only() -> dict:
+    """Documents/s of each runtime on the seed listings' texts (no database): 512 documents
+    (the 40 seed listings' texts, numbered), batches of 32, after one warm-up batch."""
+    from vibecoder.domain.search import embeddings
+
+    texts = seed_documents()
     out = {}
     for name in BACKENDS:
         use_backend(name)
