@@ -60,8 +60,11 @@ class SearchState(ListingFilters, AuthState):
         return self.query, self.page, filters
 
     async def _find(
-        self, query: str, page: int, filters: BrowseFilters, *, apply: bool = True
+        self, query: str, page: int, filters: BrowseFilters
     ) -> Outcome[tuple[int, list[SearchResultCard], str]]:
+        """The search, off the loop; the caller shows the outcome (`_show_results`) under the
+        lock it takes for the results anyway."""
+
         def find(session: Session, _user: User | None) -> tuple[int, list[SearchResultCard], str]:
             # The query's embedding (a model run on a cache miss) happens here, off the loop.
             found = search(
@@ -75,13 +78,14 @@ class SearchState(ListingFilters, AuthState):
             cards = result_cards(session=session, hits=found.hits)
             return found.total, cards, found.corrected or ""
 
-        return await self._call(find, signed_in=False, apply=apply)
+        return await self._call(find, signed_in=False, apply=False)
 
     def _show_results(
         self, query: str, page: int, outcome: Outcome[tuple[int, list[SearchResultCard], str]]
     ) -> None:
-        """Under the state's lock: the search's cards, unless the visitor typed on meanwhile
-        (the newer search shows its own)."""
+        """Under the state's lock: the navbar's user, and the search's cards unless the visitor
+        typed on meanwhile (the newer search shows its own)."""
+        self._apply(outcome)
         if (self.query, self.page) != (query, page):
             return
         self.shown_query = query
@@ -125,12 +129,11 @@ class SearchState(ListingFilters, AuthState):
             args = self._search_args()
         try:
             if args is not None:
-                outcome = await self._find(*args, apply=False)
+                outcome = await self._find(*args)
         finally:
             # Also when the search failed: the spinner must not spin on for ever.
             async with self:
                 if args is not None and outcome is not None:
-                    self._apply(outcome)
                     self._show_results(args[0], args[1], outcome)
                 current = self.query == query
                 if current:
