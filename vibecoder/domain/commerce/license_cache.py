@@ -67,35 +67,31 @@ def cached_validate(
 ) -> dict[str, Any]:
     """The cached answer for this key and instance, or `compute()`'s (cached when it succeeds)."""
     ttl = _ttl()
+    if ttl <= 0:
+        return compute()
     slot = (key_hash, instance_id)
     now = time.monotonic()
     with _lock:
         hit = _entries.get(slot)
-        fresh = hit is not None and hit[0] > now
-        flight = None if fresh or ttl <= 0 else _flights.get(slot)
-        leader = not fresh and ttl > 0 and flight is None
-        if leader:
+        if hit is not None and hit[0] > now:
+            return _with_key(hit[2], key)
+        flight = _flights.get(slot)
+        leader = flight is None
+        if flight is None:
             flight = _flights[slot] = _Flight()
-    if fresh and hit is not None:
-        return _with_key(hit[2], key)
-    if flight is not None and not leader:
+    if not leader:
         # Another thread is looking this key up right now: its answer is as fresh as ours.
         if flight.done.wait(FLIGHT_WAIT_SECONDS) and flight.answer is not None:
             return _with_key(flight.answer, key)
         return compute()  # it failed (an error is never shared) or is stuck: ask ourselves
     try:
         answer = compute()
-        if ttl <= 0:
-            return answer
-        stored = _store(slot, answer, now, ttl)
-        if flight is not None:
-            flight.answer = stored
+        flight.answer = _store(slot, answer, now, ttl)
         return answer
     finally:
-        if flight is not None:
-            with _lock:
-                _flights.pop(slot, None)
-            flight.done.set()
+        with _lock:
+            _flights.pop(slot, None)
+        flight.done.set()
 
 
 def _store(slot: tuple[str, str], answer: dict[str, Any], now: float, ttl: float) -> dict[str, Any]:
