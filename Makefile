@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
 .PHONY: run prod-local test bench bench-search bench-builder bench-sandbox bench-commerce bench-analytics \
-        bench-event-loop bench-topology bench-load bootstrap system-deps system-deps-prod system-deps-test lint format clean-data
+        bench-event-loop bench-topology bench-load bootstrap system-deps system-deps-prod system-deps-bench system-deps-test lint format clean-data
 
 run: system-deps bootstrap
 	$(PY) -m vibecoder dev
@@ -35,10 +35,13 @@ system-deps:
 system-deps-prod:
 	scripts/system-deps.sh --prod
 
+system-deps-bench:
+	scripts/system-deps.sh --bench
+
 system-deps-test:
 	scripts/system-deps.sh --test
 
-bench: system-deps bootstrap
+bench: system-deps-bench bootstrap
 	$(PY) -m bench
 
 bench-sandbox: system-deps bootstrap
@@ -59,7 +62,7 @@ bench-analytics: bootstrap
 bench-event-loop: bootstrap
 	$(PY) -m bench.event_loop
 
-bench-topology: system-deps-prod bootstrap
+bench-topology: system-deps-bench bootstrap
 	$(PY) -m bench.topology
 
 # N concurrent Reflex websocket users against `make prod-local` with 1 and 2 backends (bench/load.py).

@@ -19,6 +19,9 @@ them after a client-side navigation:
     program" does (POST /api/v1/purchases, pay the checkout with the same key), timed until the
     worker has fulfilled it (the purchase reads `paid`).
 
+Between actions a user reads the page for BENCH_LOAD_THINK seconds (uniform, default "1,5", as
+Locust's quickstart does); "0,0" makes it a saturation run, every action back to back.
+
 Per action: p50/p95/p99 of the round trip (event sent → the handler's final update), errors
 (timeouts, disconnects, error updates); per run: actions/s and the server processes' CPU
 (psutil over the prod-local process tree). JSON in bench/results/load.json, a table, and a PNG
@@ -44,6 +47,10 @@ USERS = [int(n) for n in os.environ.get("BENCH_LOAD_USERS", "25,50,100,200").spl
 BACKENDS = [int(n) for n in os.environ.get("BENCH_LOAD_BACKENDS", "1,2").split(",") if n]
 SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "30"))
 TIMEOUT = float(os.environ.get("BENCH_LOAD_ACTION_TIMEOUT", "30"))
+# Seconds a user spends reading a page before the next action, uniform in [min, max]: Locust's
+# `between(1, 5)` from its quickstart. "0,0" sends every action back to back (a saturation run:
+# the most actions/s the topology serves, for comparing 1 and 2 backends).
+THINK = tuple(float(x) for x in os.environ.get("BENCH_LOAD_THINK", "1,5").split(","))
 PASSWORD = "bench-Password-2931"
 HOME = f"{AUTH}.vibecoder___pages___home____home_state"
 BROWSE = f"{AUTH}.vibecoder___state___browse____browse_state"
@@ -99,12 +106,19 @@ async def _navigate(
     return seen
 
 
+async def _think(rng: random.Random) -> None:
+    low, high = THINK
+    if high > 0:
+        await asyncio.sleep(rng.uniform(low, high))
+
+
 async def _iteration(client: ReflexClient, stats: Stats, slugs: list[str], rng) -> None:
     await _timed(
         stats,
         "home",
         _navigate(client, stats, "home", "/", (f"{HOME}.load", {}), _assigned(HOME, "loaded")),
     )
+    await _think(rng)
     await _timed(
         stats,
         "browse",
@@ -117,6 +131,7 @@ async def _iteration(client: ReflexClient, stats: Stats, slugs: list[str], rng) 
             _assigned(BROWSE, "total"),
         ),
     )
+    await _think(rng)
     await _timed(
         stats,
         "browse_filter",
@@ -139,8 +154,10 @@ async def _iteration(client: ReflexClient, stats: Stats, slugs: list[str], rng) 
         )
         stats.ok("search", seconds)
 
+    await _think(rng)
     await _timed(stats, "search", search())
     slug = rng.choice(slugs)
+    await _think(rng)
     loaded = await _timed(
         stats,
         "listing",
@@ -156,6 +173,7 @@ async def _iteration(client: ReflexClient, stats: Stats, slugs: list[str], rng) 
     listing = (loaded or {}).get("listing_rx_state_") or {}
     path = listing.get("default_file") or ""
     if path:
+        await _think(rng)
         await _timed(
             stats,
             "code_tab",
@@ -285,8 +303,10 @@ async def _user(index: int, base: str, backend: str, catalog: Catalog, stats, st
         return
     iteration = 0
     try:
+        await _think(rng)  # users arrive over the first seconds, not in one instant
         while time.monotonic() < stop_at:
             await _iteration(client, stats, slugs, rng)
+            await _think(rng)
             if iteration % 10 == index % 10 and catalog.runnable:
                 await _sandbox_run(client, stats, rng.choice(catalog.runnable))
             if iteration % 5 == index % 5:
@@ -424,7 +444,7 @@ LIFTED_LIMITS = {
 
 def main() -> None:
     os.environ.update(LIFTED_LIMITS)
-    results: dict = {"seconds": SECONDS, "users": USERS, "runs": {}}
+    results: dict = {"seconds": SECONDS, "users": USERS, "think_seconds": THINK, "runs": {}}
     base = f"http://127.0.0.1:{topology.HTTP_PORT}"
     for backends in BACKENDS:
         proc = topology._start(backends)
@@ -460,7 +480,8 @@ def main() -> None:
                         f"p50 {a['p50_ms']}  p95 {a['p95_ms']}  p99 {a['p99_ms']} ms  n {a['n']}",
                     )
                 )
-    print_table(f"Load ({SECONDS:g}s per N, Reflex websocket users through nginx)", rows)
+    think = f"think {THINK[0]:g}-{THINK[1]:g} s" if THINK[1] > 0 else "no think time"
+    print_table(f"Load ({SECONDS:g}s per N, {think}, Reflex websocket users via nginx)", rows)
     _chart(results)
     print(f"\nwritten to {path} and {RESULTS / 'load_p95.png'}")
 

@@ -3,6 +3,8 @@
 #   scripts/system-deps.sh          chromium (the builder's shadow render), bubblewrap and
 #                                   libseccomp2 (the sandbox): `make run` and `make test`
 #   scripts/system-deps.sh --prod   the same plus nginx and redis-server: `make prod-local`
+#   scripts/system-deps.sh --bench  the --prod set plus wrk (the license API's load client):
+#                                   `make bench`, `make bench-topology`
 #   scripts/system-deps.sh --test   the same plus docker-compose (validates the compose file,
 #                                   no engine needed): `make test`
 # When something is missing and we are root with apt-get, it is installed (one `apt-get update`,
@@ -15,8 +17,9 @@ packages=(chromium bubblewrap libseccomp2)
 case "${1:-}" in
   "") ;;
   --prod) packages+=(nginx redis-server) ;;
+  --bench) packages+=(nginx redis-server wrk) ;;
   --test) packages+=(nginx redis-server docker-compose) ;;
-  *) echo "usage: $0 [--prod|--test]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--prod|--bench|--test]" >&2; exit 2 ;;
 esac
 
 # nginx and ldconfig live in sbin directories, which are not on a normal user's PATH.

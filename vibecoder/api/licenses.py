@@ -67,16 +67,17 @@ ACTIONS: dict[str, tuple[str, Callable[..., dict[str, Any]]]] = {
 }
 
 
-def _check_rate(key: Any, ip: str) -> None:
-    """Per address and per key: one customer's busy key cannot spend another's budget."""
+async def _check_rate(key: Any, ip: str) -> None:
+    """Per address and per key: one customer's busy key cannot spend another's budget.
+    Awaited on the event loop (async Redis), so a cached answer needs no worker thread."""
     settings = get_settings()
     message = "Too many license requests; slow down."
-    ratelimit.check(
+    await ratelimit.check_async(
         "license-ip", ip, limit=f"{settings.license_api_per_ip_per_minute}/minute", message=message
     )
     if isinstance(key, str) and key:
         digest = hashlib.sha256((licensing.normalize_key(key) or key[:200]).encode()).hexdigest()
-        ratelimit.check(
+        await ratelimit.check_async(
             "license-key",
             digest[:32],
             limit=f"{settings.license_api_per_key_per_minute}/minute",
@@ -84,20 +85,41 @@ def _check_rate(key: Any, ip: str) -> None:
         )
 
 
-def _run(action: str, data: dict[str, Any], ip: str) -> dict[str, Any]:
-    _check_rate(data.get("license_key"), ip)
+def _validate_slot(action: str, data: dict[str, Any]) -> tuple[str, str] | None:
+    """(normalized key, instance id) when this is a validate the answer cache can serve."""
+    raw, instance = data.get("license_key"), data.get("instance_id")
+    key = licensing.normalize_key(raw) if isinstance(raw, str) else ""
+    if action == "validate" and key and (instance is None or isinstance(instance, str)):
+        return key, instance or ""
+    return None
+
+
+def _cached(action: str, data: dict[str, Any]) -> dict[str, Any] | None:
+    """The hot path, on the loop: apps validate the same keys again and again, and a live
+    cached answer is a dict lookup (no thread, no database)."""
+    slot = _validate_slot(action, data)
+    if slot is None:
+        return None
+    key, instance = slot
+    return license_cache.cached_answer(
+        key_hash=licensing.hash_key(key), key=key, instance_id=instance
+    )
+
+
+def _run(action: str, data: dict[str, Any]) -> dict[str, Any]:
+    """In a worker thread: the service call (a validate through the cache's single flight)."""
     _, call = ACTIONS[action]
 
     def compute() -> dict[str, Any]:
         with session_scope() as session:
             return call(session, data)
 
-    raw, instance = data.get("license_key"), data.get("instance_id")
-    key = licensing.normalize_key(raw) if isinstance(raw, str) else ""
-    if action == "validate" and key and (instance is None or isinstance(instance, str)):
-        # The hot path: the same keys again and again; answers live <= license_cache_seconds.
+    slot = _validate_slot(action, data)
+    if slot is not None:
+        key, instance = slot
+        # Answers live <= license_cache_seconds; one thread per key looks a missing one up.
         return license_cache.cached_validate(
-            key_hash=licensing.hash_key(key), key=key, instance_id=instance or "", compute=compute
+            key_hash=licensing.hash_key(key), key=key, instance_id=instance, compute=compute
         )
     return compute()
 
@@ -150,7 +172,11 @@ def license_handler(action: str):
             return _failure(flag, "invalid_characters", "Control characters are not allowed.", 400)
         ip = request.client.host if request.client else "unknown"
         try:
-            return JSONResponse(await run_in_threadpool(_run, action, data, ip))
+            await _check_rate(data.get("license_key"), ip)
+            answer = _cached(action, data)
+            if answer is None:
+                answer = await run_in_threadpool(_run, action, data)
+            return JSONResponse(answer)
         except RateLimited as exc:
             return _failure(
                 flag, exc.code, exc.message, 429, headers={"Retry-After": str(exc.retry_after)}

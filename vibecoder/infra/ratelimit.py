@@ -14,22 +14,28 @@ Keys that name a person (an email) are hashed before they reach Redis.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import math
 import time
+import weakref
 
 from limits import parse
+from limits.aio.storage import RedisStorage as AsyncRedisStorage
+from limits.aio.strategies import MovingWindowRateLimiter as AsyncMovingWindowRateLimiter
 from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter, RateLimiter
 
 from vibecoder.errors import RateLimited
 from vibecoder.infra.redis_client import redis_url
 
+KEY_PREFIX = "vc-limits"
+
 
 @functools.lru_cache(maxsize=4)
 def _storage(url: str) -> Storage:
-    storage = storage_from_string(url, key_prefix="vc-limits")
+    storage = storage_from_string(url, key_prefix=KEY_PREFIX)
     assert isinstance(storage, Storage)  # a redis:// URL gives the synchronous storage
     return storage
 
@@ -96,3 +102,32 @@ def spend_quota(name: str, key: str, *, limit: str, amount: int) -> None:
         left = limiter.get_window_stats(item, *_parts(name, key)).remaining
         if left > 0:
             limiter.hit(item, *_parts(name, key), cost=left)
+
+
+# The same windows from async code (one per event loop: an asyncio Redis connection belongs to
+# the loop that opened it). Same Lua script, same keys: a limit counted here and one counted by
+# `check` above are one count.
+_async_storages: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, dict[str, AsyncRedisStorage]
+] = weakref.WeakKeyDictionary()
+
+
+def _async_limiter() -> AsyncMovingWindowRateLimiter:
+    url = redis_url()
+    storages = _async_storages.setdefault(asyncio.get_running_loop(), {})
+    storage = storages.get(url)
+    if storage is None:
+        storage = storages[url] = AsyncRedisStorage(
+            f"async+{url}", implementation="redispy", key_prefix=KEY_PREFIX
+        )
+    return AsyncMovingWindowRateLimiter(storage)
+
+
+async def check_async(name: str, key: str, *, limit: str, message: str, cost: int = 1) -> None:
+    """`check` without blocking the event loop: for hot async paths (the license API) that
+    would otherwise hop to a worker thread only to wait on Redis."""
+    limiter, item, parts = _async_limiter(), parse(limit), _parts(name, key)
+    if not await limiter.hit(item, *parts, cost=cost):
+        stats = await limiter.get_window_stats(item, *parts)
+        retry = max(1, math.ceil(stats.reset_time - time.time()))
+        raise RateLimited("rate_limited", message, retry_after=retry)

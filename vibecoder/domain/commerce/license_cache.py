@@ -94,6 +94,19 @@ def cached_validate(
         flight.done.set()
 
 
+def cached_answer(*, key_hash: str, key: str, instance_id: str) -> dict[str, Any] | None:
+    """The live cached answer, or None: a dict lookup that never waits for a lookup in flight
+    or for the database, so the API can answer a hit on its event loop without a thread hop."""
+    if _ttl() <= 0:
+        return None
+    with _lock:
+        hit = _entries.get((key_hash, instance_id))
+        if hit is None or hit[0] <= time.monotonic():
+            return None
+        stored = hit[2]
+    return _with_key(stored, key)
+
+
 def _store(slot: tuple[str, str], answer: dict[str, Any], now: float, ttl: float) -> dict[str, Any]:
     block = answer.get("license_key") or {}
     deadline = now + ttl
