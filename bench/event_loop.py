@@ -42,9 +42,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import httpx
-import psutil
 
-from bench.common import print_table, summary_ms, write_result
+from bench.common import print_table, summary_ms, wait_until_settled, write_result
 
 ROOT = Path(__file__).resolve().parent.parent
 QUIET = int(os.environ.get("BENCH_EL_QUIET", "20"))
@@ -53,10 +52,6 @@ SIGN_INS = int(os.environ.get("BENCH_EL_SIGN_INS", "10"))
 UPLOAD_MB = int(os.environ.get("BENCH_EL_UPLOAD_MB", "40"))
 PASSWORD = "bench-Password-2931"
 START_TIMEOUT = 600
-# Measuring starts once the machine's CPU (all cores) stays under this over a window.
-SETTLE_CPU_PERCENT = 15.0
-SETTLE_WINDOW = 3.0
-SETTLE_TIMEOUT = 300.0
 
 ROOT_STATE = "reflex___state____state"
 AUTH = f"{ROOT_STATE}.vibecoder___state___auth____auth_state"
@@ -204,20 +199,6 @@ class App:
                 pass
             time.sleep(1)
         raise RuntimeError("the app did not become healthy")
-
-    def wait_until_settled(self) -> dict:
-        """Until the machine's CPU is quiet: a fresh `vibecoder dev` first compiles the frontend
-        and runs its start-up jobs (the demo catalog's covers and embeddings), load that the
-        measurement is not about. Gives up after SETTLE_TIMEOUT and says so in the result."""
-        started = time.monotonic()
-        busy = psutil.cpu_percent(interval=SETTLE_WINDOW)
-        while busy > SETTLE_CPU_PERCENT and time.monotonic() - started < SETTLE_TIMEOUT:
-            busy = psutil.cpu_percent(interval=SETTLE_WINDOW)
-        return {
-            "settled": busy <= SETTLE_CPU_PERCENT,
-            "settle_seconds": round(time.monotonic() - started, 1),
-            "cpu_percent_at_start": busy,
-        }
 
     def database_url(self) -> str:
         from vibecoder.infra.embedded import EmbeddedPostgres
@@ -451,7 +432,7 @@ def main() -> None:
     try:
         app.wait_until_up()
         emails, token, listing_id = make_accounts(app.database_url())
-        settled = app.wait_until_settled()
+        settled = wait_until_settled()
         result = asyncio.run(run(app.backend_url, app.app_url, emails, token, listing_id))
         result |= settled
     except BaseException:

@@ -3,7 +3,9 @@
 Starts `python -m vibecoder dev` of a project tree (this one by default, or `--root DIR`, e.g.
 an older commit unpacked with `git archive`) on a private data dir, waits until it answers,
 then loads each public page `BENCH_PAGE_RUNS` times (first load per page discarded: it compiles
-the route in dev mode). Writes bench/results/page_timings[-LABEL].json and prints a table.
+the route in dev mode). `--url URL` measures an app already running instead, e.g. `make
+prod-local` (http://127.0.0.1:8080: nginx, the exported frontend), which is what visitors get.
+Writes bench/results/page_timings[-LABEL].json and prints a table.
 """
 
 from __future__ import annotations
@@ -104,8 +106,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--root", default=str(Path(__file__).resolve().parent.parent))
     parser.add_argument("--label", default="")
+    parser.add_argument("--url", default="", help="measure this running app instead")
     args, _ = parser.parse_known_args()
     runs = int(os.environ.get("BENCH_PAGE_RUNS", "5"))
+    if args.url:
+        timings = measure(args.url.rstrip("/"), runs)
+        _report(timings, args.url, runs, args.label)
+        return
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp:
         proc, url = _start(Path(args.root), Path(tmp))
         try:
@@ -116,11 +123,15 @@ def main() -> None:
                 proc.wait(timeout=90)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
+    _report(timings, args.root, runs, args.label)
+
+
+def _report(timings: dict[str, list[float]], target: str, runs: int, label: str) -> None:
     results = {path: summary_ms(values) for path, values in timings.items()}
-    name = "page_timings" + (f"-{args.label}" if args.label else "")
-    write_result(name, {"root": args.root, "runs": runs, "pages": results})
+    name = "page_timings" + (f"-{label}" if label else "")
+    write_result(name, {"target": target, "runs": runs, "pages": results})
     print_table(
-        f"Navigation to main heading ({args.label or 'this tree'}), ms",
+        f"Navigation to main heading ({label or target}), ms",
         [(p, f"p50 {r['p50_ms']:.0f} · p95 {r['p95_ms']:.0f}") for p, r in results.items()],
     )
 

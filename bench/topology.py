@@ -31,7 +31,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.common import print_table, summary_ms, write_result
+from bench.common import print_table, summary_ms, wait_until_settled, write_result
 
 ROOT = Path(__file__).resolve().parent.parent
 PROD_DIR = Path(os.environ.get("BENCH_PROD_DIR", str(ROOT / "data" / "bench-topology")))
@@ -271,7 +271,8 @@ def main() -> None:
         try:
             _wait_ready(proc, backends)
             base = f"http://127.0.0.1:{HTTP_PORT}"
-            run: dict = {}
+            key = _license_key()
+            run: dict = {"settled": wait_until_settled()}
             if backends == 2:
                 run["health_live_200"] = summary_ms(
                     asyncio.run(_burst(f"{base}/api/health/live", 200))
@@ -279,7 +280,7 @@ def main() -> None:
                 run["health_ready_200"] = summary_ms(
                     asyncio.run(_burst(f"{base}/api/health/ready", 200))
                 )
-            run.update(_throughput(_license_key()))
+            run.update(_throughput(key))
             results["runs"][f"{backends}_backends"] = run
         finally:
             _stop(proc)

@@ -155,6 +155,9 @@ class Settings(BaseSettings):
     # How long one process reuses a `validate` answer (domain/commerce/license_cache.py): the
     # longest a refunded or deactivated key can still validate anywhere. 0 turns it off.
     license_cache_seconds: float = Field(default=0.5, ge=0, le=1)
+    # How long one process reuses the home page's listings (domain/catalog/home.py): the same
+    # for every visitor, and under load most of a backend's CPU when computed per visit.
+    home_cache_seconds: float = Field(default=5.0, ge=0, le=60)
     min_payout_cents: int = 100
     # Beat's safety net: payment events stored but not applied after this long are re-queued
     # (processing is idempotent under a row lock), checked every `payments_sweep_seconds`.

@@ -4,8 +4,7 @@ import reflex as rx
 
 from vibecoder.components.layout import page
 from vibecoder.components.listing_card import ListingCard, listing_grid
-from vibecoder.domain.catalog.cards import featured_listings
-from vibecoder.domain.catalog.home import CategoryCount, CreatorCard, home_view
+from vibecoder.domain.catalog.home import CategoryCount, CreatorCard, home_page
 from vibecoder.state.auth import AuthState
 from vibecoder.state.offloop import in_thread
 
@@ -20,12 +19,7 @@ class HomeState(AuthState):
 
     @rx.event
     async def load(self):
-        featured, view = await in_thread(
-            lambda session: (
-                featured_listings(session=session, limit=8),
-                home_view(session=session),
-            )
-        )
+        featured, view = await in_thread(lambda session: home_page(session=session))
         self.featured = featured
         self.newest, self.trending = view.newest, view.trending
         self.categories, self.creators = view.categories, view.creators

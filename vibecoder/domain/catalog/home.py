@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel
 from sqlalchemy import desc, func
 from sqlmodel import Session, select
 
-from vibecoder.domain.catalog.cards import ListingCard, card_query, to_card
+from vibecoder.domain.catalog.cards import ListingCard, card_query, featured_listings, to_card
 from vibecoder.models.catalog import Listing, ListingStatus
 from vibecoder.models.commerce import Purchase, PurchaseStatus
 from vibecoder.models.users import Profile, User
+from vibecoder.settings import get_settings
 
 
 class CategoryCount(BaseModel):
@@ -101,3 +104,37 @@ def home_view(*, session: Session, now: datetime | None = None, limit: int = 4) 
         )
     ]
     return HomeView(categories=categories, newest=newest, trending=trending, creators=creators)
+
+
+FEATURED = 8
+_cache_lock = threading.Lock()
+# (monotonic deadline, featured cards, home view): one process's copy of what every visitor sees.
+_cached: tuple[float, list[ListingCard], HomeView] | None = None
+
+
+def home_page(*, session: Session) -> tuple[list[ListingCard], HomeView]:
+    """The home page's featured listings and view, computed at most once per
+    `home_cache_seconds` in this process. The page is the same for every visitor; computed per
+    visit it was the largest share of a backend's CPU with 200 users (profiled, see
+    docs/performance.md). A new listing or sale shows within that many seconds."""
+    global _cached
+    ttl = get_settings().home_cache_seconds
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cached
+    if ttl <= 0 or hit is None or hit[0] <= now:
+        featured = featured_listings(session=session, limit=FEATURED)
+        view = home_view(session=session)
+        hit = (now + ttl, featured, view)
+        if ttl > 0:
+            with _cache_lock:
+                _cached = hit
+    _, featured, view = hit
+    # Copies: a state that changed its lists in place must not change everyone's page.
+    return list(featured), view.model_copy(deep=True)
+
+
+def forget_home_page() -> None:
+    global _cached
+    with _cache_lock:
+        _cached = None
