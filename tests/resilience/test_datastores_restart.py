@@ -83,12 +83,28 @@ def test_redis_restart_under_load_keeps_sessions_and_recovers(prod_local, prod_p
                     results.append(0)
                 time.sleep(0.05)
 
+    licensed: list[int] = []
+
+    def validate() -> None:
+        # The license API awaits its rate limits on the event loop (an asyncio Redis client):
+        # it must fail clearly while Redis is away and reconnect on its own, like the rest.
+        body = {"license_key": "VC-AAAAA-AAAAA-AAAAA-AAAAA-AAAAA"}
+        with httpx.Client(timeout=60) as client:
+            while not stop.is_set():
+                try:
+                    url = f"{prod_local.url}/api/v1/licenses/validate"
+                    licensed.append(client.post(url, json=body).status_code)
+                except httpx.HTTPError:
+                    licensed.append(0)
+                time.sleep(0.2)
+
     # Warm: the search path (query model, caches) answers before Redis goes away.
     warm = httpx.get(f"{prod_local.url}/api/search", params={"q": "csv"}, timeout=120)
     assert warm.status_code == 200
 
     writes = _Writes(prod_local)
     threads = [threading.Thread(target=load) for _ in range(2)]
+    threads.append(threading.Thread(target=validate))
     threads += [
         threading.Thread(target=writes.buy_and_review, args=(key, stop)) for key in writes.buyers
     ]
@@ -115,6 +131,9 @@ def test_redis_restart_under_load_keeps_sessions_and_recovers(prod_local, prod_p
     assert set(results) <= {200, 429, 503}, results
     assert set(results[-5:]) <= {200, 429} and 200 in results, results
     assert set(writes.refused) <= {402, 403, 404, 409, 429, 503, 0}, writes.refused
+    # An unknown key: "not found" before and after, a clear 503 (never a 500) meanwhile.
+    assert set(licensed) <= {404, 429, 503}, licensed
+    assert set(licensed[-3:]) <= {404, 429} and 404 in licensed, licensed
     # Writes were acknowledged before the kill and again after it.
     assert any(at < killed_at for at, _ in writes.paid), writes.paid
     assert any(at > killed_at for at, _ in writes.paid), (writes.paid, writes.refused)
