@@ -19,6 +19,9 @@ them after a client-side navigation:
     program" does (POST /api/v1/purchases, pay the checkout with the same key), timed until the
     worker has fulfilled it (the purchase reads `paid`).
 
+BENCH_LOAD_TARGETS (default "prod-local,dev") adds the same mix against `make run` (`python -m
+vibecoder dev`, one dev backend), for comparison with the production topology.
+
 Between actions a user reads the page for BENCH_LOAD_THINK seconds (uniform, default "1,5", as
 Locust's quickstart does); "0,0" makes it a saturation run, every action back to back.
 
@@ -50,6 +53,8 @@ TIMEOUT = float(os.environ.get("BENCH_LOAD_ACTION_TIMEOUT", "30"))
 # Seconds a user spends reading a page before the next action, uniform in [min, max]: Locust's
 # `between(1, 5)` from its quickstart. "0,0" sends every action back to back (a saturation run:
 # the most actions/s the topology serves, for comparing 1 and 2 backends).
+# "prod-local" (nginx, PROD_BACKENDS backends: the goals), "dev" (`make run`, for comparison).
+TARGETS = os.environ.get("BENCH_LOAD_TARGETS", "prod-local,dev").split(",")
 THINK = tuple(float(x) for x in os.environ.get("BENCH_LOAD_THINK", "1,5").split(","))
 PASSWORD = "bench-Password-2931"
 HOME = f"{AUTH}.vibecoder___pages___home____home_state"
@@ -243,13 +248,15 @@ async def _purchase(base: str, key: str, slug: str, stats: Stats) -> None:
         stats.fail("purchase")
 
 
-async def _sign_in_and_library(base: str, backend: str, email: str, stats: Stats) -> None:
+async def _sign_in_and_library(
+    base: str, backend: str, origin: str, email: str, stats: Stats
+) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=TIMEOUT) as http:
         started = time.perf_counter()
         response = await http.post(
             "/api/auth/signin",
             data={"email": email, "password": PASSWORD},
-            headers={"Origin": base},
+            headers={"Origin": origin},  # the app's own page posts the form
         )
         cookie = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
         if response.status_code >= 400 or not cookie:
@@ -292,7 +299,9 @@ class Catalog:
         return self.paid[(user * 7 + turn) % len(self.paid)]
 
 
-async def _user(index: int, base: str, backend: str, catalog: Catalog, stats, stop_at: float):
+async def _user(
+    index: int, base: str, backend: str, origin: str, catalog: Catalog, stats, stop_at: float
+):
     rng = random.Random(index)
     slugs = catalog.slugs
     client = ReflexClient(backend, "/")
@@ -310,7 +319,9 @@ async def _user(index: int, base: str, backend: str, catalog: Catalog, stats, st
             if iteration % 10 == index % 10 and catalog.runnable:
                 await _sandbox_run(client, stats, rng.choice(catalog.runnable))
             if iteration % 5 == index % 5:
-                await _sign_in_and_library(base, backend, f"load-{index}@example.com", stats)
+                await _sign_in_and_library(
+                    base, backend, origin, f"load-{index}@example.com", stats
+                )
             if iteration % 50 == index % 50 and catalog.paid:
                 await _purchase(base, catalog.keys[index], catalog.next_paid(index), stats)
             iteration += 1
@@ -321,9 +332,9 @@ async def _user(index: int, base: str, backend: str, catalog: Catalog, stats, st
         await client.close()
 
 
-def _server_processes(proc) -> list[psutil.Process]:
+def _server_processes(pid: int) -> list[psutil.Process]:
     try:
-        return [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
+        return [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
     except psutil.NoSuchProcess:
         return []
 
@@ -339,17 +350,20 @@ def _cpu_seconds(processes: list[psutil.Process]) -> float:
     return total
 
 
-async def _run(users: int, base: str, catalog: Catalog) -> Stats:
+async def _run(users: int, base: str, catalog: Catalog, origin: str = "") -> Stats:
+    """`base` serves the pages' websocket and the API: prod-local's nginx, or `make run`'s
+    backend (whose pages live on another origin, `origin`)."""
     stats = Stats()
     stop_at = time.monotonic() + SECONDS
-    # nginx proxies the websocket (/_event) to the backends like the browser's connection.
-    await asyncio.gather(*(_user(i, base, base, catalog, stats, stop_at) for i in range(users)))
+    await asyncio.gather(
+        *(_user(i, base, base, origin or base, catalog, stats, stop_at) for i in range(users))
+    )
     return stats
 
 
 def _prepare(users: int) -> Catalog:
-    """Accounts (with a `purchase` API key each) and the published slugs (prod-local's DB)."""
-    topology._license_key()  # points this process at prod-local's services (env from prod.env)
+    """Accounts (with a `purchase` API key each) and the published slugs, in the database this
+    process points at (prod-local's from its prod.env, or the dev app's data dir)."""
     from sqlmodel import select
 
     from vibecoder.domain.accounts import api_keys, auth
@@ -443,6 +457,8 @@ def _chart(results: dict) -> None:
 # strangers on the internet, would measure the limiter instead of the app; the hourly sandbox
 # and per-key API budgets too (a run's users repeat the mix for every N).
 LIFTED_LIMITS = {
+    "VIBECODER_SEARCH_PER_IP_PER_MINUTE": str(10**9),
+    "VIBECODER_LICENSE_API_PER_IP_PER_MINUTE": str(10**9),
     "VIBECODER_SANDBOX_RUNS_PER_IP_PER_HOUR": str(10**9),
     "VIBECODER_SANDBOX_RUNS_PER_USER_PER_HOUR": str(10**9),
     "VIBECODER_API_REQUESTS_PER_KEY_PER_MINUTE": str(10**9),
@@ -450,8 +466,46 @@ LIFTED_LIMITS = {
 }
 
 
+def _measure(users: int, base: str, catalog: Catalog, pid: int, origin: str = "") -> dict:
+    processes = _server_processes(pid)
+    cpu_before, started = _cpu_seconds(processes), time.monotonic()
+    stats = asyncio.run(_run(users, base, catalog, origin))
+    elapsed = time.monotonic() - started
+    return _summarise(stats, elapsed, _cpu_seconds(processes) - cpu_before)
+
+
+def _dev_runs(results: dict) -> None:
+    """The same mix against `make run` (`python -m vibecoder dev`: one dev backend, the dev
+    frontend server, Celery workers), for comparison with the production topology."""
+    from bench.event_loop import App
+    from vibecoder.infra.db import reset_engine
+    from vibecoder.infra.embedded import EmbeddedServices
+    from vibecoder.settings import get_settings
+
+    app = App()  # a private data dir and ports; inherits the lifted limits from os.environ
+    label = "make_run"
+    results["runs"][label] = {}
+    try:
+        app.wait_until_up()
+        urls = EmbeddedServices(app.data_dir).running_urls()
+        assert urls is not None, "the dev app's services are not running"
+        os.environ.update(urls.as_env())
+        get_settings.cache_clear()
+        reset_engine()
+        catalog = _prepare(max(USERS))
+        results["settled"][label] = wait_until_settled()
+        assert app.process is not None
+        for users in USERS:
+            results["runs"][label][str(users)] = _measure(
+                users, app.backend_url, catalog, app.process.pid, origin=app.app_url
+            )
+    finally:
+        app.stop()
+
+
 def main() -> None:
     os.environ.update(LIFTED_LIMITS)
+    clean_env = dict(os.environ)
     results: dict = {
         "seconds": SECONDS,
         "users": USERS,
@@ -460,23 +514,24 @@ def main() -> None:
         "runs": {},
     }
     base = f"http://127.0.0.1:{topology.HTTP_PORT}"
-    for backends in BACKENDS:
+    for backends in BACKENDS if "prod-local" in TARGETS else []:
         proc = topology._start(backends)
         label = f"{backends}_backends"
         results["runs"][label] = {}
         try:
             topology._wait_ready(proc, backends)
+            topology._license_key()  # points this process at prod-local's services
             catalog = _prepare(max(USERS))
             results["settled"][label] = wait_until_settled()
             for users in USERS:
-                processes = _server_processes(proc)
-                cpu_before, started = _cpu_seconds(processes), time.monotonic()
-                stats = asyncio.run(_run(users, base, catalog))
-                elapsed = time.monotonic() - started
-                summary = _summarise(stats, elapsed, _cpu_seconds(processes) - cpu_before)
-                results["runs"][label][str(users)] = summary
+                results["runs"][label][str(users)] = _measure(users, base, catalog, proc.pid)
         finally:
             topology._stop(proc)
+    if "dev" in TARGETS:
+        # prod-local's settings (production, its secret and database) stay out of the dev app.
+        os.environ.clear()
+        os.environ.update(clean_env)
+        _dev_runs(results)
     path = write_result("load", results)
     rows = []
     for label, runs in results["runs"].items():
@@ -496,7 +551,7 @@ def main() -> None:
                     )
                 )
     think = f"think {THINK[0]:g}-{THINK[1]:g} s" if THINK[1] > 0 else "no think time"
-    print_table(f"Load ({SECONDS:g}s per N, {think}, Reflex websocket users via nginx)", rows)
+    print_table(f"Load ({SECONDS:g}s per N, {think}, Reflex websocket users)", rows)
     _chart(results)
     print(f"\nwritten to {path} and {RESULTS / 'load_p95.png'}")
 
