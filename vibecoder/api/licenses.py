@@ -85,28 +85,26 @@ async def _check_rate(key: Any, ip: str) -> None:
         )
 
 
-def _validate_slot(action: str, data: dict[str, Any]) -> tuple[str, str] | None:
-    """(normalized key, instance id) when this is a validate the answer cache can serve."""
+def _validate_slot(action: str, data: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(normalized key, its hash, instance id) when this is a validate the answer cache can
+    serve; computed once per request, for the loop's lookup and the thread's alike."""
     raw, instance = data.get("license_key"), data.get("instance_id")
     key = licensing.normalize_key(raw) if isinstance(raw, str) else ""
     if action == "validate" and key and (instance is None or isinstance(instance, str)):
-        return key, instance or ""
+        return key, licensing.hash_key(key), instance or ""
     return None
 
 
-def _cached(action: str, data: dict[str, Any]) -> dict[str, Any] | None:
+def _cached(slot: tuple[str, str, str] | None) -> dict[str, Any] | None:
     """The hot path, on the loop: apps validate the same keys again and again, and a live
     cached answer is a dict lookup (no thread, no database)."""
-    slot = _validate_slot(action, data)
     if slot is None:
         return None
-    key, instance = slot
-    return license_cache.cached_answer(
-        key_hash=licensing.hash_key(key), key=key, instance_id=instance
-    )
+    key, key_hash, instance = slot
+    return license_cache.cached_answer(key_hash=key_hash, key=key, instance_id=instance)
 
 
-def _run(action: str, data: dict[str, Any]) -> dict[str, Any]:
+def _run(action: str, data: dict[str, Any], slot: tuple[str, str, str] | None) -> dict[str, Any]:
     """In a worker thread: the service call (a validate through the cache's single flight)."""
     _, call = ACTIONS[action]
 
@@ -114,12 +112,11 @@ def _run(action: str, data: dict[str, Any]) -> dict[str, Any]:
         with session_scope() as session:
             return call(session, data)
 
-    slot = _validate_slot(action, data)
     if slot is not None:
-        key, instance = slot
+        key, key_hash, instance = slot
         # Answers live <= license_cache_seconds; one thread per key looks a missing one up.
         return license_cache.cached_validate(
-            key_hash=licensing.hash_key(key), key=key, instance_id=instance, compute=compute
+            key_hash=key_hash, key=key, instance_id=instance, compute=compute
         )
     return compute()
 
@@ -173,9 +170,10 @@ def license_handler(action: str):
         ip = request.client.host if request.client else "unknown"
         try:
             await _check_rate(data.get("license_key"), ip)
-            answer = _cached(action, data)
+            slot = _validate_slot(action, data)
+            answer = _cached(slot)
             if answer is None:
-                answer = await run_in_threadpool(_run, action, data)
+                answer = await run_in_threadpool(_run, action, data, slot)
             return JSONResponse(answer)
         except RateLimited as exc:
             return _failure(

@@ -74,7 +74,12 @@ def used(name: str, key: str, *, limit: str) -> int:
 
 def retry_after(name: str, key: str, *, limit: str) -> int:
     stats = _limiter_now().get_window_stats(parse(limit), *_parts(name, key))
-    return max(1, math.ceil(stats.reset_time - time.time()))
+    return _seconds_until(stats.reset_time)
+
+
+def _seconds_until(reset_time: float) -> int:
+    """Retry-After: whole seconds until the window frees a slot, at least one."""
+    return max(1, math.ceil(reset_time - time.time()))
 
 
 def clear(name: str, key: str, *, limit: str) -> None:
@@ -129,5 +134,4 @@ async def check_async(name: str, key: str, *, limit: str, message: str, cost: in
     limiter, item, parts = _async_limiter(), parse(limit), _parts(name, key)
     if not await limiter.hit(item, *parts, cost=cost):
         stats = await limiter.get_window_stats(item, *parts)
-        retry = max(1, math.ceil(stats.reset_time - time.time()))
-        raise RateLimited("rate_limited", message, retry_after=retry)
+        raise RateLimited("rate_limited", message, retry_after=_seconds_until(stats.reset_time))

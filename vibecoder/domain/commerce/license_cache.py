@@ -72,9 +72,9 @@ def cached_validate(
     slot = (key_hash, instance_id)
     now = time.monotonic()
     with _lock:
-        hit = _entries.get(slot)
-        if hit is not None and hit[0] > now:
-            return _with_key(hit[2], key)
+        stored = _live(slot, now)
+        if stored is not None:
+            return _with_key(stored, key)
         flight = _flights.get(slot)
         leader = flight is None
         if flight is None:
@@ -100,11 +100,14 @@ def cached_answer(*, key_hash: str, key: str, instance_id: str) -> dict[str, Any
     if _ttl() <= 0:
         return None
     with _lock:
-        hit = _entries.get((key_hash, instance_id))
-        if hit is None or hit[0] <= time.monotonic():
-            return None
-        stored = hit[2]
-    return _with_key(stored, key)
+        stored = _live((key_hash, instance_id), time.monotonic())
+    return None if stored is None else _with_key(stored, key)
+
+
+def _live(slot: tuple[str, str], now: float) -> dict[str, Any] | None:
+    """Under `_lock`: the stored answer for `slot` while its entry is live."""
+    hit = _entries.get(slot)
+    return hit[2] if hit is not None and hit[0] > now else None
 
 
 def _store(slot: tuple[str, str], answer: dict[str, Any], now: float, ttl: float) -> dict[str, Any]:
